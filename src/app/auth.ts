@@ -1,0 +1,132 @@
+// Logging in, tokens and sessions. Passwords are checked here and nowhere else.
+import { timingSafeEqual } from 'node:crypto';
+import { RateLimited, Unauthenticated } from '../domain/errors.js';
+import type { TokenId } from '../domain/ids.js';
+import { normalizeUsername, type Operator } from '../domain/operator.js';
+import type { Keys } from '../security/keys.js';
+import { verifyAgainstNothing, verifyPassword } from '../security/passwords.js';
+import { generateToken, hashToken } from '../security/tokens.js';
+import type { AuditLog } from '../store/audit.js';
+import type { OperatorRepository } from '../store/operators.js';
+import type { TokenKind, TokenRepository } from '../store/tokens.js';
+import type { LoginThrottle } from './login-throttle.js';
+
+/** Who is making a request, once a token or session has been checked. */
+export interface Principal {
+  operator: Operator;
+  tokenId: TokenId;
+  kind: TokenKind;
+}
+
+export interface LoginResult {
+  token: string;
+  operator: Operator;
+  /** Only for sessions: the value unsafe requests must echo in the X-CSRF-Token header. */
+  csrfToken?: string;
+  expiresAt: Date | null;
+}
+
+const SESSION_LIFETIME_MS = 14 * 24 * 3600_000;
+/** last_used_at is informative: write it at most this often per token, not on every request. */
+const TOUCH_INTERVAL_MS = 60_000;
+const WRONG_CREDENTIALS = 'wrong username or password';
+
+export class AuthService {
+  constructor(
+    private readonly deps: {
+      operators: OperatorRepository;
+      tokens: TokenRepository;
+      audit: AuditLog;
+      throttle: LoginThrottle;
+      keys: Keys;
+    },
+  ) {}
+
+  async login(input: { username: string; password: string; ip: string; kind: TokenKind }): Promise<LoginResult> {
+    const { operators, tokens, audit, throttle } = this.deps;
+    const username = normalizeUsername(input.username);
+    const wait = await throttle.retryAfter(username, input.ip);
+    if (wait > 0) {
+      throw new RateLimited(`too many failed logins; try again in ${wait} seconds`, wait);
+    }
+    const credentials = await operators.findCredentials(username);
+    const passwordOk = credentials
+      ? await verifyPassword(input.password, credentials.passwordHash)
+      : await verifyAgainstNothing(input.password);
+    if (!credentials || !passwordOk) {
+      await throttle.failed(username, input.ip);
+      await audit.record({
+        actorId: null,
+        action: 'auth.login_failed',
+        targetType: 'operator',
+        targetId: credentials?.operator.id ?? username,
+        ip: input.ip,
+        details: { username, reason: credentials ? 'wrong_password' : 'unknown_username' },
+      });
+      throw new Unauthenticated(WRONG_CREDENTIALS);
+    }
+    const { operator } = credentials;
+    if (!operator.isActive) {
+      throw new Unauthenticated('this operator is deactivated; ask an administrator to reactivate it');
+    }
+    await throttle.succeeded(username);
+    await operators.recordLogin(operator.id);
+    const token = generateToken();
+    const expiresAt = input.kind === 'session' ? Date.now() + SESSION_LIFETIME_MS : null;
+    const tokenId = await tokens.insert({
+      operatorId: operator.id,
+      kind: input.kind,
+      tokenHash: hashToken(token),
+      name: null,
+      expiresAt,
+    });
+    await audit.record({
+      actorId: operator.id,
+      action: 'auth.login',
+      targetType: 'operator',
+      targetId: operator.id,
+      ip: input.ip,
+      details: { kind: input.kind, token_id: tokenId },
+    });
+    return {
+      token,
+      operator,
+      expiresAt: expiresAt === null ? null : new Date(expiresAt),
+      ...(input.kind === 'session' && { csrfToken: this.csrfTokenFor(token) }),
+    };
+  }
+
+  /** The principal behind a token or session cookie value, or undefined when it is not usable. */
+  async authenticate(token: string, expectedKind: TokenKind): Promise<Principal | undefined> {
+    const now = Date.now();
+    const stored = await this.deps.tokens.findUsable(hashToken(token), now);
+    if (!stored || stored.kind !== expectedKind) return undefined;
+    if (stored.lastUsedAt === null || now - stored.lastUsedAt > TOUCH_INTERVAL_MS) {
+      await this.deps.tokens.touch(stored.id, now);
+    }
+    return { operator: stored.operator, tokenId: stored.id, kind: stored.kind };
+  }
+
+  async logout(principal: Principal, ip: string): Promise<void> {
+    await this.deps.tokens.revoke(principal.tokenId);
+    await this.deps.audit.record({
+      actorId: principal.operator.id,
+      action: 'auth.logout',
+      targetType: 'operator',
+      targetId: principal.operator.id,
+      ip,
+      details: { kind: principal.kind, token_id: principal.tokenId },
+    });
+  }
+
+  /** CSRF token bound to one session: a keyed hash, so nothing more needs storing. */
+  csrfTokenFor(sessionToken: string): string {
+    return this.deps.keys.mac('csrf', sessionToken);
+  }
+
+  csrfTokenMatches(sessionToken: string, presented: string): boolean {
+    const expected = Buffer.from(this.csrfTokenFor(sessionToken));
+    const given = Buffer.from(presented);
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  }
+}

@@ -1,0 +1,66 @@
+// The `parley` command line. Each command loads the config once and reports problems in plain words.
+import { ConfigError } from '../config.js';
+import { DomainError } from '../domain/errors.js';
+import { VERSION } from '../version.js';
+import { migrateCommand } from './migrate.js';
+import { operatorCommand } from './operator.js';
+import { startCommand } from './start.js';
+
+const HELP = `parley ${VERSION} — omnichannel CRM for Telegram
+
+Usage: parley <command> [options]
+
+Commands:
+  start                  run Parley: HTTP API, WebSocket, channels and jobs (the default embedded mode)
+  migrate                apply pending database migrations and exit
+  operator create        create an operator
+      --username <name>  required
+      --password <pw>    read from standard input when omitted
+      --role <role>      admin | operator (default operator)
+      --display-name <n> shown to other operators
+      --max-active-chats <n>
+  operator list          list operators
+  help                   show this help
+
+Configuration comes from environment variables and a .env file (see README.md).`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'start':
+      return startCommand();
+    case 'migrate':
+      return migrateCommand();
+    case 'operator':
+      return operatorCommand(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${HELP}\n`);
+      return 0;
+    case '--version':
+    case '-v':
+      process.stdout.write(`${VERSION}\n`);
+      return 0;
+    default:
+      process.stderr.write(`unknown command "${command}"\n\n${HELP}\n`);
+      return 2;
+  }
+}
+
+function explain(error: unknown): string {
+  if (error instanceof ConfigError || error instanceof DomainError) return error.message;
+  if (error instanceof Error) return error.stack ?? error.message;
+  return String(error);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`parley: ${explain(error)}\n`);
+    process.exitCode = 1;
+  },
+);

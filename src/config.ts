@@ -1,0 +1,256 @@
+// The only reader of the environment: parses it once into a typed Config, listing every problem at once.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type ProcessRole = 'all' | 'api';
+
+export type DatabaseConfig =
+  | { dialect: 'sqlite'; file: string }
+  | { dialect: 'mysql'; url: string; poolSize: number };
+
+export interface Config {
+  production: boolean;
+  role: ProcessRole;
+  host: string;
+  port: number;
+  dataDir: string;
+  database: DatabaseConfig;
+  redisUrl: string | undefined;
+  secretKey: string;
+  publicUrl: URL | undefined;
+  trustProxy: boolean;
+  corsOrigins: string[];
+  logLevel: LogLevel;
+  telegram: {
+    apiId: number | undefined;
+    apiHash: string | undefined;
+    botApiRoot: string;
+  };
+  bootstrapAdmin: { username: string; password: string } | undefined;
+}
+
+export type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadedConfig {
+  config: Config;
+  /** Things worth telling the operator once a logger exists (e.g. a generated secret key). */
+  warnings: string[];
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const SECRET_KEY_FILE = 'secret-key';
+const MIN_SECRET_KEY_LENGTH = 32;
+
+/** Reads `.env` from the working directory (without overriding real variables), then parses. */
+export function loadConfig(env: Env = process.env, envFile = '.env'): LoadedConfig {
+  if (env === process.env && existsSync(envFile)) process.loadEnvFile(envFile);
+  return parseConfig(env);
+}
+
+/** Parses an environment into a Config. Creates DATA_DIR and, when absent, a secret key in it. */
+export function parseConfig(env: Env): LoadedConfig {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const read = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === '' ? undefined : value;
+  };
+
+  const production = read('NODE_ENV') === 'production';
+  const port = parsePort(read('PORT'), problems);
+  const dataDir = path.resolve(read('DATA_DIR') ?? './data');
+  const database = parseDatabaseUrl(read('DATABASE_URL'), read('DATABASE_POOL_SIZE'), dataDir, problems);
+  const redisUrl = parseUrl('REDIS_URL', read('REDIS_URL'), ['redis:', 'rediss:'], problems);
+  const publicUrl = parseUrl('PUBLIC_URL', read('PUBLIC_URL'), ['http:', 'https:'], problems);
+  const role = parseEnum('PARLEY_ROLE', read('PARLEY_ROLE'), ['all', 'api'] as const, 'all', problems);
+  const logLevel = parseEnum('LOG_LEVEL', read('LOG_LEVEL'), LOG_LEVELS, 'info', problems);
+  const telegram = parseTelegram(read, problems);
+  const corsOrigins = parseCorsOrigins(read('CORS_ORIGINS'), problems);
+  const trustProxy = parseBoolean('TRUST_PROXY', read('TRUST_PROXY'), problems);
+  const bootstrapAdmin = parseBootstrapAdmin(read('PARLEY_ADMIN_USERNAME'), read('PARLEY_ADMIN_PASSWORD'), problems);
+  if (role === 'api' && database.dialect === 'sqlite') {
+    problems.push('PARLEY_ROLE=api needs a shared database: set DATABASE_URL to a mysql:// URL');
+  }
+  if (role === 'api' && !redisUrl) {
+    problems.push('PARLEY_ROLE=api needs REDIS_URL so events reach this process from the workers');
+  }
+
+  let secretKey = '';
+  if (problems.length === 0) {
+    secretKey = resolveSecretKey(read('SECRET_KEY'), dataDir, production, problems, warnings);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    config: {
+      production,
+      role,
+      host: read('HOST') ?? '127.0.0.1',
+      port,
+      dataDir,
+      database,
+      redisUrl: redisUrl?.toString(),
+      secretKey,
+      publicUrl,
+      trustProxy,
+      corsOrigins,
+      logLevel,
+      telegram,
+      bootstrapAdmin,
+    },
+    warnings,
+  };
+}
+
+function parsePort(value: string | undefined, problems: string[]): number {
+  if (value === undefined) return 8000;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    problems.push(`PORT must be a whole number from 0 to 65535, got "${value}"`);
+  }
+  return port;
+}
+
+function parseDatabaseUrl(
+  value: string | undefined,
+  poolSizeValue: string | undefined,
+  dataDir: string,
+  problems: string[],
+): DatabaseConfig {
+  const poolSize = poolSizeValue === undefined ? 10 : Number(poolSizeValue);
+  if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 1000) {
+    problems.push(`DATABASE_POOL_SIZE must be a whole number from 1 to 1000, got "${poolSizeValue}"`);
+  }
+  if (value === undefined) return { dialect: 'sqlite', file: path.join(dataDir, 'parley.db') };
+  const sqlitePath = /^(?:sqlite|file):(?:\/\/)?(.+)$/.exec(value)?.[1];
+  if (sqlitePath !== undefined) return { dialect: 'sqlite', file: path.resolve(sqlitePath) };
+  if (/^(mysql|mariadb):\/\//.test(value)) {
+    try {
+      const url = new URL(value.replace(/^mariadb:/, 'mysql:'));
+      if (url.pathname.length <= 1) problems.push('DATABASE_URL must name a database, e.g. mysql://user:pass@host:3306/parley');
+      return { dialect: 'mysql', url: url.toString(), poolSize };
+    } catch {
+      problems.push('DATABASE_URL is not a valid mysql:// URL');
+    }
+  } else {
+    problems.push('DATABASE_URL must start with sqlite: (a file path) or mysql:// (MySQL 8 / MariaDB 10.6+)');
+  }
+  return { dialect: 'sqlite', file: '' };
+}
+
+function parseUrl(name: string, value: string | undefined, protocols: string[], problems: string[]): URL | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const url = new URL(value);
+    if (protocols.includes(url.protocol)) return url;
+  } catch {
+    // reported below
+  }
+  problems.push(`${name} must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}, got "${value}"`);
+  return undefined;
+}
+
+function parseEnum<T extends string>(
+  name: string,
+  value: string | undefined,
+  allowed: readonly T[],
+  fallback: T,
+  problems: string[],
+): T {
+  if (value === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  problems.push(`${name} must be one of ${allowed.join(', ')}, got "${value}"`);
+  return fallback;
+}
+
+function parseBoolean(name: string, value: string | undefined, problems: string[]): boolean {
+  if (value === undefined) return false;
+  if (['1', 'true', 'yes', 'on'].includes(value.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(value.toLowerCase())) return false;
+  problems.push(`${name} must be true or false, got "${value}"`);
+  return false;
+}
+
+function parseTelegram(read: (name: string) => string | undefined, problems: string[]): Config['telegram'] {
+  const apiIdValue = read('TELEGRAM_API_ID');
+  const apiId = apiIdValue === undefined ? undefined : Number(apiIdValue);
+  if (apiId !== undefined && (!Number.isInteger(apiId) || apiId <= 0)) {
+    problems.push(`TELEGRAM_API_ID must be a positive whole number (from my.telegram.org), got "${apiIdValue}"`);
+  }
+  const apiHash = read('TELEGRAM_API_HASH');
+  if (apiHash !== undefined && !/^[0-9a-f]{32}$/i.test(apiHash)) {
+    problems.push('TELEGRAM_API_HASH must be the 32 hexadecimal characters given by my.telegram.org');
+  }
+  if ((apiId === undefined) !== (apiHash === undefined)) {
+    problems.push('TELEGRAM_API_ID and TELEGRAM_API_HASH must be set together');
+  }
+  const botApiRoot = parseUrl('TELEGRAM_BOT_API_ROOT', read('TELEGRAM_BOT_API_ROOT'), ['http:', 'https:'], problems);
+  return {
+    apiId,
+    apiHash,
+    botApiRoot: (botApiRoot?.toString() ?? 'https://api.telegram.org').replace(/\/+$/, ''),
+  };
+}
+
+function parseCorsOrigins(value: string | undefined, problems: string[]): string[] {
+  if (value === undefined) return [];
+  const origins = value.split(',').map((o) => o.trim()).filter((o) => o !== '');
+  for (const origin of origins) {
+    if (origin === '*') continue;
+    try {
+      if (new URL(origin).origin !== origin) throw new Error('not an origin');
+    } catch {
+      problems.push(`CORS_ORIGINS entries must be origins like https://crm.example.com (no path), got "${origin}"`);
+    }
+  }
+  return origins;
+}
+
+function parseBootstrapAdmin(
+  username: string | undefined,
+  password: string | undefined,
+  problems: string[],
+): Config['bootstrapAdmin'] {
+  if (username === undefined && password === undefined) return undefined;
+  if (username === undefined || password === undefined) {
+    problems.push('PARLEY_ADMIN_USERNAME and PARLEY_ADMIN_PASSWORD must be set together');
+    return undefined;
+  }
+  if (password.length < 8) problems.push('PARLEY_ADMIN_PASSWORD must be at least 8 characters long');
+  return { username, password };
+}
+
+function resolveSecretKey(
+  value: string | undefined,
+  dataDir: string,
+  production: boolean,
+  problems: string[],
+  warnings: string[],
+): string {
+  if (value !== undefined) {
+    if (value.length < MIN_SECRET_KEY_LENGTH) {
+      problems.push(`SECRET_KEY must be at least ${MIN_SECRET_KEY_LENGTH} characters long`);
+    }
+    return value;
+  }
+  const file = path.join(dataDir, SECRET_KEY_FILE);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  if (production) {
+    problems.push(`SECRET_KEY is required when NODE_ENV=production (or put one in ${file})`);
+    return '';
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const generated = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${generated}\n`, { mode: 0o600 });
+  warnings.push(`SECRET_KEY is not set: generated one into ${file}; back it up, it encrypts stored secrets`);
+  return generated;
+}

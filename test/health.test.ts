@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { DIALECTS, useServer } from './support/server.js';
+
+describe.each(DIALECTS)('a fresh Parley on %s', (dialect) => {
+  const server = useServer(dialect);
+
+  it('answers /api/health with 200 once the database answers', async () => {
+    const { body, headers } = await server().anonymous.get('/api/health').expect(200);
+    expect(body).toEqual({ status: 'ok', database: 'ok' });
+    expect(headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('echoes a well-formed X-Request-Id and replaces a malformed one', async () => {
+    const api = server().anonymous;
+    const kept = await api.get('/api/health', { headers: { 'x-request-id': 'trace-42' } });
+    expect(kept.headers.get('x-request-id')).toBe('trace-42');
+    const replaced = await api.get('/api/health', { headers: { 'x-request-id': 'bad id with spaces' } });
+    expect(replaced.headers.get('x-request-id')).not.toBe('bad id with spaces');
+  });
+
+  it('serves a page at / that points to the API docs', async () => {
+    const { text, headers } = await server().anonymous.get('/').expect(200);
+    expect(headers.get('content-type')).toContain('text/html');
+    expect(text).toContain('/api/docs');
+  });
+
+  it('documents the API as OpenAPI, with a docs page', async () => {
+    const { body } = await server().anonymous.get('/api/openapi.json').expect(200);
+    expect(body.openapi).toBe('3.1.0');
+    expect(Object.keys(body.paths)).toEqual(
+      expect.arrayContaining(['/api/auth/token/', '/api/me/', '/api/operators/', '/api/operators/{id}/', '/api/health']),
+    );
+    expect(body.paths['/api/auth/token/'].post.security).toEqual([]);
+    const docs = await server().anonymous.get('/api/docs/').expect(200);
+    expect(docs.text).toContain('swagger');
+  });
+
+  it('answers unknown endpoints with a JSON 404 in the error shape', async () => {
+    const { body } = await server().admin.get('/api/nothing-here/').expect(404);
+    expect(body).toEqual({ error: { code: 'not_found', message: 'no such endpoint: GET /api/nothing-here/' } });
+  });
+
+  it('sends security headers', async () => {
+    const { headers } = await server().anonymous.get('/api/health').expect(200);
+    expect(headers.get('x-content-type-options')).toBe('nosniff');
+    expect(headers.get('x-frame-options')).toBe('SAMEORIGIN');
+  });
+});

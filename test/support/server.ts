@@ -1,0 +1,116 @@
+// Starts the real Parley server for a test: real HTTP on a random port, a fresh database (a copy of the
+// migrated SQLite template, or a new MySQL database), a temporary DATA_DIR. Nothing is shared between servers.
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { createParley, type Parley } from '../../src/app/parley.js';
+import { parseConfig, type Env } from '../../src/config.js';
+import { buildServer } from '../../src/http/server.js';
+import { createLogger } from '../../src/log.js';
+import { Api } from './api.js';
+import { createMysqlDatabase } from './services.js';
+
+export type Dialect = 'sqlite' | 'mysql';
+
+export const DIALECTS: Dialect[] = inject('dialects');
+
+export const ADMIN = { username: 'admin', password: 'admin-password-1' } as const;
+
+export interface TestServer {
+  url: string;
+  dialect: Dialect;
+  dataDir: string;
+  parley: Parley;
+  app: FastifyInstance;
+  /** An API client logged in as the bootstrap admin. */
+  admin: Api;
+  /** An API client without credentials. */
+  anonymous: Api;
+  /** Creates an operator through the API and returns a client logged in as him. */
+  operator(options?: { role?: 'admin' | 'operator'; maxActiveChats?: number | null }): Promise<Api>;
+  close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  env?: Env;
+}
+
+let counter = 0;
+
+export async function startServer(dialect: Dialect, options: ServerOptions = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-test-'));
+  const database = await prepareDatabase(dialect, dataDir);
+  const { config } = parseConfig({
+    DATA_DIR: dataDir,
+    DATABASE_URL: database.url,
+    SECRET_KEY: 'test-secret-key-test-secret-key-0123456789',
+    TELEGRAM_BOT_API_ROOT: 'http://127.0.0.1:9',
+    PARLEY_ADMIN_USERNAME: ADMIN.username,
+    PARLEY_ADMIN_PASSWORD: ADMIN.password,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...options.env,
+  });
+  const parley = await createParley({ ...config, host: '127.0.0.1', port: 0 }, createLogger(config.logLevel));
+  const app = await buildServer(parley);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const url = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : '';
+  const anonymous = new Api(url);
+  const admin = await anonymous.login(ADMIN.username, ADMIN.password);
+
+  return {
+    url,
+    dialect,
+    dataDir,
+    parley,
+    app,
+    admin,
+    anonymous,
+    async operator(opts = {}) {
+      counter += 1;
+      const username = `op${counter}_${process.pid}`;
+      const password = 'operator-password-1';
+      await admin.post('/api/operators/', {
+        username,
+        password,
+        role: opts.role ?? 'operator',
+        ...(opts.maxActiveChats !== undefined && { max_active_chats: opts.maxActiveChats }),
+      }).expect(201);
+      return anonymous.login(username, password);
+    },
+    async close() {
+      await app.close();
+      await parley.close();
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** One server for the whole describe block; each test builds its own data on it. */
+export function useServer(dialect: Dialect, options: ServerOptions = {}): () => TestServer {
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    server = await startServer(dialect, options);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  return () => {
+    if (!server) throw new Error('server not started yet: call the getter inside a test');
+    return server;
+  };
+}
+
+async function prepareDatabase(dialect: Dialect, dataDir: string): Promise<{ url: string; drop(): Promise<void> }> {
+  if (dialect === 'sqlite') {
+    const file = path.join(dataDir, 'parley.db');
+    copyFileSync(inject('sqliteTemplate'), file);
+    return { url: `sqlite:${file}`, drop: async () => {} };
+  }
+  const serverUrl = inject('mysqlUrl');
+  if (!serverUrl) throw new Error('MySQL is not available for this run');
+  return createMysqlDatabase(serverUrl);
+}
