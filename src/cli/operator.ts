@@ -76,14 +76,12 @@ async function list(): Promise<number> {
   return 0;
 }
 
-function readLine(prompt: string): Promise<string> {
+async function readLine(prompt: string): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write(prompt);
-  const rl = createInterface({ input: process.stdin });
-  return new Promise((resolve) => {
-    rl.once('line', (line) => {
-      rl.close();
-      resolve(line);
-    });
-    rl.once('close', () => resolve(''));
-  });
+  const lines = createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    lines.close();
+    return line;
+  }
+  return '';
 }

@@ -74,13 +74,7 @@ export class Api {
     return new Call(
       fetch(`${this.url}${path}`, { method, headers, ...(body !== undefined && { body }) }).then(async (response) => {
         const text = await response.text();
-        let parsed: Json = undefined;
-        try {
-          parsed = text ? JSON.parse(text) : undefined;
-        } catch {
-          parsed = undefined;
-        }
-        return { status: response.status, body: parsed, text, headers: response.headers };
+        return { status: response.status, body: parseJson(text), text, headers: response.headers };
       }),
     );
   }
@@ -88,5 +82,13 @@ export class Api {
   async login(username: string, password: string): Promise<Api> {
     const { body } = await this.post('/api/auth/token/', { username, password }).expect(200);
     return new Api(this.url, body.token as string);
+  }
+}
+
+function parseJson(text: string): Json {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -1,20 +1,18 @@
 // Starts the real Parley server for a test: real HTTP on a random port, a fresh database (a copy of the
 // migrated SQLite template, or a new MySQL database), a temporary DATA_DIR. Nothing is shared between servers.
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { createParley, type Parley } from '../../src/app/parley.js';
 import { parseConfig, type Env } from '../../src/config.js';
 import { buildServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/log.js';
 import { Api } from './api.js';
-import { createMysqlDatabase } from './services.js';
+import { prepareDatabase, type Dialect } from './database.js';
 
-export type Dialect = 'sqlite' | 'mysql';
-
-export const DIALECTS: Dialect[] = inject('dialects');
+export { DIALECTS, type Dialect } from './database.js';
 
 export const ADMIN = { username: 'admin', password: 'admin-password-1' } as const;
 
@@ -102,15 +100,4 @@ export function useServer(dialect: Dialect, options: ServerOptions = {}): () => 
     if (!server) throw new Error('server not started yet: call the getter inside a test');
     return server;
   };
-}
-
-async function prepareDatabase(dialect: Dialect, dataDir: string): Promise<{ url: string; drop(): Promise<void> }> {
-  if (dialect === 'sqlite') {
-    const file = path.join(dataDir, 'parley.db');
-    copyFileSync(inject('sqliteTemplate'), file);
-    return { url: `sqlite:${file}`, drop: async () => {} };
-  }
-  const serverUrl = inject('mysqlUrl');
-  if (!serverUrl) throw new Error('MySQL is not available for this run');
-  return createMysqlDatabase(serverUrl);
 }

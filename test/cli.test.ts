@@ -1,0 +1,77 @@
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Api } from './support/api.js';
+import { freePort, runParley, spawnParley, waitForHttp } from './support/cli.js';
+
+const workDir = () => mkdtempSync(path.join(tmpdir(), 'parley-cli-'));
+
+describe('the parley command', () => {
+  it('explains itself with --help', async () => {
+    const { code, stdout } = await runParley(['--help'], {}, workDir());
+    expect(code).toBe(0);
+    for (const command of ['start', 'migrate', 'operator create', 'operator list']) expect(stdout).toContain(command);
+    const unknown = await runParley(['launch'], {}, workDir());
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "launch"');
+  });
+
+  it('refuses bad configuration with one readable message and exit code 1', async () => {
+    const dir = workDir();
+    const { code, stderr } = await runParley(['migrate'], { DATA_DIR: dir, PORT: 'abc', LOG_LEVEL: 'loud' }, dir);
+    expect(code).toBe(1);
+    expect(stderr).toContain('Invalid configuration:');
+    expect(stderr).toContain('PORT must be a whole number');
+    expect(stderr).toContain('LOG_LEVEL must be one of');
+    expect(stderr).not.toContain('    at ');
+  });
+
+  it('migrates, creates operators (password from stdin) and lists them', async () => {
+    const dir = workDir();
+    const env = { DATA_DIR: path.join(dir, 'data') };
+    const migrated = await runParley(['migrate'], env, dir);
+    expect(migrated).toMatchObject({ code: 0, stdout: 'applied: 0001-core-tables\n' });
+    expect((await runParley(['migrate'], env, dir)).stdout).toBe('database is up to date\n');
+
+    const created = await runParley(['operator', 'create', '--username', 'Boss', '--role', 'admin'], env, dir, 'boss-password\n');
+    expect(created).toMatchObject({ code: 0, stdout: 'created admin "boss" (id 1)\n' });
+    await runParley(['operator', 'create', '--username', 'anna', '--password', 'anna-password', '--display-name', 'Анна'], env, dir);
+    const duplicate = await runParley(['operator', 'create', '--username', 'BOSS', '--password', 'whatever-1'], env, dir);
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.stderr).toContain('username "boss" is already taken');
+    const badRole = await runParley(['operator', 'create', '--username', 'x', '--password', 'password-1', '--role', 'root'], env, dir);
+    expect(badRole).toMatchObject({ code: 1 });
+    expect(badRole.stderr).toContain('--role must be one of admin, operator');
+
+    const listed = await runParley(['operator', 'list'], env, dir);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout.split('\n')[0]).toMatch(/^ID\s+USERNAME\s+ROLE\s+STATE\s+NAME$/);
+    expect(listed.stdout).toMatch(/1\s+boss\s+admin\s+active/);
+    expect(listed.stdout).toMatch(/2\s+anna\s+operator\s+active\s+Анна/);
+  });
+
+  it('start on a fresh machine: serves health, creates an admin whose password is in a 0600 file, stops on SIGTERM', async () => {
+    const dir = workDir();
+    const port = await freePort();
+    const child = spawnParley(['start'], { DATA_DIR: path.join(dir, 'data'), PORT: String(port) }, dir);
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await waitForHttp(`http://127.0.0.1:${port}/api/health`, child);
+      const passwordFile = path.join(dir, 'data', 'initial-admin-password');
+      expect(statSync(passwordFile).mode & 0o777).toBe(0o600);
+      const password = readFileSync(passwordFile, 'utf8').trim();
+      expect(output).toContain(passwordFile);
+      expect(output).not.toContain(password);
+      const admin = await new Api(`http://127.0.0.1:${port}`).login('admin', password);
+      await admin.get('/api/me/').expect(200);
+      expect(existsSync(path.join(dir, 'data', 'parley.db'))).toBe(true);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const code = await new Promise((resolve) => child.once('close', resolve));
+    expect(code).toBe(0);
+    expect(output).toContain('"msg":"stopped"');
+  });
+});

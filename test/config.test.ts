@@ -1,0 +1,102 @@
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../src/config.js';
+
+const dataDir = () => mkdtempSync(path.join(tmpdir(), 'parley-config-'));
+const KEY = 'k'.repeat(40);
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('configuration from the environment', () => {
+  it('has working defaults: port 8000, SQLite in DATA_DIR, the official Bot API', () => {
+    const dir = dataDir();
+    const { config } = parseConfig({ DATA_DIR: dir, SECRET_KEY: KEY });
+    expect(config).toMatchObject({
+      port: 8000,
+      host: '127.0.0.1',
+      role: 'all',
+      database: { dialect: 'sqlite', file: path.join(dir, 'parley.db') },
+      redisUrl: undefined,
+      logLevel: 'info',
+      telegram: { botApiRoot: 'https://api.telegram.org' },
+    });
+  });
+
+  it('reads MySQL and SQLite URLs and the pool size', () => {
+    const mysql = parseConfig({
+      DATA_DIR: dataDir(),
+      SECRET_KEY: KEY,
+      DATABASE_URL: 'mariadb://parley:pw@db:3306/parley',
+      DATABASE_POOL_SIZE: '25',
+    }).config.database;
+    expect(mysql).toEqual({ dialect: 'mysql', url: 'mysql://parley:pw@db:3306/parley', poolSize: 25 });
+    const sqlite = parseConfig({ DATA_DIR: dataDir(), SECRET_KEY: KEY, DATABASE_URL: 'sqlite:///var/lib/p.db' }).config;
+    expect(sqlite.database).toEqual({ dialect: 'sqlite', file: '/var/lib/p.db' });
+  });
+
+  it('lists every bad variable at once, in readable words', () => {
+    const problems = problemsOf({
+      DATA_DIR: dataDir(),
+      PORT: 'eighty',
+      DATABASE_URL: 'postgres://x',
+      REDIS_URL: 'http://not-redis',
+      LOG_LEVEL: 'loud',
+      TELEGRAM_API_ID: '-5',
+      TELEGRAM_API_HASH: 'nothex',
+      CORS_ORIGINS: 'https://ok.example.com,https://bad.example.com/path',
+      PARLEY_ADMIN_USERNAME: 'boss',
+      SECRET_KEY: 'short',
+    });
+    expect(problems).toEqual([
+      'PORT must be a whole number from 0 to 65535, got "eighty"',
+      'DATABASE_URL must start with sqlite: (a file path) or mysql:// (MySQL 8 / MariaDB 10.6+)',
+      'REDIS_URL must be a URL starting with redis:// or rediss://, got "http://not-redis"',
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+      'TELEGRAM_API_ID must be a positive whole number (from my.telegram.org), got "-5"',
+      'TELEGRAM_API_HASH must be the 32 hexadecimal characters given by my.telegram.org',
+      'CORS_ORIGINS entries must be origins like https://crm.example.com (no path), got "https://bad.example.com/path"',
+      'PARLEY_ADMIN_USERNAME and PARLEY_ADMIN_PASSWORD must be set together',
+    ]);
+    expect(problemsOf({ DATA_DIR: dataDir(), SECRET_KEY: 'short' })).toEqual([
+      'SECRET_KEY must be at least 32 characters long',
+    ]);
+  });
+
+  it('generates a secret key into DATA_DIR once, with a warning, and reuses it', () => {
+    const dir = dataDir();
+    const first = parseConfig({ DATA_DIR: dir });
+    expect(first.warnings[0]).toContain('SECRET_KEY is not set');
+    const file = path.join(dir, 'secret-key');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const second = parseConfig({ DATA_DIR: dir });
+    expect(second.config.secretKey).toBe(first.config.secretKey);
+    expect(second.warnings).toEqual([]);
+  });
+
+  it('in production requires SECRET_KEY unless the key file exists', () => {
+    const dir = dataDir();
+    expect(problemsOf({ DATA_DIR: dir, NODE_ENV: 'production' })).toEqual([
+      `SECRET_KEY is required when NODE_ENV=production (or put one in ${path.join(dir, 'secret-key')})`,
+    ]);
+    writeFileSync(path.join(dir, 'secret-key'), `${KEY}\n`);
+    expect(parseConfig({ DATA_DIR: dir, NODE_ENV: 'production' }).config.secretKey).toBe(KEY);
+    expect(readFileSync(path.join(dir, 'secret-key'), 'utf8')).toBe(`${KEY}\n`);
+  });
+
+  it('refuses the api role without a shared database and Redis', () => {
+    expect(problemsOf({ DATA_DIR: dataDir(), SECRET_KEY: KEY, PARLEY_ROLE: 'api' })).toEqual([
+      'PARLEY_ROLE=api needs a shared database: set DATABASE_URL to a mysql:// URL',
+      'PARLEY_ROLE=api needs REDIS_URL so events reach this process from the workers',
+    ]);
+  });
+});
