@@ -1,0 +1,51 @@
+// The event bus of a single process: each subscriber gets its own copy, delivered after `publish` returns.
+import type { Logger } from '../log.js';
+import type { EventBus, Topic } from './bus.js';
+
+interface Subscription {
+  handler: (payload: unknown) => void;
+}
+
+export class MemoryEventBus implements EventBus {
+  readonly #subscriptions = new Map<Topic, Set<Subscription>>();
+  readonly #logger: Logger;
+
+  constructor(logger: Logger) {
+    this.#logger = logger;
+  }
+
+  async publish(topic: Topic, payload: unknown): Promise<void> {
+    const copy = structuredClone(payload);
+    const subscriptions = [...(this.#subscriptions.get(topic) ?? [])];
+    // One microtask per message, queued in publishing order, keeps the order while never running a subscriber
+    // inside the publisher's call.
+    queueMicrotask(() => {
+      const current = this.#subscriptions.get(topic);
+      for (const subscription of subscriptions) {
+        if (current?.has(subscription)) this.#deliver(topic, subscription, structuredClone(copy));
+      }
+    });
+  }
+
+  async subscribe(topic: Topic, handler: (payload: unknown) => void): Promise<() => Promise<void>> {
+    const subscription = { handler };
+    const subscriptions = this.#subscriptions.get(topic) ?? new Set<Subscription>();
+    subscriptions.add(subscription);
+    this.#subscriptions.set(topic, subscriptions);
+    return async () => {
+      subscriptions.delete(subscription);
+    };
+  }
+
+  async close(): Promise<void> {
+    this.#subscriptions.clear();
+  }
+
+  #deliver(topic: Topic, { handler }: Subscription, payload: unknown): void {
+    try {
+      handler(payload);
+    } catch (error) {
+      this.#logger.error({ err: error, topic }, 'event subscriber failed');
+    }
+  }
+}

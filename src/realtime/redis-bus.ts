@@ -1,0 +1,76 @@
+// The event bus across processes: Redis pub/sub, one connection to publish and one to listen (a subscribed
+// connection can do nothing else). Channels are `${prefix}:${topic}`, payloads JSON.
+import { Redis } from 'ioredis';
+import type { Logger } from '../log.js';
+import type { EventBus, Topic } from './bus.js';
+
+export interface RedisEventBusOptions {
+  url: string;
+  prefix: string;
+  logger: Logger;
+}
+
+type Handler = (payload: unknown) => void;
+
+export class RedisEventBus implements EventBus {
+  readonly #publisher: Redis;
+  readonly #subscriber: Redis;
+  readonly #prefix: string;
+  readonly #logger: Logger;
+  readonly #handlers = new Map<string, Set<{ handler: Handler }>>();
+
+  constructor({ url, prefix, logger }: RedisEventBusOptions) {
+    this.#prefix = prefix;
+    this.#logger = logger;
+    this.#publisher = new Redis(url);
+    this.#subscriber = new Redis(url);
+    for (const connection of [this.#publisher, this.#subscriber]) {
+      connection.on('error', (error) => logger.error({ err: error }, 'event bus lost its Redis connection'));
+    }
+    this.#subscriber.on('message', (channel: string, message: string) => this.#receive(channel, message));
+  }
+
+  async publish(topic: Topic, payload: unknown): Promise<void> {
+    await this.#publisher.publish(this.#channel(topic), JSON.stringify(payload));
+  }
+
+  async subscribe(topic: Topic, handler: Handler): Promise<() => Promise<void>> {
+    const channel = this.#channel(topic);
+    const subscription = { handler };
+    let subscriptions = this.#handlers.get(channel);
+    if (!subscriptions) {
+      subscriptions = new Set();
+      this.#handlers.set(channel, subscriptions);
+    }
+    subscriptions.add(subscription);
+    // Resolves on Redis's acknowledgement; commands on one connection keep their order, so a SUBSCRIBE after an
+    // UNSUBSCRIBE of the same channel always wins.
+    await this.#subscriber.subscribe(channel);
+    return async () => {
+      subscriptions.delete(subscription);
+      if (subscriptions.size > 0 || this.#handlers.get(channel) !== subscriptions) return;
+      this.#handlers.delete(channel);
+      await this.#subscriber.unsubscribe(channel);
+    };
+  }
+
+  async close(): Promise<void> {
+    this.#handlers.clear();
+    await Promise.all([this.#publisher.quit(), this.#subscriber.quit()]);
+  }
+
+  #channel(topic: Topic): string {
+    return `${this.#prefix}:${topic}`;
+  }
+
+  #receive(channel: string, message: string): void {
+    for (const { handler } of this.#handlers.get(channel) ?? []) {
+      try {
+        // Parsed per subscriber: each one gets its own copy.
+        handler(JSON.parse(message));
+      } catch (error) {
+        this.#logger.error({ err: error, channel }, 'event subscriber failed');
+      }
+    }
+  }
+}

@@ -1,0 +1,126 @@
+// The event log shared by every process: per operator a seq counter and a stream of its recent frames, whose
+// entry ids are the seqs (`${seq}-0`), so a read by seq is a range and Redis itself refuses an out-of-order add.
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Logger } from '../log.js';
+import type { EventLog, Frame, Since } from './event-log.js';
+
+export interface RedisEventLogOptions {
+  url: string;
+  prefix: string;
+  maxPerOperator: number;
+  /** Where connection problems go (without one, ioredis prints them itself). */
+  logger?: Logger;
+}
+
+// One script per batch: counter and stream change together, so seq order is storage order across processes.
+// It also recreates the epoch if Redis lost it (a flush restarts the counters), and returns the current one.
+// KEYS: epoch, then (seq, frames) per entry. ARGV: candidate epoch, max length, then (type, data) per entry.
+const APPEND = `
+redis.call('SET', KEYS[1], ARGV[1], 'NX')
+local seqs = {}
+for i = 1, (#KEYS - 1) / 2 do
+  local seq = redis.call('INCR', KEYS[2 * i])
+  redis.call('XADD', KEYS[2 * i + 1], 'MAXLEN', ARGV[2], seq .. '-0', 'type', ARGV[2 * i + 1], 'data', ARGV[2 * i + 2])
+  seqs[i] = seq
+end
+return {redis.call('GET', KEYS[1]), seqs}
+`;
+
+type StreamEntry = [id: string, fields: string[]];
+
+export class RedisEventLog implements EventLog {
+  #epoch: string;
+  readonly #redis: Redis;
+  readonly #prefix: string;
+  readonly #max: number;
+
+  private constructor(redis: Redis, prefix: string, max: number, epoch: string) {
+    this.#redis = redis;
+    this.#prefix = prefix;
+    this.#max = max;
+    this.#epoch = epoch;
+  }
+
+  static async open({ url, prefix, maxPerOperator, logger }: RedisEventLogOptions): Promise<RedisEventLog> {
+    if (!Number.isInteger(maxPerOperator) || maxPerOperator < 1) throw new Error('maxPerOperator must be a positive integer');
+    const redis = new Redis(url);
+    if (logger) redis.on('error', (error) => logger.error({ err: error }, 'event log lost its Redis connection'));
+    try {
+      const epochKey = `${prefix}:events:epoch`;
+      await redis.set(epochKey, randomUUID(), 'NX');
+      const epoch = await redis.get(epochKey);
+      if (epoch === null) throw new Error(`${epochKey} vanished right after it was set`);
+      return new RedisEventLog(redis, prefix, maxPerOperator, epoch);
+    } catch (error) {
+      redis.disconnect();
+      throw error;
+    }
+  }
+
+  get epoch(): string {
+    return this.#epoch;
+  }
+
+  async append(entries: { operatorId: number; type: string; data: unknown }[]): Promise<(Frame & { operatorId: number })[]> {
+    if (entries.length === 0) return [];
+    const keys = [`${this.#prefix}:events:epoch`];
+    const args = [randomUUID(), String(this.#max)];
+    const json = entries.map(({ data }) => JSON.stringify(data) ?? 'null');
+    entries.forEach(({ operatorId, type }, index) => {
+      keys.push(this.#seqKey(operatorId), this.#framesKey(operatorId));
+      args.push(type, json[index] ?? 'null');
+    });
+    const [epoch, seqs] = (await this.#redis.eval(APPEND, keys.length, ...keys, ...args)) as [string, number[]];
+    this.#epoch = epoch;
+    return entries.map(({ operatorId, type }, index) => ({
+      operatorId,
+      type,
+      seq: seqs[index] ?? 0,
+      data: JSON.parse(json[index] ?? 'null'),
+    }));
+  }
+
+  async since(operatorId: number, seq: number): Promise<Since> {
+    const first = Math.max(seq, 0) + 1;
+    const [head, entries] = await this.#read(operatorId, first);
+    if (seq > head) return { gone: true };
+    const frames = entries.map(toFrame);
+    // Seqs have no gaps, so the frames are all there exactly when the first one follows `seq`.
+    if (seq < head && frames[0]?.seq !== first) return { gone: true };
+    return { frames };
+  }
+
+  /** The head and the stored frames from seq `first` on, read in one transaction so they agree. */
+  async #read(operatorId: number, first: number): Promise<[head: number, entries: StreamEntry[]]> {
+    const replies = await this.#redis
+      .multi()
+      .get(this.#seqKey(operatorId))
+      .xrange(this.#framesKey(operatorId), `${first}-0`, '+')
+      .exec();
+    const failure = replies?.find(([error]) => error)?.[0];
+    if (!replies || failure) throw failure ?? new Error('the event log read was aborted');
+    return [Number(replies[0]?.[1] ?? 0), (replies[1]?.[1] ?? []) as StreamEntry[]];
+  }
+
+  async head(operatorId: number): Promise<number> {
+    return Number((await this.#redis.get(this.#seqKey(operatorId))) ?? 0);
+  }
+
+  async close(): Promise<void> {
+    await this.#redis.quit();
+  }
+
+  #seqKey(operatorId: number): string {
+    return `${this.#prefix}:events:${operatorId}:seq`;
+  }
+
+  #framesKey(operatorId: number): string {
+    return `${this.#prefix}:events:${operatorId}:frames`;
+  }
+}
+
+function toFrame([id, fields]: StreamEntry): Frame {
+  const [, type = '', , data = 'null'] = fields; // written as: type, <type>, data, <json>
+  return { type, seq: Number(id.split('-')[0]), data: JSON.parse(data) };
+}

@@ -1,0 +1,98 @@
+// What the seam contract suites share: Redis key prefixes and their cleanup, loggers that tests can read,
+// and ways to await what happened instead of sleeping.
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { inject } from 'vitest';
+import { createLogger, type Logger } from '../../src/log.js';
+
+/** Null when no Redis answers: the Redis implementations are then left out of the matrix. */
+export const redisUrl = inject('redisUrl');
+
+/** A key prefix no other test run uses. */
+export function randomPrefix(): string {
+  return `parley-test-${process.pid}-${randomBytes(6).toString('hex')}`;
+}
+
+/** Deletes the keys under `prefix:` (never anything else: the Redis may be shared). */
+export async function deleteKeys(url: string, prefixes: string[]): Promise<void> {
+  if (prefixes.length === 0) return;
+  const redis = new Redis(url);
+  try {
+    for (const prefix of prefixes) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+        if (keys.length > 0) await redis.unlink(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    }
+  } finally {
+    await redis.quit();
+  }
+}
+
+export const silentLogger: Logger = createLogger('silent');
+
+export interface LogLine {
+  level: number;
+  msg: string;
+  [field: string]: unknown;
+}
+
+/** A logger whose lines (warn and above) the test can read and wait for. */
+export function captureLogger(): { logger: Logger; lines: LogLine[]; changes: Changes } {
+  const lines: LogLine[] = [];
+  const changes = new Changes();
+  const logger = createLogger('warn', {
+    write(line: string) {
+      lines.push(JSON.parse(line) as LogLine);
+      changes.notify();
+    },
+  });
+  return { logger, lines, changes };
+}
+
+export const ERROR_LEVEL = 50;
+
+/** Something tests can wait on: whoever changes the watched state calls `notify()`. */
+export class Changes {
+  readonly #waiters = new Set<() => void>();
+
+  notify(): void {
+    for (const waiter of [...this.#waiters]) waiter();
+  }
+
+  until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+    if (check()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiters.delete(waiter);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      const waiter = () => {
+        if (!check()) return;
+        clearTimeout(timer);
+        this.#waiters.delete(waiter);
+        resolve();
+      };
+      this.#waiters.add(waiter);
+    });
+  }
+}
+
+/** A promise the test opens when it chooses. */
+export function gate(): { opened: Promise<void>; open: () => void } {
+  let open = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
+}
+
+/**
+ * Waits while nothing is expected to happen. Only for proving that something does NOT happen (a handler before
+ * start, a second run of a de-duplicated job), which no event can announce.
+ */
+export function quietFor(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
