@@ -18,6 +18,8 @@ export interface Config {
   dataDir: string;
   database: DatabaseConfig;
   redisUrl: string | undefined;
+  /** Prefix of every Redis key and channel, so several deployments can share one Redis. */
+  redisPrefix: string;
   secretKey: string;
   publicUrl: URL | undefined;
   trustProxy: boolean;
@@ -29,6 +31,8 @@ export interface Config {
     botApiRoot: string;
   };
   bootstrapAdmin: { username: string; password: string } | undefined;
+  /** PARLEY_DEMO=1: a simulator account with customers writing now and then. */
+  demo: boolean;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -76,6 +80,9 @@ export function parseConfig(env: Env): LoadedConfig {
   const telegram = parseTelegram(read, problems);
   const corsOrigins = parseCorsOrigins(read('CORS_ORIGINS'), problems);
   const trustProxy = parseBoolean('TRUST_PROXY', read('TRUST_PROXY'), problems);
+  const demo = parseBoolean('PARLEY_DEMO', read('PARLEY_DEMO'), problems);
+  const redisPrefix = read('REDIS_PREFIX') ?? 'parley';
+  if (!/^[\w:.-]{1,64}$/.test(redisPrefix)) problems.push('REDIS_PREFIX may hold letters, digits and _ : . - (at most 64)');
   const bootstrapAdmin = parseBootstrapAdmin(read('PARLEY_ADMIN_USERNAME'), read('PARLEY_ADMIN_PASSWORD'), problems);
   if (role === 'api' && database.dialect === 'sqlite') {
     problems.push('PARLEY_ROLE=api needs a shared database: set DATABASE_URL to a mysql:// URL');
@@ -99,6 +106,7 @@ export function parseConfig(env: Env): LoadedConfig {
       dataDir,
       database,
       redisUrl: redisUrl?.toString(),
+      redisPrefix,
       secretKey,
       publicUrl,
       trustProxy,
@@ -106,6 +114,7 @@ export function parseConfig(env: Env): LoadedConfig {
       logLevel,
       telegram,
       bootstrapAdmin,
+      demo,
     },
     warnings,
   };

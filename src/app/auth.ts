@@ -27,6 +27,7 @@ export interface LoginResult {
 }
 
 const SESSION_LIFETIME_MS = 14 * 24 * 3600_000;
+const TICKET_LIFETIME_MS = 60_000;
 /** last_used_at is informative: write it at most this often per token, not on every request. */
 const TOUCH_INTERVAL_MS = 60_000;
 const WRONG_CREDENTIALS = 'wrong username or password';
@@ -117,6 +118,20 @@ export class AuthService {
       ip,
       details: { kind: principal.kind, token_id: principal.tokenId },
     });
+  }
+
+  /** A single-use credential for one WebSocket connection, valid for a minute (keeps tokens out of URLs). */
+  async issueTicket(principal: Principal): Promise<{ ticket: string; expiresAt: Date }> {
+    const ticket = generateToken();
+    const expiresAt = Date.now() + TICKET_LIFETIME_MS;
+    await this.deps.tokens.insert({ operatorId: principal.operator.id, kind: 'ticket', tokenHash: hashToken(ticket), name: null, expiresAt });
+    return { ticket, expiresAt: new Date(expiresAt) };
+  }
+
+  async redeemTicket(ticket: string): Promise<Principal | undefined> {
+    const principal = await this.authenticate(ticket, 'ticket');
+    if (!principal || !(await this.deps.tokens.revoke(principal.tokenId))) return undefined;
+    return principal;
   }
 
   /** CSRF token bound to one session: a keyed hash, so nothing more needs storing. */

@@ -36,6 +36,8 @@ export class OperatorService {
       operators: OperatorRepository;
       tokens: TokenRepository;
       audit: AuditLog;
+      /** Tells every process an operator changed (caches, and sockets of signed-out operators). */
+      announce?: (change: { operatorId: OperatorId; signedOut: boolean }) => Promise<void>;
     },
   ) {}
 
@@ -80,6 +82,7 @@ export class OperatorService {
       );
       return created;
     }).catch(rethrowUniqueViolation(username));
+    await this.deps.announce?.({ operatorId: operator.id, signedOut: false });
     return operator;
   }
 
@@ -94,7 +97,7 @@ export class OperatorService {
     if (patch.isActive !== undefined) changes.isActive = patch.isActive;
     if (patch.password !== undefined) changes.passwordHash = await hashPassword(patch.password);
 
-    return database.db.transaction().execute(async (trx) => {
+    const updated = await database.db.transaction().execute(async (trx) => {
       const current = await operators.findById(id, trx);
       if (!current) throw operatorNotFound(id);
       if (changes.username !== undefined && changes.username !== current.username) {
@@ -118,10 +121,12 @@ export class OperatorService {
         },
         trx,
       );
-      const updated = await operators.findById(id, trx);
-      if (!updated) throw operatorNotFound(id);
-      return updated;
+      const updatedOperator = await operators.findById(id, trx);
+      if (!updatedOperator) throw operatorNotFound(id);
+      return { operator: updatedOperator, signedOut: signsOut };
     }).catch(rethrowUniqueViolation(changes.username ?? ''));
+    await this.deps.announce?.({ operatorId: id, signedOut: updated.signedOut });
+    return updated.operator;
   }
 
   async delete(actor: Actor, id: OperatorId): Promise<void> {
@@ -145,6 +150,7 @@ export class OperatorService {
         trx,
       );
     });
+    await this.deps.announce?.({ operatorId: id, signedOut: true });
   }
 
   private async find(id: OperatorId): Promise<Operator> {

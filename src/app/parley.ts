@@ -1,16 +1,42 @@
-// The composition root: builds every part from the config, and closes them in reverse order.
+// The composition root: builds every part from the config, wires the seams, and closes them in reverse order.
+import { simulatorChannels } from '../channels/simulator/index.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
+import type { JobQueue } from '../jobs/queue.js';
+import type { EventBus } from '../realtime/bus.js';
+import type { EventLog } from '../realtime/event-log.js';
+import { SocketHub } from '../realtime/hub.js';
+import { RealtimePublisher } from '../realtime/publisher.js';
 import { Keys } from '../security/keys.js';
+import { AccountRepository } from '../store/accounts.js';
 import { AuditLog } from '../store/audit.js';
+import { ChatRepository } from '../store/chats.js';
+import { ContactRepository } from '../store/contacts.js';
 import { openDatabase, type Database } from '../store/db.js';
+import { MediaRepository } from '../store/media.js';
+import { MessageRepository } from '../store/messages.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { OperatorRepository } from '../store/operators.js';
+import { SettingsRepository } from '../store/settings.js';
 import { TokenRepository } from '../store/tokens.js';
+import { AccountService } from './accounts.js';
+import { Assignments } from './assignment.js';
 import { AuthService } from './auth.js';
 import { ensureInitialAdmin } from './bootstrap.js';
+import { ChatService } from './chats.js';
+import { ensureDemoAccount } from './demo.js';
+import { OperatorDirectory } from './directory.js';
+import { createInfrastructure } from './infrastructure.js';
+import { IngestService } from './ingest.js';
 import { LoginThrottle, MemoryThrottleStore } from './login-throttle.js';
+import { MediaService } from './media.js';
+import { MessageService } from './messages.js';
 import { OperatorService } from './operators.js';
+import { recoverInterruptedWork } from './recovery.js';
+import { RetentionJob } from './retention.js';
+import { ChannelRuntime, type ChannelFactories } from './runtime.js';
+import { SendJob } from './send.js';
+import { SettingsService } from './settings.js';
 
 export interface Parley {
   config: Config;
@@ -20,6 +46,18 @@ export interface Parley {
   auth: AuthService;
   operators: OperatorService;
   operatorRepository: OperatorRepository;
+  settings: SettingsService;
+  accounts: AccountService;
+  chats: ChatService;
+  messages: MessageService;
+  media: MediaService;
+  retention: RetentionJob;
+  /** The channels of this process; null when it runs none (PARLEY_ROLE=api, or CLI commands). */
+  runtime: ChannelRuntime | null;
+  hub: SocketHub;
+  eventLog: EventLog;
+  bus: EventBus;
+  jobs: JobQueue;
   /** Whether the database answers (for /api/health). */
   healthy(): Promise<boolean>;
   close(): Promise<void>;
@@ -28,7 +66,16 @@ export interface Parley {
 export interface ParleyOptions {
   /** Create the first admin when no operator exists (off for CLI commands that manage operators). */
   bootstrapAdmin?: boolean;
+  /** Run channels and jobs here (default: when PARLEY_ROLE=all). CLI commands run none. */
+  runWork?: boolean;
+  /** Channel implementations by account type (tests add fakes; the connectors add theirs). */
+  factories?: ChannelFactories;
+  /** First retry delay of sends and downloads without a retry-after (doubles each time). */
+  backoffBaseMs?: number;
 }
+
+const RECONCILE_INTERVAL_MS = 5_000;
+const RETENTION_INTERVAL_MS = 24 * 3600_000;
 
 export async function createParley(config: Config, logger: Logger, options: ParleyOptions = {}): Promise<Parley> {
   const database = openDatabase(config.database);
@@ -39,15 +86,126 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     await database.close();
     throw error;
   }
+  const runWork = options.runWork ?? config.role === 'all';
+  const backoffBaseMs = options.backoffBaseMs ?? 1000;
+  const mediaDir = `${config.dataDir}/media`;
+  const { bus, eventLog, jobs } = await createInfrastructure(config, logger);
 
   const keys = new Keys(config.secretKey);
   const audit = new AuditLog(database);
   const operatorRepository = new OperatorRepository(database);
   const tokens = new TokenRepository(database);
+  const accountRepository = new AccountRepository(database);
+  const contacts = new ContactRepository();
+  const chatRepository = new ChatRepository(database);
+  const mediaRepository = new MediaRepository(database);
+  const messageRepository = new MessageRepository(database, mediaRepository);
+
+  const directory = new OperatorDirectory(operatorRepository);
+  const settings = new SettingsService(new SettingsRepository(database), () => bus.publish('settings.changed', {}));
+  const publisher = new RealtimePublisher({ directory, settings, log: eventLog, bus, logger });
+  const hub = new SocketHub({ bus, log: eventLog, logger });
   const throttle = new LoginThrottle(new MemoryThrottleStore());
   const auth = new AuthService({ operators: operatorRepository, tokens, audit, throttle, keys });
-  const operators = new OperatorService({ database, operators: operatorRepository, tokens, audit });
+  const operators = new OperatorService({
+    database,
+    operators: operatorRepository,
+    tokens,
+    audit,
+    announce: (change) => bus.publish('operators.changed', change),
+  });
+  const assignments = new Assignments({ chats: chatRepository, operators: operatorRepository });
+  const ingest = new IngestService({
+    database,
+    accounts: accountRepository,
+    contacts,
+    chats: chatRepository,
+    messages: messageRepository,
+    media: mediaRepository,
+    assignments,
+    settings,
+    events: publisher,
+    jobs,
+    logger,
+  });
+  const factories: ChannelFactories = { simulator: simulatorChannels(logger), ...options.factories };
+  const runtime = runWork
+    ? new ChannelRuntime({ accounts: accountRepository, ingest, events: publisher, factories, logger })
+    : null;
+  const chats = new ChatService({ database, chats: chatRepository, assignments, settings, events: publisher });
+  const messages = new MessageService({ database, chats: chatRepository, messages: messageRepository, chatService: chats, events: publisher, jobs });
+  const accounts = new AccountService({
+    database,
+    accounts: accountRepository,
+    chats: chatRepository,
+    ingest,
+    events: publisher,
+    audit,
+    runtime,
+    announce: (accountId) => bus.publish('accounts.changed', { accountId }),
+  });
+  const channels = runtime ?? { channel: () => undefined };
+  const media = new MediaService({
+    database,
+    media: mediaRepository,
+    messages: messageRepository,
+    chats: chatRepository,
+    chatService: chats,
+    channels,
+    mediaDir,
+    logger,
+    backoffBaseMs,
+  });
+  const retention = new RetentionJob({
+    database,
+    messages: messageRepository,
+    media: mediaRepository,
+    chats: chatRepository,
+    settings,
+    audit,
+    mediaDir,
+    logger,
+  });
+  const send = new SendJob({
+    database,
+    accounts: accountRepository,
+    chats: chatRepository,
+    messages: messageRepository,
+    channels,
+    events: publisher,
+    logger,
+    backoffBaseMs,
+  });
+
+  await bus.subscribe('settings.changed', () => settings.invalidate());
+  await bus.subscribe('operators.changed', (payload) => {
+    directory.invalidate();
+    const change = payload as { operatorId: number; signedOut: boolean };
+    if (change.signedOut) hub.disconnect(change.operatorId, 1008, 'signed out');
+  });
+  await hub.start();
   if (options.bootstrapAdmin ?? true) await ensureInitialAdmin(config, operatorRepository, operators, logger);
+
+  if (runtime) {
+    jobs.handle('message.send', (payload, context) => send.run(payload, context), { concurrency: 8, maxAttempts: 50, backoffMs: backoffBaseMs });
+    jobs.handle('media.download', (payload, context) => media.download(payload, context), { concurrency: 2, maxAttempts: 20, backoffMs: backoffBaseMs });
+    jobs.handle('messages.cleanup', async () => void (await retention.run()), { concurrency: 1, maxAttempts: 3, backoffMs: 60_000 });
+    await bus.subscribe('accounts.changed', (payload) => void runtime.reconcile((payload as { accountId: number }).accountId as never));
+    if (config.demo) await ensureDemoAccount(accountRepository, logger);
+    await recoverInterruptedWork({
+      database,
+      accounts: accountRepository,
+      chats: chatRepository,
+      messages: messageRepository,
+      media: mediaRepository,
+      jobs,
+      factories,
+      logger,
+    });
+    await jobs.start();
+    await jobs.every('messages.cleanup', {}, RETENTION_INTERVAL_MS);
+    await runtime.startLoop(RECONCILE_INTERVAL_MS);
+  }
 
   return {
     config,
@@ -57,6 +215,17 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     auth,
     operators,
     operatorRepository,
+    settings,
+    accounts,
+    chats,
+    messages,
+    media,
+    retention,
+    runtime,
+    hub,
+    eventLog,
+    bus,
+    jobs,
     async healthy() {
       try {
         await database.db.selectFrom('operators').select('id').limit(1).execute();
@@ -66,6 +235,11 @@ export async function createParley(config: Config, logger: Logger, options: Parl
       }
     },
     async close() {
+      await runtime?.close();
+      await jobs.close();
+      await hub.close();
+      await bus.close();
+      await eventLog.close();
       await database.close();
     },
   };

@@ -16,7 +16,7 @@ export async function operatorCommand(argv: string[]): Promise<number> {
 
 async function withParley<T>(run: (parley: Awaited<ReturnType<typeof createParley>>) => Promise<T>): Promise<T> {
   const { config } = loadConfig();
-  const parley = await createParley(config, createLogger('warn'), { bootstrapAdmin: false });
+  const parley = await createParley(config, createLogger('warn'), { bootstrapAdmin: false, runWork: false });
   try {
     return await run(parley);
   } finally {

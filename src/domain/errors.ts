@@ -70,3 +70,8 @@ export class ChannelUnavailable extends DomainError {
     super(message, details);
   }
 }
+
+/** What was asked for existed but is no longer kept (old realtime events): the client must reload. */
+export class Gone extends DomainError {
+  readonly code = 'not_found';
+}

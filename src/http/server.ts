@@ -3,18 +3,25 @@ import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
+import websocket from '@fastify/websocket';
 import { TypeBoxValidatorCompiler, registerAjvFormats, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Parley } from '../app/parley.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { registerOpenApi } from './plugins/openapi.js';
+import { accountRoutes } from './routes/accounts.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
+import { chatRoutes } from './routes/chats.js';
 import { healthRoutes } from './routes/health.js';
+import { mediaRoutes } from './routes/media.js';
 import { meRoutes } from './routes/me.js';
+import { messageRoutes } from './routes/messages.js';
 import { operatorRoutes } from './routes/operators.js';
+import { realtimeRoutes } from './routes/realtime.js';
 import { rootRoutes } from './routes/root.js';
+import { settingsRoutes } from './routes/settings.js';
 import type { App } from './types.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -43,6 +50,7 @@ export async function buildServer(parley: Parley, version = '0.1.0'): Promise<Fa
   await app.register(helmet, { global: true, contentSecurityPolicy: false });
   await app.register(cors, corsOptions(config.corsOrigins));
   await app.register(cookie);
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   registerAuth(app, parley);
   await registerOpenApi(app, version);
 
@@ -53,6 +61,12 @@ export async function buildServer(parley: Parley, version = '0.1.0'): Promise<Fa
   meRoutes(routes, parley);
   operatorRoutes(routes, parley);
   auditRoutes(routes, parley);
+  settingsRoutes(routes, parley);
+  accountRoutes(routes, parley);
+  chatRoutes(routes, parley);
+  messageRoutes(routes, parley);
+  mediaRoutes(routes, parley);
+  realtimeRoutes(routes, parley);
   return app;
 }
 

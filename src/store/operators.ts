@@ -104,6 +104,18 @@ export class OperatorRepository {
     return toPage(rows, options.limit, toOperator, (row) => [toNumber(row.id)]);
   }
 
+  /** Every active operator (a team is at most a few thousand people). */
+  async listAllActive(): Promise<Operator[]> {
+    const rows = await this.db
+      .selectFrom('operators')
+      .selectAll()
+      .where('is_active', '=', 1)
+      .where('deleted_at', 'is', null)
+      .orderBy('id')
+      .execute();
+    return rows.map(toOperator);
+  }
+
   async update(id: OperatorId, changes: OperatorChanges, executor: Executor = this.db): Promise<void> {
     await executor
       .updateTable('operators')
@@ -147,6 +159,38 @@ export class OperatorRepository {
     if (this.database.dialect === 'mysql') query = query.forUpdate();
     const rows = await query.execute();
     return rows.map((row) => toNumber(row.id) as OperatorId);
+  }
+
+  /**
+   * Operators who can take chats automatically (role operator, active), locking their rows on MySQL so
+   * concurrent auto-assignments cannot overfill a limit.
+   */
+  async lockAssignable(executor: Transaction<Schema>): Promise<{ id: OperatorId; maxActiveChats: number | null; lastAssignedAt: number | null }[]> {
+    let query = executor
+      .selectFrom('operators')
+      .select(['id', 'max_active_chats', 'last_assigned_at'])
+      .where('role', '=', 'operator')
+      .where('is_active', '=', 1)
+      .where('deleted_at', 'is', null);
+    if (this.database.dialect === 'mysql') query = query.forUpdate();
+    const rows = await query.execute();
+    return rows.map((row) => ({
+      id: toNumber(row.id) as OperatorId,
+      maxActiveChats: toNumberOrNull(row.max_active_chats),
+      lastAssignedAt: toNumberOrNull(row.last_assigned_at),
+    }));
+  }
+
+  /** Reads one operator for an assignment, locking his row on MySQL until the transaction ends. */
+  async lockForAssignment(executor: Transaction<Schema>, id: OperatorId): Promise<Operator | undefined> {
+    let query = executor.selectFrom('operators').selectAll().where('id', '=', id).where('deleted_at', 'is', null);
+    if (this.database.dialect === 'mysql') query = query.forUpdate();
+    const row = await query.executeTakeFirst();
+    return row && toOperator(row);
+  }
+
+  async markAssigned(executor: Executor, id: OperatorId): Promise<void> {
+    await executor.updateTable('operators').set({ last_assigned_at: Date.now() }).where('id', '=', id).execute();
   }
 
   async count(): Promise<number> {

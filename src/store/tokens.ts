@@ -6,7 +6,8 @@ import { toNumber, toNumberOrNull } from './rows.js';
 import { toOperator } from './operators.js';
 import type { OperatorsTable } from './schema.js';
 
-export type TokenKind = 'api' | 'session';
+/** `api`: Authorization header; `session`: the web app's cookie; `ticket`: one WebSocket connection. */
+export type TokenKind = 'api' | 'session' | 'ticket';
 
 export interface StoredToken {
   id: TokenId;
@@ -70,13 +71,15 @@ export class TokenRepository {
     await this.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', id).execute();
   }
 
-  async revoke(id: TokenId): Promise<void> {
-    await this.db
+  /** Revokes a token; false when it was already revoked (a single-use ticket redeemed twice). */
+  async revoke(id: TokenId): Promise<boolean> {
+    const result = await this.db
       .updateTable('api_tokens')
       .set({ revoked_at: Date.now() })
       .where('id', '=', id)
       .where('revoked_at', 'is', null)
-      .execute();
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   async revokeAllOf(operatorId: OperatorId, executor: Executor = this.db): Promise<void> {

@@ -1,7 +1,6 @@
 // What the seam contract suites share: Redis key prefixes and their cleanup, loggers that tests can read,
 // and ways to await what happened instead of sleeping.
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { createLogger, type Logger } from '../../src/log.js';
 
@@ -13,23 +12,7 @@ export function randomPrefix(): string {
   return `parley-test-${process.pid}-${randomBytes(6).toString('hex')}`;
 }
 
-/** Deletes the keys under `prefix:` (never anything else: the Redis may be shared). */
-export async function deleteKeys(url: string, prefixes: string[]): Promise<void> {
-  if (prefixes.length === 0) return;
-  const redis = new Redis(url);
-  try {
-    for (const prefix of prefixes) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-        if (keys.length > 0) await redis.unlink(...keys);
-        cursor = next;
-      } while (cursor !== '0');
-    }
-  } finally {
-    await redis.quit();
-  }
-}
+export { deleteRedisKeys as deleteKeys } from '../support/services.js';
 
 export const silentLogger: Logger = createLogger('silent');
 

@@ -4,13 +4,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll } from 'vitest';
-import { createParley, type Parley } from '../../src/app/parley.js';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { createParley, type Parley, type ParleyOptions } from '../../src/app/parley.js';
 import { parseConfig, type Env } from '../../src/config.js';
 import { buildServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/log.js';
 import { Api } from './api.js';
 import { prepareDatabase, type Dialect } from './database.js';
+import { deleteRedisKeys } from './services.js';
 
 export { DIALECTS, type Dialect } from './database.js';
 
@@ -33,11 +35,24 @@ export interface TestServer {
 
 export interface ServerOptions {
   env?: Env;
+  /** Use Redis for events and jobs (a random key prefix per server). */
+  redis?: boolean;
+  /** Options for the composition root (channel fakes, short backoff). */
+  parley?: ParleyOptions;
 }
+
+/** The stacks the inbox runs on: embedded (SQLite, memory), and production-like (MySQL + Redis) when available. */
+export type Stack = { name: string; dialect: Dialect; redis: boolean };
+export const STACKS: Stack[] = [
+  { name: 'sqlite', dialect: 'sqlite', redis: false },
+  ...(inject('dialects').includes('mysql') && inject('redisUrl') ? [{ name: 'mysql+redis', dialect: 'mysql' as const, redis: true }] : []),
+];
 
 let counter = 0;
 
-export async function startServer(dialect: Dialect, options: ServerOptions = {}): Promise<TestServer> {
+export async function startServer(target: Dialect | Stack, options: ServerOptions = {}): Promise<TestServer> {
+  const dialect = typeof target === 'string' ? target : target.dialect;
+  if (typeof target !== 'string') options = { redis: target.redis, ...options };
   const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-test-'));
   const database = await prepareDatabase(dialect, dataDir);
   const { config } = parseConfig({
@@ -48,9 +63,13 @@ export async function startServer(dialect: Dialect, options: ServerOptions = {})
     PARLEY_ADMIN_USERNAME: ADMIN.username,
     PARLEY_ADMIN_PASSWORD: ADMIN.password,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...(options.redis && { REDIS_URL: inject('redisUrl') ?? '', REDIS_PREFIX: `t${randomBytes(6).toString('hex')}` }),
     ...options.env,
   });
-  const parley = await createParley({ ...config, host: '127.0.0.1', port: 0 }, createLogger(config.logLevel));
+  const parley = await createParley({ ...config, host: '127.0.0.1', port: 0 }, createLogger(config.logLevel), {
+    backoffBaseMs: 50,
+    ...options.parley,
+  });
   const app = await buildServer(parley);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
@@ -82,16 +101,17 @@ export async function startServer(dialect: Dialect, options: ServerOptions = {})
       await app.close();
       await parley.close();
       await database.drop();
+      if (config.redisUrl) await deleteRedisKeys(config.redisUrl, [config.redisPrefix]);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
 
 /** One server for the whole describe block; each test builds its own data on it. */
-export function useServer(dialect: Dialect, options: ServerOptions = {}): () => TestServer {
+export function useServer(target: Dialect | Stack, options: ServerOptions = {}): () => TestServer {
   let server: TestServer | undefined;
   beforeAll(async () => {
-    server = await startServer(dialect, options);
+    server = await startServer(target, options);
   });
   afterAll(async () => {
     await server?.close();

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { createConnection as createMysqlConnection } from 'mysql2/promise';
 import { Socket } from 'node:net';
+import { Redis } from 'ioredis';
 
 /** Null when MySQL answers at `url`, else what went wrong. */
 export async function probeMysql(url: string): Promise<string | null> {
@@ -52,4 +53,22 @@ export async function createMysqlDatabase(serverUrl: string): Promise<TestMysqlD
       await connection.end();
     },
   };
+}
+
+/** Deletes the keys under `prefix:` (never anything else: the Redis may be shared). */
+export async function deleteRedisKeys(url: string, prefixes: string[]): Promise<void> {
+  if (prefixes.length === 0) return;
+  const redis = new Redis(url);
+  try {
+    for (const prefix of prefixes) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+        if (keys.length > 0) await redis.unlink(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    }
+  } finally {
+    await redis.quit();
+  }
 }

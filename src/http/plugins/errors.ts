@@ -1,6 +1,6 @@
 // The one place where errors become HTTP answers: `{error: {code, message, details?}}`, nothing internal in 5xx.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, RateLimited, ChannelUnavailable, type ErrorCode } from '../../domain/errors.js';
+import { ChannelUnavailable, DomainError, Gone, RateLimited, type ErrorCode } from '../../domain/errors.js';
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
   invalid: 400,
@@ -31,7 +31,8 @@ export function sendError(reply: FastifyReply, status: number, code: ErrorCode, 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof DomainError) {
-      const status = error instanceof ChannelUnavailable && error.retryAfterSeconds ? 429 : STATUS_BY_CODE[error.code];
+      const status =
+        error instanceof Gone ? 410 : error instanceof ChannelUnavailable && error.retryAfterSeconds ? 429 : STATUS_BY_CODE[error.code];
       const retryAfter = error instanceof RateLimited || error instanceof ChannelUnavailable ? error.retryAfterSeconds : undefined;
       if (retryAfter) reply.header('retry-after', String(retryAfter));
       return sendError(reply, status, status === 429 ? 'rate_limited' : error.code, error.message, error.details);

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Parley } from '../../app/parley.js';
 import { CSRF_COOKIE, principalOf, SESSION_COOKIE } from '../plugins/auth.js';
-import { presentOperator } from '../presenters.js';
+import { presentOperator } from '../../wire/present.js';
 import { Body, errorResponses, Nullable, OperatorSchema, Timestamp } from '../schemas.js';
 import type { App } from '../types.js';
 

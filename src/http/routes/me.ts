@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { Parley } from '../../app/parley.js';
 import { principalOf } from '../plugins/auth.js';
-import { presentOperator } from '../presenters.js';
+import { presentOperator } from '../../wire/present.js';
 import { errorResponses, OperatorSchema } from '../schemas.js';
 import type { App } from '../types.js';
 

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { Parley } from '../../app/parley.js';
 import type { OperatorId } from '../../domain/ids.js';
 import { actorOf } from '../plugins/auth.js';
-import { presentOperator } from '../presenters.js';
+import { presentOperator } from '../../wire/present.js';
 import {
   Body,
   DisplayName,

@@ -1,0 +1,158 @@
+// Managing sources (admins only): add, change, start, stop, delete — at run time, without a restart. Starting
+// and stopping write the desired state; the runtime (in this process or a worker) makes it so.
+import { customerMessage, type SimulatedCustomer } from '../channels/simulator/messages.js';
+import { canRestart, type Account, type AccountSettings, type AccountType } from '../domain/account.js';
+import { Conflict, Invalid, NotFound } from '../domain/errors.js';
+import type { AccountId } from '../domain/ids.js';
+import type { AccountRepository } from '../store/accounts.js';
+import type { ChatRepository } from '../store/chats.js';
+import type { Page } from '../store/cursor.js';
+import type { Database } from '../store/db.js';
+import type { AuditLog } from '../store/audit.js';
+import { inTransaction } from '../store/transaction.js';
+import type { EventSink } from './events.js';
+import type { IngestOutcome, IngestService } from './ingest.js';
+import { requireAdmin, type Actor } from './operators.js';
+import type { ChannelRuntime } from './runtime.js';
+
+export interface NewAccountInput {
+  type: AccountType;
+  title?: string;
+  settings?: AccountSettings;
+  /** Start right away (the default). */
+  start?: boolean;
+}
+
+interface Deps {
+  database: Database;
+  accounts: AccountRepository;
+  chats: ChatRepository;
+  ingest: IngestService;
+  events: EventSink;
+  audit: AuditLog;
+  /** Absent in processes that run no channels (PARLEY_ROLE=api): workers pick desired states up. */
+  runtime: ChannelRuntime | null;
+  /** Tells the workers of other processes to reconcile this account now rather than at their next pass. */
+  announce: (accountId: AccountId) => Promise<void>;
+}
+
+export class AccountService {
+  constructor(private readonly deps: Deps) {}
+
+  async list(actor: Actor, page: { cursor?: string; limit: number }): Promise<Page<Account>> {
+    requireAdmin(actor);
+    return this.deps.accounts.list(page);
+  }
+
+  async get(actor: Actor, id: AccountId): Promise<Account> {
+    requireAdmin(actor);
+    return this.find(id);
+  }
+
+  async create(actor: Actor, input: NewAccountInput): Promise<Account> {
+    requireAdmin(actor);
+    if (input.type !== 'simulator') {
+      throw new Invalid(`accounts of type "${input.type}" are added through their own flow`, { field: 'type' });
+    }
+    const account = await this.deps.accounts.insert({
+      type: 'simulator',
+      title: input.title?.trim() || 'Simulator',
+      desiredState: input.start === false ? 'stopped' : 'running',
+      settings: input.settings ?? {},
+    });
+    await this.audit(actor, 'account.created', account.id, { type: account.type });
+    await this.announce(account.id);
+    await this.deps.runtime?.reconcile(account.id);
+    return this.find(account.id);
+  }
+
+  async update(actor: Actor, id: AccountId, changes: { title?: string; settings?: AccountSettings }): Promise<Account> {
+    requireAdmin(actor);
+    const account = await this.find(id);
+    await this.deps.accounts.update(id, {
+      ...(changes.title !== undefined && { title: changes.title.trim() }),
+      ...(changes.settings !== undefined && { settings: { ...account.settings, ...changes.settings } }),
+    });
+    await this.audit(actor, 'account.updated', id, { fields: Object.keys(changes).sort() });
+    await this.announce(id);
+    return this.find(id);
+  }
+
+  async start(actor: Actor, id: AccountId): Promise<Account> {
+    requireAdmin(actor);
+    const account = await this.find(id);
+    if (account.desiredState === 'running' && !canRestart(account)) {
+      throw new Conflict(`account ${id} is already running (status ${account.status})`);
+    }
+    await this.deps.accounts.update(id, { desiredState: 'running' });
+    if (canRestart(account)) await this.deps.accounts.setStatus(id, { status: 'stopped', reason: null, until: null });
+    await this.audit(actor, 'account.started', id);
+    await this.deps.runtime?.reconcile(id);
+    await this.announce(id);
+    return this.find(id);
+  }
+
+  async stop(actor: Actor, id: AccountId): Promise<Account> {
+    requireAdmin(actor);
+    const account = await this.find(id);
+    if (account.desiredState === 'stopped') throw new Conflict(`account ${id} is already stopped`);
+    await this.deps.accounts.update(id, { desiredState: 'stopped' });
+    await this.audit(actor, 'account.stopped', id);
+    await this.deps.runtime?.reconcile(id);
+    await this.announce(id);
+    return this.find(id);
+  }
+
+  /** Stops the account and hides it; its chats and history stay readable by admins. */
+  async delete(actor: Actor, id: AccountId): Promise<void> {
+    requireAdmin(actor);
+    await this.find(id);
+    const { database, accounts, chats } = this.deps;
+    const chatIds = await inTransaction(database, async (trx) => {
+      await accounts.softDelete(id, trx);
+      return chats.deleteAllOf(trx, id);
+    });
+    await this.deps.runtime?.reconcile(id);
+    await this.audit(actor, 'account.deleted', id, { chats: chatIds.length });
+    await this.announce(id);
+    const views = await chats.viewsByIds(database.db, chatIds);
+    await this.deps.events.publish(
+      views.map((view) => ({ type: 'chat.updated' as const, chat: view, before: { assigneeId: view.chat.assigneeId, deletedAt: null } })),
+    );
+  }
+
+  /** Injects a customer's message into a running simulator account, through the normal ingest path. */
+  async simulate(actor: Actor, id: AccountId, from: SimulatedCustomer, text: string, messageId?: string): Promise<IngestOutcome> {
+    requireAdmin(actor);
+    const account = await this.find(id);
+    if (account.type !== 'simulator') throw new Invalid('only simulator accounts can simulate customers', { field: 'id' });
+    if (account.desiredState !== 'running') throw new Conflict(`account ${id} is stopped; start it first`);
+    return this.deps.ingest.handle(
+      { accountId: id, network: 'simulator', settings: account.settings },
+      { type: 'message.new', message: customerMessage(from, text, messageId) },
+    );
+  }
+
+  private async find(id: AccountId): Promise<Account> {
+    const account = await this.deps.accounts.findById(id);
+    if (!account) throw new NotFound(`account ${id} not found`);
+    return account;
+  }
+
+  private async announce(id: AccountId): Promise<void> {
+    await this.deps.announce(id);
+    const account = await this.deps.accounts.findById(id, { includeDeleted: true });
+    if (account) await this.deps.events.publish([{ type: 'account.updated', account }]);
+  }
+
+  private async audit(actor: Actor, action: string, id: AccountId, details?: Record<string, unknown>): Promise<void> {
+    await this.deps.audit.record({
+      actorId: actor.principal.operator.id,
+      action,
+      targetType: 'account',
+      targetId: id,
+      ip: actor.ip,
+      ...(details && { details }),
+    });
+  }
+}

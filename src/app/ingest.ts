@@ -1,0 +1,219 @@
+// Storing what a channel reports, once. Each inbound event is one transaction; events are published and
+// downloads enqueued only after it committed, and the channel acknowledges its source only after that.
+import type { InboundEvent, InboundMessage, InboundSink } from '../channels/channel.js';
+import type { AccountSettings } from '../domain/account.js';
+import type { Chat, ChatView } from '../domain/chat.js';
+import { displayName, type Network } from '../domain/contact.js';
+import type { AccountId, ChatId, MessageId } from '../domain/ids.js';
+import type { Logger } from '../log.js';
+import type { JobQueue } from '../jobs/queue.js';
+import type { AccountRepository } from '../store/accounts.js';
+import type { ChatRepository } from '../store/chats.js';
+import type { ContactRepository } from '../store/contacts.js';
+import type { Database } from '../store/db.js';
+import type { MediaRepository } from '../store/media.js';
+import type { MessageRepository } from '../store/messages.js';
+import { inTransaction } from '../store/transaction.js';
+import type { Assignments } from './assignment.js';
+import type { ChatAccess, DomainEvent, EventSink } from './events.js';
+import type { SettingsService } from './settings.js';
+
+export interface IngestSource {
+  accountId: AccountId;
+  network: Network;
+  settings: AccountSettings;
+}
+
+export interface IngestOutcome {
+  messageId: MessageId | null;
+  chatId: ChatId | null;
+  /** False when the event was a repeat (or filtered out) and nothing new was stored. */
+  stored: boolean;
+}
+
+interface Deps {
+  database: Database;
+  accounts: AccountRepository;
+  contacts: ContactRepository;
+  chats: ChatRepository;
+  messages: MessageRepository;
+  media: MediaRepository;
+  assignments: Assignments;
+  settings: SettingsService;
+  events: EventSink;
+  jobs: JobQueue;
+  logger: Logger;
+}
+
+export class IngestService {
+  constructor(private readonly deps: Deps) {}
+
+  /** The sink a channel for this account writes into. */
+  sinkFor(source: IngestSource): InboundSink {
+    return async (event) => {
+      await this.handle(source, event);
+    };
+  }
+
+  async handle(source: IngestSource, event: InboundEvent): Promise<IngestOutcome> {
+    switch (event.type) {
+      case 'message.new':
+        return this.message(source, event.message);
+      case 'message.edited':
+        return this.edited(source, event);
+      case 'message.deleted':
+        return this.deleted(source, event);
+      case 'message.read':
+        return this.read(source, event);
+      case 'chat.blocked':
+        return this.blocked(source, event);
+      case 'account.status':
+        return this.accountStatus(source, event);
+    }
+  }
+
+  private async message(source: IngestSource, inbound: InboundMessage): Promise<IngestOutcome> {
+    const { database, contacts, chats, messages, media, assignments, settings } = this.deps;
+    if (inbound.chat.type !== 'private' && !source.settings.groups) return nothing();
+    const policy = (await settings.current()).autoAssignment;
+
+    const result = await inTransaction(database, async (trx) => {
+      const peerId = inbound.chat.peer ? await contacts.upsert(trx, source.network, inbound.chat.peer) : null;
+      const senderId =
+        inbound.sender === null
+          ? null
+          : inbound.sender.externalId === inbound.chat.peer?.externalId
+            ? peerId
+            : await contacts.upsert(trx, source.network, inbound.sender);
+      const at = inbound.sentAt.getTime();
+      const title = inbound.chat.title ?? (inbound.chat.peer ? displayName(inbound.chat.peer) : `Chat ${inbound.chat.externalId}`);
+      const existing = await chats.findByExternal(trx, source.accountId, inbound.chat.externalId);
+      const { chat, created: chatCreated } = existing
+        ? { chat: existing, created: false }
+        : await chats.insert(trx, { accountId: source.accountId, externalId: inbound.chat.externalId, type: inbound.chat.type, title, contactId: peerId, at });
+
+      if (inbound.direction === 'out' && inbound.randomId) {
+        const own = await messages.idByRandomId(trx, chat.id, inbound.randomId);
+        if (own !== undefined) return { chat, stored: false as const, messageId: own };
+      }
+      const replyTo = inbound.replyToExternalId ? await messages.idByExternal(trx, chat.id, inbound.replyToExternalId) : undefined;
+      const inserted = await messages.insertInbound(trx, {
+        chatId: chat.id,
+        externalId: inbound.externalId,
+        direction: inbound.direction,
+        senderContactId: inbound.direction === 'in' ? senderId : null,
+        kind: inbound.kind,
+        text: inbound.text,
+        entities: inbound.entities,
+        replyToMessageId: replyTo ?? null,
+        replyToExternalId: inbound.replyToExternalId,
+        forward: inbound.forward,
+        payload: inbound.payload,
+        sentAt: at,
+      });
+      if (!inserted.created) return { chat, stored: false as const, messageId: inserted.id };
+
+      const mediaIds = await media.insertMany(trx, inserted.id, inbound.media);
+      const incoming = inbound.direction === 'in';
+      await chats.recordMessage(trx, chat, { id: inserted.id, at, incoming, title: inbound.chat.title });
+      if (incoming) await assignments.autoAssign(trx, { ...chat, assigneeId: chatCreated ? null : chat.assigneeId }, policy);
+      return { chat, stored: true as const, chatCreated, messageId: inserted.id, mediaIds };
+    });
+
+    if (!result.stored) return { messageId: result.messageId, chatId: result.chat.id, stored: false };
+    await this.publishMessage(result.chat, result.messageId, result.chatCreated, 'message.created');
+    for (const mediaId of result.mediaIds) {
+      await this.deps.jobs.enqueue('media.download', { mediaId }, { key: `media:${mediaId}` });
+    }
+    return { messageId: result.messageId, chatId: result.chat.id, stored: true };
+  }
+
+  private async edited(source: IngestSource, event: Extract<InboundEvent, { type: 'message.edited' }>): Promise<IngestOutcome> {
+    const { database, chats, messages } = this.deps;
+    const chat = await chats.findByExternal(database.db, source.accountId, event.chatExternalId);
+    if (!chat) return nothing();
+    const id = await inTransaction(database, (trx) =>
+      messages.edit(trx, chat.id, event.externalId, { text: event.text, entities: event.entities, at: event.editedAt.getTime() }),
+    );
+    if (id === undefined) return nothing();
+    await this.publishUpdatedMessages(chat, [id]);
+    return { messageId: id, chatId: chat.id, stored: true };
+  }
+
+  private async deleted(source: IngestSource, event: Extract<InboundEvent, { type: 'message.deleted' }>): Promise<IngestOutcome> {
+    const { database, chats, messages } = this.deps;
+    const at = event.deletedAt.getTime();
+    let scope: { chatIds: ChatId[] } | { accountId: AccountId };
+    if (event.chatExternalId === null) {
+      // MTProto reports deletions in private chats without the chat: message ids are unique per account there.
+      scope = { accountId: source.accountId };
+    } else {
+      const chat = await chats.findByExternal(database.db, source.accountId, event.chatExternalId);
+      if (!chat) return nothing();
+      scope = { chatIds: [chat.id] };
+    }
+    const deleted = await inTransaction(database, (trx) => messages.markDeleted(trx, scope, event.externalIds, at));
+    for (const chatId of new Set(deleted.map((d) => d.chatId))) {
+      const chat = await chats.findById(database.db, chatId);
+      if (chat) await this.publishUpdatedMessages(chat, deleted.filter((d) => d.chatId === chatId).map((d) => d.id));
+    }
+    return { messageId: deleted[0]?.id ?? null, chatId: deleted[0]?.chatId ?? null, stored: deleted.length > 0 };
+  }
+
+  private async read(source: IngestSource, event: Extract<InboundEvent, { type: 'message.read' }>): Promise<IngestOutcome> {
+    const { database, chats, messages } = this.deps;
+    const chat = await chats.findByExternal(database.db, source.accountId, event.chatExternalId);
+    if (!chat) return nothing();
+    const ids = await inTransaction(database, (trx) => messages.markReadUpTo(trx, chat.id, event.maxExternalId, event.readAt.getTime()));
+    await this.publishUpdatedMessages(chat, ids);
+    return { messageId: null, chatId: chat.id, stored: ids.length > 0 };
+  }
+
+  private async blocked(source: IngestSource, event: Extract<InboundEvent, { type: 'chat.blocked' }>): Promise<IngestOutcome> {
+    const { database, chats } = this.deps;
+    const chat = await chats.findByExternal(database.db, source.accountId, event.chatExternalId);
+    if (!chat || chat.isBlocked === event.blocked) return nothing();
+    await chats.update(database.db, chat.id, { isBlocked: event.blocked });
+    await this.publishChat(chat.id, chat);
+    return { messageId: null, chatId: chat.id, stored: true };
+  }
+
+  private async accountStatus(source: IngestSource, event: Extract<InboundEvent, { type: 'account.status' }>): Promise<IngestOutcome> {
+    const { accounts, events } = this.deps;
+    const changed = await accounts.setStatus(source.accountId, { status: event.status, reason: event.reason, until: event.until });
+    if (changed) await events.publish([{ type: 'account.updated', account: await accounts.get(source.accountId) }]);
+    return nothing();
+  }
+
+  private async publishMessage(before: Chat, messageId: MessageId, chatCreated: boolean, type: 'message.created'): Promise<void> {
+    const { database, messages, chats, events } = this.deps;
+    const [message, view] = await Promise.all([messages.findById(database.db, messageId), chats.view(database.db, before.id)]);
+    if (!message || !view) return;
+    const chatEvent: DomainEvent = chatCreated ? { type: 'chat.created', chat: view } : { type: 'chat.updated', chat: view, before: accessOf(before) };
+    await events.publish([chatEvent, { type, message, chat: accessOf(view.chat) }]);
+  }
+
+  async publishUpdatedMessages(chat: Chat, ids: MessageId[]): Promise<void> {
+    if (ids.length === 0) return;
+    const list = await this.deps.messages.byIds(this.deps.database.db, ids);
+    await this.deps.events.publish(list.map((message) => ({ type: 'message.updated' as const, message, chat: accessOf(chat) })));
+  }
+
+  private async publishChat(chatId: ChatId, before: Chat): Promise<void> {
+    const view = await this.deps.chats.view(this.deps.database.db, chatId);
+    if (view) await this.deps.events.publish([chatUpdated(view, before)]);
+  }
+}
+
+export function accessOf(chat: Pick<Chat, 'assigneeId' | 'deletedAt'>): ChatAccess {
+  return { assigneeId: chat.assigneeId, deletedAt: chat.deletedAt };
+}
+
+export function chatUpdated(view: ChatView, before: Pick<Chat, 'assigneeId' | 'deletedAt'>): DomainEvent {
+  return { type: 'chat.updated', chat: view, before: accessOf(before) };
+}
+
+function nothing(): IngestOutcome {
+  return { messageId: null, chatId: null, stored: false };
+}
+

@@ -1,0 +1,133 @@
+// Media files: the download job fetches a file from its channel into DATA_DIR/media, content-addressed
+// (one copy per distinct file); operators read files of chats they may see.
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { MediaTooLarge } from '../channels/channel.js';
+import { ChannelUnavailable, Conflict, NotFound } from '../domain/errors.js';
+import type { MediaId } from '../domain/ids.js';
+import { RetryLater, type JobContext } from '../jobs/queue.js';
+import type { Logger } from '../log.js';
+import type { ChatRepository } from '../store/chats.js';
+import type { Database } from '../store/db.js';
+import type { MediaRepository, StoredMedia } from '../store/media.js';
+import type { MessageRepository } from '../store/messages.js';
+import type { ChatService } from './chats.js';
+import type { Actor } from './operators.js';
+import type { ChannelLookup } from './send.js';
+import { backoffMs } from './send.js';
+
+export const MAX_DOWNLOAD_ATTEMPTS = 6;
+
+interface Deps {
+  database: Database;
+  media: MediaRepository;
+  messages: MessageRepository;
+  chats: ChatRepository;
+  chatService: ChatService;
+  channels: ChannelLookup;
+  mediaDir: string;
+  logger: Logger;
+  backoffBaseMs: number;
+}
+
+export interface MediaFile {
+  media: StoredMedia;
+  stream: Readable;
+  size: number;
+}
+
+export class MediaService {
+  constructor(private readonly deps: Deps) {}
+
+  /** The download job. */
+  async download({ mediaId }: { mediaId: number }, context: JobContext): Promise<void> {
+    const { media, logger } = this.deps;
+    const id = mediaId as MediaId;
+    if (!(await media.transition(id, ['pending'], 'downloading'))) return;
+    const stored = await media.findById(id);
+    const accountId = stored && (await this.accountOf(stored));
+    const channel = accountId === undefined ? undefined : this.deps.channels.channel(accountId);
+    if (!stored || !stored.fileRef || !channel) {
+      await media.transition(id, ['downloading'], 'pending', { reason: 'the account is not connected; will retry' });
+      throw new RetryLater(backoffMs(context.attempt, this.deps.backoffBaseMs), 'channel not running');
+    }
+    try {
+      const download = await channel.download(stored.fileRef);
+      const saved = await this.save(download.stream);
+      await media.transition(id, ['downloading'], 'ready', { ...saved, mimeType: download.mimeType });
+    } catch (error) {
+      if (error instanceof MediaTooLarge) {
+        await media.transition(id, ['downloading'], 'too_large', { reason: error.message });
+        return;
+      }
+      const reason = error instanceof Error ? error.message : String(error);
+      if (context.attempt >= MAX_DOWNLOAD_ATTEMPTS && !(error instanceof ChannelUnavailable)) {
+        await media.transition(id, ['downloading'], 'failed', { reason });
+        logger.warn({ err: error, mediaId }, 'media download failed for good');
+        return;
+      }
+      await media.transition(id, ['downloading'], 'pending', { reason });
+      const delay =
+        error instanceof ChannelUnavailable && error.retryAfterSeconds !== undefined
+          ? error.retryAfterSeconds * 1000
+          : backoffMs(context.attempt, this.deps.backoffBaseMs);
+      throw new RetryLater(delay, reason);
+    }
+  }
+
+  /** A file for an operator who may see its chat. */
+  async open(actor: Actor, id: MediaId): Promise<MediaFile> {
+    const stored = await this.deps.media.findById(id);
+    const message = stored && (await this.deps.messages.findById(this.deps.database.db, stored.messageId));
+    if (!stored || !message) throw new NotFound(`media ${id} not found`);
+    await this.deps.chatService.visible(actor, message.chatId).catch(() => {
+      throw new NotFound(`media ${id} not found`);
+    });
+    if (stored.status !== 'ready' || !stored.path) {
+      throw new Conflict(`media ${id} is not available: ${stored.status}${stored.statusReason ? ` (${stored.statusReason})` : ''}`, {
+        status: stored.status,
+      });
+    }
+    const file = path.join(this.deps.mediaDir, stored.path);
+    const { size } = await stat(file);
+    return { media: stored, stream: createReadStream(file), size };
+  }
+
+  /** Streams into a temporary file while hashing, then moves it to its content address. */
+  private async save(stream: Readable): Promise<{ path: string; sha256: string; size: number }> {
+    const tmpDir = path.join(this.deps.mediaDir, 'tmp');
+    await mkdir(tmpDir, { recursive: true });
+    const tmp = path.join(tmpDir, randomUUID());
+    const hash = createHash('sha256');
+    let size = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(stream, meter, createWriteStream(tmp));
+    } catch (error) {
+      await rm(tmp, { force: true });
+      throw error;
+    }
+    const sha256 = hash.digest('hex');
+    const relative = path.join(sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+    await mkdir(path.dirname(path.join(this.deps.mediaDir, relative)), { recursive: true });
+    await rename(tmp, path.join(this.deps.mediaDir, relative));
+    return { path: relative, sha256, size };
+  }
+
+  private async accountOf(stored: StoredMedia) {
+    const message = await this.deps.messages.findById(this.deps.database.db, stored.messageId);
+    const chat = message && (await this.deps.chats.findById(this.deps.database.db, message.chatId));
+    return chat?.accountId;
+  }
+}

@@ -1,0 +1,154 @@
+// Reading conversations and writing replies. A reply is a row (pending) before it is a network call: it is
+// returned at once and delivered by the send job through the chat's own account.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Chat } from '../domain/chat.js';
+import { Conflict, Invalid, NotFound } from '../domain/errors.js';
+import type { ChatId, MessageId } from '../domain/ids.js';
+import { MAX_TEXT_LENGTH, type Message } from '../domain/message.js';
+import { canSee } from '../domain/visibility.js';
+import type { JobQueue } from '../jobs/queue.js';
+import type { ChatRepository } from '../store/chats.js';
+import type { Page } from '../store/cursor.js';
+import type { Database } from '../store/db.js';
+import type { MessageRepository, SendAttempt } from '../store/messages.js';
+import { inTransaction } from '../store/transaction.js';
+import { chatNotFound, type ChatService } from './chats.js';
+import type { EventSink } from './events.js';
+import { accessOf, chatUpdated } from './ingest.js';
+import type { Actor } from './operators.js';
+
+export interface OutgoingRequest {
+  text: string;
+  idempotencyKey?: string;
+  replyToMessageId?: MessageId;
+}
+
+export interface OutgoingResult {
+  message: Message;
+  /** False when the idempotency key was seen before and the first message is returned. */
+  created: boolean;
+}
+
+interface Deps {
+  database: Database;
+  chats: ChatRepository;
+  messages: MessageRepository;
+  chatService: ChatService;
+  events: EventSink;
+  jobs: JobQueue;
+}
+
+export class MessageService {
+  constructor(private readonly deps: Deps) {}
+
+  async list(actor: Actor, filters: { chatId?: ChatId; q?: string }, page: { cursor?: string; limit: number }): Promise<Page<Message>> {
+    if (filters.chatId !== undefined) await this.deps.chatService.visible(actor, filters.chatId);
+    return this.deps.messages.list(await this.deps.chatService.scopeOf(actor), filters, page);
+  }
+
+  async get(actor: Actor, id: MessageId): Promise<Message> {
+    const message = await this.deps.messages.findById(this.deps.database.db, id);
+    if (!message) throw messageNotFound(id);
+    const chat = await this.deps.chats.findById(this.deps.database.db, message.chatId);
+    if (!chat || !canSee(await this.deps.chatService.scopeOf(actor), chat)) throw messageNotFound(id);
+    return message;
+  }
+
+  /** Sends into the chat of message `id`, quoting it. */
+  async reply(actor: Actor, id: MessageId, request: OutgoingRequest): Promise<OutgoingResult> {
+    const quoted = await this.get(actor, id);
+    return this.send(actor, quoted.chatId, { ...request, replyToMessageId: id });
+  }
+
+  async send(actor: Actor, chatId: ChatId, request: OutgoingRequest): Promise<OutgoingResult> {
+    const { database, chats, messages, chatService } = this.deps;
+    const text = request.text.trim();
+    if (text === '') throw new Invalid('text must not be empty', { field: 'text' });
+    if (text.length > MAX_TEXT_LENGTH) throw new Invalid(`text is longer than ${MAX_TEXT_LENGTH} characters`, { field: 'text' });
+    const scope = await chatService.scopeOf(actor);
+    const key = request.idempotencyKey ?? randomUUID();
+    const requestHash = fingerprint({ text, replyTo: request.replyToMessageId ?? null });
+
+    const outcome = await inTransaction(database, async (trx) => {
+      const chat = await chats.lock(trx, chatId);
+      if (!chat || !canSee(scope, chat)) throw chatNotFound(chatId);
+      const earlier = await messages.byIdempotencyKey(trx, chatId, key);
+      if (earlier) return { chat, id: earlier.id, created: false, requestHash: earlier.requestHash };
+      if (chat.deletedAt) throw new Conflict('this chat was deleted (or its account was); nothing can be sent to it');
+      const replyTo = request.replyToMessageId === undefined ? null : await this.replyTarget(trx, chat, request.replyToMessageId);
+      const inserted = await messages.insertOutgoing(trx, {
+        chatId,
+        operatorId: actor.principal.operator.id,
+        kind: 'text',
+        text,
+        replyToMessageId: replyTo?.id ?? null,
+        replyToExternalId: replyTo?.externalId ?? null,
+        payload: null,
+        idempotencyKey: key,
+        requestHash,
+        randomId: randomBytes(8).readBigInt64BE().toString(),
+      });
+      if (inserted.created) {
+        await chats.recordMessage(trx, chat, { id: inserted.id, at: Date.now(), incoming: false });
+        await chats.update(trx, chat.id, { unreadCount: 0 });
+      }
+      return { chat, id: inserted.id, created: inserted.created, requestHash };
+    });
+
+    if (!outcome.created && outcome.requestHash !== requestHash) {
+      throw new Conflict('this idempotency_key was already used for a different message', { field: 'idempotency_key' });
+    }
+    const message = await messages.findById(database.db, outcome.id);
+    if (!message) throw messageNotFound(outcome.id);
+    if (outcome.created) {
+      await this.publishCreated(outcome.chat, message);
+      await this.deps.jobs.enqueue('message.send', { messageId: message.id }, { key: `send:${message.id}` });
+    }
+    return { message, created: outcome.created };
+  }
+
+  /** Sends a failed message again (same row, same random id). */
+  async retry(actor: Actor, id: MessageId): Promise<Message> {
+    const message = await this.get(actor, id);
+    if (message.direction !== 'out' || message.status !== 'failed') {
+      throw new Conflict(`only failed outgoing messages can be retried; this one is ${message.status ?? 'incoming'}`);
+    }
+    const chat = await this.deps.chats.findById(this.deps.database.db, message.chatId);
+    if (!chat || chat.deletedAt) throw new Conflict('this chat was deleted (or its account was); nothing can be sent to it');
+    const moved = await this.deps.messages.setStatus(id, 'pending', null, ['failed']);
+    if (!moved) throw new Conflict('this message is already being sent again');
+    const updated = await this.get(actor, id);
+    await this.deps.events.publish([{ type: 'message.updated', message: updated, chat: accessOf(chat) }]);
+    await this.deps.jobs.enqueue('message.send', { messageId: id }, { key: `send:${id}` });
+    return updated;
+  }
+
+  async attempts(actor: Actor, id: MessageId): Promise<SendAttempt[]> {
+    await this.get(actor, id);
+    return this.deps.messages.attempts(id);
+  }
+
+  private async replyTarget(trx: Parameters<MessageRepository['findById']>[0], chat: Chat, id: MessageId) {
+    const target = await this.deps.messages.findById(trx, id);
+    if (!target || target.chatId !== chat.id) throw new Invalid(`message ${id} is not in this chat`, { field: 'reply_to_message_id' });
+    return target;
+  }
+
+  private async publishCreated(before: Chat, message: Message): Promise<void> {
+    const view = await this.deps.chats.view(this.deps.database.db, before.id);
+    if (!view) return;
+    await this.deps.events.publish([
+      { type: 'message.created', message, chat: accessOf(view.chat) },
+      chatUpdated(view, before),
+    ]);
+  }
+}
+
+export function messageNotFound(id: MessageId): NotFound {
+  return new NotFound(`message ${id} not found`);
+}
+
+/** Identifies a request body, to tell a harmless retry from a different message under the same key. */
+function fingerprint(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+}

@@ -1,0 +1,154 @@
+// Runs the channels of this process: starts and stops them so they match each account's desired state.
+// Operations on one account are serialized, so an account is never connected twice by this process.
+import type { Channel, InboundSink } from '../channels/channel.js';
+import type { Account, AccountType } from '../domain/account.js';
+import type { AccountId } from '../domain/ids.js';
+import type { Logger } from '../log.js';
+import type { AccountRepository } from '../store/accounts.js';
+import type { EventSink } from './events.js';
+import type { IngestService } from './ingest.js';
+import type { ChannelLookup } from './send.js';
+
+export interface ChannelFactory {
+  /** Whether a send interrupted by a crash may be repeated safely (see Channel.capabilities). */
+  idempotentSend: boolean;
+  create(account: Account, secret: string | null): Channel;
+}
+
+export type ChannelFactories = Partial<Record<AccountType, ChannelFactory>>;
+
+interface Deps {
+  accounts: AccountRepository;
+  ingest: IngestService;
+  events: EventSink;
+  factories: ChannelFactories;
+  logger: Logger;
+}
+
+export class ChannelRuntime implements ChannelLookup {
+  private readonly running = new Map<AccountId, Channel>();
+  private readonly queues = new Map<AccountId, Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(private readonly deps: Deps) {}
+
+  channel(accountId: AccountId): Channel | undefined {
+    return this.running.get(accountId);
+  }
+
+  isRunning(accountId: AccountId): boolean {
+    return this.running.has(accountId);
+  }
+
+  /** Reconciles now and then every `intervalMs` (other processes may change desired states). */
+  async startLoop(intervalMs: number): Promise<void> {
+    await this.reconcileAll();
+    this.timer = setInterval(() => {
+      this.reconcileAll().catch((error: unknown) => this.deps.logger.error({ err: error }, 'reconcile failed'));
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  async reconcileAll(): Promise<void> {
+    const accounts = await this.deps.accounts.listLive();
+    const live = new Set(accounts.map((a) => a.id));
+    await Promise.all([
+      ...accounts.map((account) => this.reconcile(account.id)),
+      ...[...this.running.keys()].filter((id) => !live.has(id)).map((id) => this.reconcile(id)),
+    ]);
+  }
+
+  /** Makes one account's channel match its desired state; resolves when it does. */
+  reconcile(accountId: AccountId): Promise<void> {
+    return this.serialize(accountId, () => this.apply(accountId));
+  }
+
+  /** Runs `work` after every earlier operation on the same account; never rejects (errors are logged). */
+  private serialize(accountId: AccountId, work: () => Promise<void>): Promise<void> {
+    const previous = this.queues.get(accountId) ?? Promise.resolve();
+    const next = previous.then(work).catch((error: unknown) => {
+      this.deps.logger.error({ err: error, accountId }, 'account operation failed');
+    });
+    this.queues.set(accountId, next);
+    void next.finally(() => {
+      if (this.queues.get(accountId) === next) this.queues.delete(accountId);
+    });
+    return next;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    await Promise.all([...this.queues.values()]);
+    await Promise.all([...this.running.keys()].map((id) => this.stopChannel(id, 'stopped', null)));
+  }
+
+  private async apply(accountId: AccountId): Promise<void> {
+    const account = await this.deps.accounts.findById(accountId);
+    const wanted = !this.closed && account !== undefined && account.desiredState === 'running';
+    const current = this.running.get(accountId);
+    // A channel that failed for good (revoked token, dead session) waits for an admin's explicit start.
+    if (wanted && !current && !isHalted(account)) return this.startChannel(account);
+    if (!wanted && current) await this.stopChannel(accountId, 'stopped', null);
+  }
+
+  private async startChannel(account: Account): Promise<void> {
+    const factory = this.deps.factories[account.type];
+    if (!factory) {
+      await this.setStatus(account.id, 'error', `accounts of type ${account.type} cannot run in this version`);
+      return;
+    }
+    await this.setStatus(account.id, 'connecting', null);
+    const channel = factory.create(account, await this.deps.accounts.secretOf(account.id));
+    const ingest = this.deps.ingest.sinkFor({ accountId: account.id, network: channel.network, settings: account.settings });
+    const sink: InboundSink = async (event) => {
+      await ingest(event);
+      if (event.type === 'account.status' && isHalted(event)) this.retire(account.id, channel);
+    };
+    this.running.set(account.id, channel);
+    try {
+      await channel.start(sink);
+      this.deps.logger.info({ accountId: account.id, type: account.type }, 'channel started');
+    } catch (error) {
+      this.running.delete(account.id);
+      this.deps.logger.warn({ err: error, accountId: account.id }, 'channel failed to start');
+      await channel.stop().catch(() => undefined);
+      await this.setStatus(account.id, 'error', error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /** The channel reported a permanent failure: disconnect it, keeping the status it reported. */
+  private retire(accountId: AccountId, channel: Channel): void {
+    void this.serialize(accountId, async () => {
+      if (this.running.get(accountId) !== channel) return;
+      this.running.delete(accountId);
+      await channel.stop();
+      this.deps.logger.warn({ accountId }, 'channel halted after a permanent failure');
+    });
+  }
+
+  private async stopChannel(accountId: AccountId, status: 'stopped', reason: string | null): Promise<void> {
+    const channel = this.running.get(accountId);
+    if (!channel) return;
+    this.running.delete(accountId);
+    try {
+      await channel.stop();
+    } catch (error) {
+      this.deps.logger.warn({ err: error, accountId }, 'channel did not stop cleanly');
+    }
+    await this.setStatus(accountId, status, reason);
+    this.deps.logger.info({ accountId }, 'channel stopped');
+  }
+
+  private async setStatus(accountId: AccountId, status: Account['status'], reason: string | null): Promise<void> {
+    const { accounts, events } = this.deps;
+    if (await accounts.setStatus(accountId, { status, reason, until: null })) {
+      await events.publish([{ type: 'account.updated', account: await accounts.get(accountId) }]);
+    }
+  }
+}
+
+function isHalted(account: Pick<Account, 'status'>): boolean {
+  return account.status === 'error' || account.status === 'needs_reauth';
+}

@@ -1,0 +1,123 @@
+// The send job: delivers one pending outgoing message through the account that owns its chat, and records
+// every attempt. Retryable failures go back to pending and run again later; permanent ones fail the message.
+import { SendRejected, type Channel } from '../channels/channel.js';
+import type { Account } from '../domain/account.js';
+import type { Chat } from '../domain/chat.js';
+import { ChannelUnavailable } from '../domain/errors.js';
+import type { AccountId, MessageId } from '../domain/ids.js';
+import type { Message } from '../domain/message.js';
+import { RetryLater, type JobContext } from '../jobs/queue.js';
+import type { Logger } from '../log.js';
+import type { AccountRepository } from '../store/accounts.js';
+import type { ChatRepository } from '../store/chats.js';
+import type { Database } from '../store/db.js';
+import type { MessageRepository } from '../store/messages.js';
+import type { EventSink } from './events.js';
+import { accessOf, chatUpdated } from './ingest.js';
+
+export interface ChannelLookup {
+  channel(accountId: AccountId): Channel | undefined;
+}
+
+/** Unexpected errors (network trouble not classified by the channel) are retried this many times. */
+export const MAX_SEND_ATTEMPTS = 8;
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+export function backoffMs(attempt: number, baseMs: number): number {
+  return Math.min(baseMs * 2 ** (attempt - 1), MAX_BACKOFF_MS);
+}
+
+interface Deps {
+  database: Database;
+  accounts: AccountRepository;
+  chats: ChatRepository;
+  messages: MessageRepository;
+  channels: ChannelLookup;
+  events: EventSink;
+  logger: Logger;
+  backoffBaseMs: number;
+}
+
+export class SendJob {
+  constructor(private readonly deps: Deps) {}
+
+  async run({ messageId }: { messageId: number }, context: JobContext): Promise<void> {
+    const { database, messages, chats, accounts } = this.deps;
+    const id = messageId as MessageId;
+    if (!(await messages.claimForSending(id))) return; // sent, failed, or another worker has it
+    const message = await messages.findById(database.db, id);
+    const chat = message && (await chats.findById(database.db, message.chatId));
+    const account = chat && (await accounts.findById(chat.accountId, { includeDeleted: true }));
+    if (!message || !chat || !account) return;
+
+    if (chat.deletedAt || account.deletedAt) return this.fail(message, chat, 'chat_deleted', 'the chat or its account was deleted');
+    const channel = this.deps.channels.channel(account.id);
+    if (!channel) return this.unavailable(message, chat, account, context);
+
+    const details = await messages.sendingDetails(id);
+    try {
+      const result = await channel.send({
+        chatExternalId: chat.externalId,
+        chatType: chat.type,
+        text: message.text,
+        replyToExternalId: message.replyToExternalId,
+        attachment: null,
+        randomId: details?.randomId ?? '0',
+      });
+      await messages.markSent(id, result.externalId, result.sentAt);
+      await messages.recordAttempt(id, { status: 'sent', error: null, retryAt: null });
+      await this.publish(id, chat);
+    } catch (error) {
+      await this.failure(message, chat, error, context);
+    }
+  }
+
+  private async failure(message: Message, chat: Chat, error: unknown, context: JobContext): Promise<void> {
+    if (error instanceof SendRejected) {
+      if (error.chatBlocked) await this.deps.chats.update(this.deps.database.db, chat.id, { isBlocked: true });
+      return this.fail(message, chat, error.reason, error.message);
+    }
+    const retryAfterMs =
+      error instanceof ChannelUnavailable && error.retryAfterSeconds !== undefined
+        ? error.retryAfterSeconds * 1000
+        : backoffMs(context.attempt, this.deps.backoffBaseMs);
+    const reason = error instanceof Error ? error.message : String(error);
+    if (!(error instanceof ChannelUnavailable) && context.attempt >= MAX_SEND_ATTEMPTS) {
+      return this.fail(message, chat, 'gave_up', `gave up after ${context.attempt} attempts: ${reason}`);
+    }
+    if (!(error instanceof ChannelUnavailable)) this.deps.logger.warn({ err: error, messageId: message.id }, 'send failed; will retry');
+    await this.retryLater(message, chat, reason, retryAfterMs);
+  }
+
+  /** The account is not connected in this process right now. */
+  private async unavailable(message: Message, chat: Chat, account: Account, context: JobContext): Promise<void> {
+    if (account.desiredState === 'stopped') {
+      return this.fail(message, chat, 'account_stopped', `account "${account.title}" is stopped; start it and retry`);
+    }
+    const reason = `account "${account.title}" is ${account.status}${account.statusReason ? `: ${account.statusReason}` : ''}`;
+    const until = account.statusUntil ? account.statusUntil.getTime() - Date.now() : 0;
+    await this.retryLater(message, chat, reason, Math.max(until, backoffMs(context.attempt, this.deps.backoffBaseMs)));
+  }
+
+  private async retryLater(message: Message, chat: Chat, reason: string, delayMs: number): Promise<never> {
+    const { messages } = this.deps;
+    await messages.setStatus(message.id, 'pending', reason);
+    await messages.recordAttempt(message.id, { status: 'retry', error: reason, retryAt: new Date(Date.now() + delayMs) });
+    await this.publish(message.id, chat);
+    throw new RetryLater(delayMs, reason);
+  }
+
+  private async fail(message: Message, chat: Chat, reason: string, description: string): Promise<void> {
+    const { messages } = this.deps;
+    await messages.setStatus(message.id, 'failed', `${reason}: ${description}`);
+    await messages.recordAttempt(message.id, { status: 'failed', error: `${reason}: ${description}`, retryAt: null });
+    await this.publish(message.id, chat);
+  }
+
+  private async publish(id: MessageId, before: Chat): Promise<void> {
+    const { database, messages, chats, events } = this.deps;
+    const [message, view] = await Promise.all([messages.findById(database.db, id), chats.view(database.db, before.id)]);
+    if (!message || !view) return;
+    await events.publish([{ type: 'message.updated', message, chat: accessOf(view.chat) }, chatUpdated(view, before)]);
+  }
+}

@@ -1,0 +1,116 @@
+// Response schemas of the inbox's objects: they document the API and make Fastify send exactly these fields.
+// They mirror wire/present.ts (a test compares real answers against them through the OpenAPI document).
+import { Type } from 'typebox';
+import { ACCOUNT_STATUSES, ACCOUNT_TYPES } from '../domain/account.js';
+import { CHAT_STATUSES, CHAT_TYPES } from '../domain/chat.js';
+import { MEDIA_STATUSES, MESSAGE_KINDS, OUTGOING_STATUSES } from '../domain/message.js';
+import { Nullable, StringEnum, Timestamp } from './schemas.js';
+
+const ExternalIdSchema = Type.String({ pattern: '^-?\\d{1,19}$', description: 'Telegram id (64-bit, as a string)' });
+const Json = Type.Object({}, { additionalProperties: true });
+
+export const AccountSchema = Type.Object({
+  id: Type.Integer(),
+  type: StringEnum(ACCOUNT_TYPES),
+  title: Type.String(),
+  status: StringEnum(ACCOUNT_STATUSES),
+  status_reason: Nullable(Type.String()),
+  status_until: Nullable(Timestamp),
+  desired_state: StringEnum(['running', 'stopped'] as const),
+  external_id: Nullable(ExternalIdSchema),
+  username: Nullable(Type.String()),
+  phone: Nullable(Type.String()),
+  settings: Json,
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
+
+export const ContactSchema = Type.Object({
+  id: Type.Integer(),
+  network: StringEnum(['telegram', 'simulator'] as const),
+  external_id: ExternalIdSchema,
+  first_name: Nullable(Type.String()),
+  last_name: Nullable(Type.String()),
+  username: Nullable(Type.String()),
+  phone: Nullable(Type.String()),
+});
+
+export const ChatSchema = Type.Object({
+  id: Type.Integer(),
+  account: Type.Object({ id: Type.Integer(), type: StringEnum(ACCOUNT_TYPES), title: Type.String() }),
+  external_id: ExternalIdSchema,
+  type: StringEnum(CHAT_TYPES),
+  title: Type.String(),
+  status: StringEnum(CHAT_STATUSES),
+  assignee_id: Nullable(Type.Integer()),
+  unread_count: Type.Integer(),
+  is_blocked: Type.Boolean({ description: 'the customer blocked the account, so messages cannot reach him' }),
+  contact: Nullable(ContactSchema),
+  last_message: Nullable(
+    Type.Object({
+      id: Type.Integer(),
+      direction: StringEnum(['in', 'out'] as const),
+      kind: StringEnum(MESSAGE_KINDS),
+      text: Nullable(Type.String({ description: 'the first 200 characters' })),
+      sent_at: Timestamp,
+      status: Nullable(StringEnum(OUTGOING_STATUSES)),
+    }),
+  ),
+  last_activity_at: Timestamp,
+  created_at: Timestamp,
+  updated_at: Timestamp,
+  deleted_at: Nullable(Timestamp),
+});
+
+export const MediaSchema = Type.Object({
+  id: Type.Integer(),
+  kind: StringEnum(MESSAGE_KINDS),
+  mime_type: Nullable(Type.String()),
+  file_name: Nullable(Type.String()),
+  size: Nullable(Type.Integer()),
+  width: Nullable(Type.Integer()),
+  height: Nullable(Type.Integer()),
+  duration: Nullable(Type.Integer()),
+  status: StringEnum(MEDIA_STATUSES),
+  status_reason: Nullable(Type.String()),
+  url: Type.String({ description: 'GET it (authenticated) for the file once status is ready' }),
+});
+
+export const MessageSchema = Type.Object({
+  id: Type.Integer(),
+  chat_id: Type.Integer(),
+  external_id: Nullable(ExternalIdSchema),
+  direction: StringEnum(['in', 'out'] as const),
+  sender_contact_id: Nullable(Type.Integer()),
+  sender_operator_id: Nullable(Type.Integer()),
+  kind: StringEnum(MESSAGE_KINDS),
+  text: Nullable(Type.String()),
+  entities: Nullable(Type.Array(Type.Unknown())),
+  reply_to_message_id: Nullable(Type.Integer()),
+  reply_to_external_id: Nullable(ExternalIdSchema),
+  forward: Nullable(Json),
+  payload: Nullable(Json),
+  status: Nullable(StringEnum(OUTGOING_STATUSES, 'outgoing messages only: pending, sending, sent or failed')),
+  status_reason: Nullable(Type.String()),
+  idempotency_key: Nullable(Type.String()),
+  sent_at: Timestamp,
+  created_at: Timestamp,
+  edited_at: Nullable(Timestamp),
+  deleted_at: Nullable(Timestamp),
+  read_at: Nullable(Timestamp),
+  media: Type.Array(MediaSchema),
+});
+
+export const SendAttemptSchema = Type.Object({
+  attempt: Type.Integer(),
+  status: Type.String(),
+  error: Nullable(Type.String()),
+  retry_at: Nullable(Timestamp),
+  at: Timestamp,
+});
+
+export const SettingsSchema = Type.Object({
+  auto_assignment: StringEnum(['none', 'round_robin', 'least_loaded'] as const),
+  operators_see_unassigned: Type.Boolean(),
+  retention_days: Nullable(Type.Integer({ minimum: 1 })),
+});

@@ -1,0 +1,148 @@
+// The WebSocket hub of one process: holds its operators' sockets and hands each the frames numbered for
+// him. A socket that reconnects with `since` first gets what it missed from the event log, then live frames,
+// with nothing lost or repeated in between.
+import type { Logger } from '../log.js';
+import type { EventBus } from './bus.js';
+import type { EventLog, Frame } from './event-log.js';
+import type { FramesMessage } from './publisher.js';
+
+/** The slice of a `ws` WebSocket the hub uses. */
+export interface HubSocket {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  ping(): void;
+  terminate(): void;
+  on(event: 'close', listener: () => void): unknown;
+  on(event: 'pong', listener: () => void): unknown;
+}
+
+const OPEN = 1;
+const PING_INTERVAL_MS = 30_000;
+
+interface Connection {
+  operatorId: number;
+  socket: HubSocket;
+  /** Frames that arrived while the backlog was being sent. */
+  buffer: Frame[] | null;
+  /** Frames up to here the client has (or was told to load through REST). */
+  baseline: number;
+  /** Recently sent seqs: frames from several producers can arrive out of order, so a high-water mark won't do. */
+  sent: Set<number>;
+  alive: boolean;
+}
+
+const REMEMBERED_SEQS = 4096;
+
+export class SocketHub {
+  private readonly connections = new Map<number, Set<Connection>>();
+  private unsubscribe: (() => Promise<void>) | undefined;
+  private pinger: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly deps: { bus: EventBus; log: EventLog; logger: Logger },
+  ) {}
+
+  async start(): Promise<void> {
+    this.unsubscribe = await this.deps.bus.subscribe('frames', (payload) => this.deliver(payload as FramesMessage));
+    this.pinger = setInterval(() => this.heartbeat(), PING_INTERVAL_MS);
+    this.pinger.unref();
+  }
+
+  get size(): number {
+    let count = 0;
+    for (const set of this.connections.values()) count += set.size;
+    return count;
+  }
+
+  /**
+   * Registers a socket. Without `since` it gets a hello with the current seq and live frames after it;
+   * with `since` it first gets the frames after that seq, or a `reset` when they are gone.
+   */
+  async add(operatorId: number, socket: HubSocket, since: { seq: number; epoch: string } | null): Promise<void> {
+    const connection: Connection = { operatorId, socket, buffer: [], baseline: 0, sent: new Set(), alive: true };
+    const set = this.connections.get(operatorId) ?? new Set();
+    set.add(connection);
+    this.connections.set(operatorId, set);
+    socket.on('close', () => this.remove(connection));
+    socket.on('pong', () => (connection.alive = true));
+
+    const { log } = this.deps;
+    const backlog = since && since.epoch === log.epoch ? await log.since(operatorId, since.seq) : null;
+    if (backlog && 'frames' in backlog) {
+      connection.baseline = since?.seq ?? 0;
+      this.send(connection, { type: 'hello', seq: connection.baseline, epoch: log.epoch, data: { operator_id: operatorId, resumed: true } });
+      for (const frame of backlog.frames) this.forward(connection, frame);
+    } else {
+      connection.baseline = await log.head(operatorId);
+      const type = since ? 'reset' : 'hello';
+      this.send(connection, { type, seq: connection.baseline, epoch: log.epoch, data: { operator_id: operatorId, resumed: false } });
+    }
+    const buffered = connection.buffer ?? [];
+    connection.buffer = null;
+    for (const frame of buffered) this.forward(connection, frame);
+  }
+
+  /** Closes every socket of an operator (deactivated, deleted). */
+  disconnect(operatorId: number, code: number, reason: string): void {
+    for (const connection of this.connections.get(operatorId) ?? []) connection.socket.close(code, reason);
+  }
+
+  async close(): Promise<void> {
+    if (this.pinger) clearInterval(this.pinger);
+    await this.unsubscribe?.();
+    for (const set of this.connections.values()) for (const c of set) c.socket.close(1001, 'server shutting down');
+    this.connections.clear();
+  }
+
+  private deliver(message: FramesMessage): void {
+    if (message.epoch !== this.deps.log.epoch) return;
+    for (const { operatorId, ...frame } of message.frames) {
+      for (const connection of this.connections.get(operatorId) ?? []) {
+        if (connection.buffer) connection.buffer.push(frame);
+        else this.forward(connection, frame);
+      }
+    }
+  }
+
+  /** Sends each frame once; clients order frames by seq and fill a gap through /api/events. */
+  private forward(connection: Connection, frame: Frame): void {
+    if (frame.seq <= connection.baseline || connection.sent.has(frame.seq)) return;
+    connection.sent.add(frame.seq);
+    if (connection.sent.size > REMEMBERED_SEQS) {
+      // Sets iterate in insertion order: the first is the earliest sent, a seq long behind the live ones.
+      const earliest = connection.sent.values().next().value as number;
+      connection.sent.delete(earliest);
+      connection.baseline = Math.max(connection.baseline, earliest);
+    }
+    this.send(connection, { ...frame, epoch: this.deps.log.epoch });
+  }
+
+  private send(connection: Connection, frame: Frame & { epoch: string }): void {
+    if (connection.socket.readyState !== OPEN) return;
+    try {
+      connection.socket.send(JSON.stringify(frame));
+    } catch (error) {
+      this.deps.logger.warn({ err: error, operatorId: connection.operatorId }, 'websocket send failed');
+    }
+  }
+
+  private remove(connection: Connection): void {
+    const set = this.connections.get(connection.operatorId);
+    set?.delete(connection);
+    if (set?.size === 0) this.connections.delete(connection.operatorId);
+  }
+
+  private heartbeat(): void {
+    for (const set of this.connections.values()) {
+      for (const connection of set) {
+        if (!connection.alive) {
+          connection.socket.terminate();
+          continue;
+        }
+        connection.alive = false;
+        connection.socket.ping();
+      }
+    }
+  }
+}

@@ -1,0 +1,78 @@
+// Domain events → frames for exactly the operators allowed to see them, numbered per operator by the event
+// log, then handed to every process's WebSocket hub over the bus.
+import type { ChatAccess, DomainEvent, EventSink } from '../app/events.js';
+import type { OperatorDirectory } from '../app/directory.js';
+import type { SettingsService } from '../app/settings.js';
+import { canSee, scopeOf } from '../domain/visibility.js';
+import type { Logger } from '../log.js';
+import { presentAccount, presentChat, presentMessage } from '../wire/present.js';
+import type { EventBus } from './bus.js';
+import type { EventLog, Frame } from './event-log.js';
+
+export interface FramesMessage {
+  epoch: string;
+  frames: (Frame & { operatorId: number })[];
+}
+
+type Entry = { operatorId: number; type: string; data: unknown };
+
+export class RealtimePublisher implements EventSink {
+  constructor(
+    private readonly deps: {
+      directory: OperatorDirectory;
+      settings: SettingsService;
+      log: EventLog;
+      bus: EventBus;
+      logger: Logger;
+    },
+  ) {}
+
+  async publish(events: DomainEvent[]): Promise<void> {
+    try {
+      const entries = await this.entriesFor(events);
+      if (entries.length === 0) return;
+      const frames = await this.deps.log.append(entries);
+      const message: FramesMessage = { epoch: this.deps.log.epoch, frames };
+      await this.deps.bus.publish('frames', message);
+    } catch (error) {
+      // The data is committed; a client that missed frames catches up through /api/events or a reload.
+      this.deps.logger.error({ err: error }, 'publishing realtime events failed');
+    }
+  }
+
+  private async entriesFor(events: DomainEvent[]): Promise<Entry[]> {
+    const [operators, settings] = await Promise.all([this.deps.directory.active(), this.deps.settings.current()]);
+    const scopes = operators.map((operator) => ({ operatorId: operator.id as number, scope: scopeOf(operator, settings) }));
+    const entries: Entry[] = [];
+    for (const event of events) {
+      for (const { operatorId, scope } of scopes) {
+        const entry = frameFor(event, (chat) => canSee(scope, chat), scope.kind === 'all');
+        if (entry) entries.push({ operatorId, ...entry });
+      }
+    }
+    return entries;
+  }
+}
+
+/** What one operator receives for one event, or nothing. */
+function frameFor(
+  event: DomainEvent,
+  sees: (chat: ChatAccess) => boolean,
+  isAdmin: boolean,
+): { type: string; data: unknown } | undefined {
+  switch (event.type) {
+    case 'message.created':
+    case 'message.updated':
+      return sees(event.chat) ? { type: event.type, data: presentMessage(event.message) } : undefined;
+    case 'chat.created':
+      return sees(event.chat.chat) ? { type: 'chat.created', data: presentChat(event.chat) } : undefined;
+    case 'chat.updated': {
+      const now = sees(event.chat.chat);
+      const before = sees(event.before);
+      if (now) return { type: before ? 'chat.updated' : 'chat.created', data: presentChat(event.chat) };
+      return before ? { type: 'chat.removed', data: { id: event.chat.chat.id } } : undefined;
+    }
+    case 'account.updated':
+      return isAdmin ? { type: 'account.updated', data: presentAccount(event.account) } : undefined;
+  }
+}

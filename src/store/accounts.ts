@@ -1,0 +1,178 @@
+import type { Selectable } from 'kysely';
+import type { Account, AccountSettings, AccountStatus, AccountType, DesiredState } from '../domain/account.js';
+import type { AccountId, ExternalId } from '../domain/ids.js';
+import { decodeCursor, toPage, type Page } from './cursor.js';
+import type { Database, Executor } from './db.js';
+import { toDate, toDateOrNull, toIdString, toNumber } from './rows.js';
+import type { AccountsTable } from './schema.js';
+
+type Row = Selectable<AccountsTable>;
+
+export function toAccount(row: Row): Account {
+  return {
+    id: toNumber(row.id) as AccountId,
+    type: row.type as AccountType,
+    title: row.title,
+    status: row.status as AccountStatus,
+    statusReason: row.status_reason,
+    statusUntil: toDateOrNull(row.status_until),
+    desiredState: row.desired_state as DesiredState,
+    externalId: row.external_id === null ? null : (toIdString(row.external_id) as ExternalId),
+    username: row.username,
+    phone: row.phone,
+    settings: JSON.parse(row.settings) as AccountSettings,
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+    deletedAt: toDateOrNull(row.deleted_at),
+  };
+}
+
+export interface NewAccount {
+  type: AccountType;
+  title: string;
+  desiredState: DesiredState;
+  settings: AccountSettings;
+  externalId?: ExternalId | null;
+  username?: string | null;
+  phone?: string | null;
+  /** Already encrypted. */
+  secret?: string | null;
+  secretLookup?: string | null;
+}
+
+export interface AccountChanges {
+  title?: string;
+  settings?: AccountSettings;
+  desiredState?: DesiredState;
+  externalId?: ExternalId | null;
+  username?: string | null;
+  phone?: string | null;
+  secret?: string | null;
+  secretLookup?: string | null;
+}
+
+export interface StatusChange {
+  status: AccountStatus;
+  reason: string | null;
+  until: Date | null;
+}
+
+/** Accounts are soft-deleted: their chats and history stay readable by admins. */
+export class AccountRepository {
+  constructor(private readonly database: Database) {}
+
+  async insert(account: NewAccount): Promise<Account> {
+    const now = Date.now();
+    const result = await this.database.db
+      .insertInto('accounts')
+      .values({
+        type: account.type,
+        title: account.title,
+        status: 'stopped',
+        desired_state: account.desiredState,
+        external_id: account.externalId ?? null,
+        username: account.username ?? null,
+        phone: account.phone ?? null,
+        secret: account.secret ?? null,
+        secret_lookup: account.secretLookup ?? null,
+        settings: JSON.stringify(account.settings),
+        created_at: now,
+        updated_at: now,
+      })
+      .executeTakeFirstOrThrow();
+    return this.get(Number(result.insertId) as AccountId);
+  }
+
+  async findById(id: AccountId, options: { includeDeleted?: boolean } = {}): Promise<Account | undefined> {
+    let query = this.database.db.selectFrom('accounts').selectAll().where('id', '=', id);
+    if (!options.includeDeleted) query = query.where('deleted_at', 'is', null);
+    const row = await query.executeTakeFirst();
+    return row && toAccount(row);
+  }
+
+  async get(id: AccountId): Promise<Account> {
+    const account = await this.findById(id, { includeDeleted: true });
+    if (!account) throw new Error(`account ${id} vanished`);
+    return account;
+  }
+
+  async list(options: { cursor?: string; limit: number }): Promise<Page<Account>> {
+    let query = this.database.db.selectFrom('accounts').selectAll().where('deleted_at', 'is', null);
+    if (options.cursor) {
+      const [afterId] = decodeCursor(options.cursor, ['number']);
+      query = query.where('id', '>', afterId as number);
+    }
+    const rows = await query.orderBy('id', 'asc').limit(options.limit + 1).execute();
+    return toPage(rows, options.limit, toAccount, (row) => [toNumber(row.id)]);
+  }
+
+  /** Every live account, for the reconciler (a few hundred at most). */
+  async listLive(): Promise<Account[]> {
+    const rows = await this.database.db.selectFrom('accounts').selectAll().where('deleted_at', 'is', null).execute();
+    return rows.map(toAccount);
+  }
+
+  async findBySecretLookup(lookup: string): Promise<Account | undefined> {
+    const row = await this.database.db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('secret_lookup', '=', lookup)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    return row && toAccount(row);
+  }
+
+  async secretOf(id: AccountId): Promise<string | null> {
+    const row = await this.database.db.selectFrom('accounts').select('secret').where('id', '=', id).executeTakeFirst();
+    return row?.secret ?? null;
+  }
+
+  async update(id: AccountId, changes: AccountChanges, executor: Executor = this.database.db): Promise<void> {
+    await executor
+      .updateTable('accounts')
+      .set({
+        ...(changes.title !== undefined && { title: changes.title }),
+        ...(changes.settings !== undefined && { settings: JSON.stringify(changes.settings) }),
+        ...(changes.desiredState !== undefined && { desired_state: changes.desiredState }),
+        ...(changes.externalId !== undefined && { external_id: changes.externalId }),
+        ...(changes.username !== undefined && { username: changes.username }),
+        ...(changes.phone !== undefined && { phone: changes.phone }),
+        ...(changes.secret !== undefined && { secret: changes.secret }),
+        ...(changes.secretLookup !== undefined && { secret_lookup: changes.secretLookup }),
+        updated_at: Date.now(),
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Records a status; returns false when nothing changed, so callers publish only real changes. */
+  async setStatus(id: AccountId, change: StatusChange): Promise<boolean> {
+    const until = change.until?.getTime() ?? null;
+    const current = await this.database.db
+      .selectFrom('accounts')
+      .select(['status', 'status_reason', 'status_until'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!current) return false;
+    const same =
+      current.status === change.status &&
+      current.status_reason === change.reason &&
+      (current.status_until === null ? null : toNumber(current.status_until)) === until;
+    if (same) return false;
+    await this.database.db
+      .updateTable('accounts')
+      .set({ status: change.status, status_reason: change.reason, status_until: until, updated_at: Date.now() })
+      .where('id', '=', id)
+      .execute();
+    return true;
+  }
+
+  async softDelete(id: AccountId, executor: Executor = this.database.db): Promise<void> {
+    const now = Date.now();
+    await executor
+      .updateTable('accounts')
+      .set({ deleted_at: now, desired_state: 'stopped', secret: null, secret_lookup: null, updated_at: now })
+      .where('id', '=', id)
+      .execute();
+  }
+}
