@@ -13,11 +13,13 @@ import { inTransaction } from '../store/transaction.js';
 import type { EventSink } from './events.js';
 import type { IngestOutcome, IngestService } from './ingest.js';
 import { requireAdmin, type Actor } from './operators.js';
-import type { ChannelRuntime } from './runtime.js';
+import type { ChannelFactories, ChannelRuntime, ProvisionedAccount } from './runtime.js';
 
 export interface NewAccountInput {
   type: AccountType;
   title?: string;
+  /** A bot's token from @BotFather. */
+  token?: string;
   settings?: AccountSettings;
   /** Start right away (the default). */
   start?: boolean;
@@ -34,6 +36,7 @@ interface Deps {
   runtime: ChannelRuntime | null;
   /** Tells the workers of other processes to reconcile this account now rather than at their next pass. */
   announce: (accountId: AccountId) => Promise<void>;
+  factories: ChannelFactories;
 }
 
 export class AccountService {
@@ -51,12 +54,10 @@ export class AccountService {
 
   async create(actor: Actor, input: NewAccountInput): Promise<Account> {
     requireAdmin(actor);
-    if (input.type !== 'simulator') {
-      throw new Invalid(`accounts of type "${input.type}" are added through their own flow`, { field: 'type' });
-    }
+    const provisioned = await this.provision(input);
     const account = await this.deps.accounts.insert({
-      type: 'simulator',
-      title: input.title?.trim() || 'Simulator',
+      type: input.type,
+      ...provisioned,
       desiredState: input.start === false ? 'stopped' : 'running',
       settings: input.settings ?? {},
     });
@@ -131,6 +132,22 @@ export class AccountService {
       { accountId: id, network: 'simulator', settings: account.settings },
       { type: 'message.new', message: customerMessage(from, text, messageId) },
     );
+  }
+
+  /** What the source says about the new account (a bot's identity); simulators need nothing. */
+  private async provision(input: NewAccountInput): Promise<ProvisionedAccount> {
+    if (input.type === 'simulator') {
+      return { title: input.title?.trim() || 'Simulator', externalId: null, username: null, phone: null, secret: null, secretLookup: null };
+    }
+    const factory = this.deps.factories[input.type];
+    if (!factory?.provision) {
+      throw new Invalid(`accounts of type "${input.type}" are added through their own flow`, { field: 'type' });
+    }
+    const provisioned = await factory.provision({ ...(input.title && { title: input.title.trim() }), ...(input.token && { token: input.token }) });
+    if (provisioned.secretLookup && (await this.deps.accounts.findBySecretLookup(provisioned.secretLookup))) {
+      throw new Conflict('this account was already added', { field: 'token' });
+    }
+    return provisioned;
   }
 
   private async find(id: AccountId): Promise<Account> {

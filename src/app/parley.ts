@@ -143,6 +143,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     audit,
     runtime,
     announce: (accountId) => bus.publish('accounts.changed', { accountId }),
+    factories,
   });
   const channels = runtime ?? { channel: () => undefined };
   const media = new MediaService({

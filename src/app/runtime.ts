@@ -2,17 +2,37 @@
 // Operations on one account are serialized, so an account is never connected twice by this process.
 import type { Channel, InboundSink } from '../channels/channel.js';
 import type { Account, AccountType } from '../domain/account.js';
-import type { AccountId } from '../domain/ids.js';
+import type { AccountId, ExternalId } from '../domain/ids.js';
 import type { Logger } from '../log.js';
 import type { AccountRepository } from '../store/accounts.js';
 import type { EventSink } from './events.js';
 import type { IngestService } from './ingest.js';
 import type { ChannelLookup } from './send.js';
 
+/** What a new account of a type is made of, learned from its source when it is added (e.g. a bot's getMe). */
+export interface ProvisionedAccount {
+  title: string;
+  externalId: ExternalId | null;
+  username: string | null;
+  phone: string | null;
+  /** Already sealed (SecretBox). */
+  secret: string | null;
+  /** Keyed hash identifying the secret without revealing it (legacy webhook lookup, duplicate check). */
+  secretLookup: string | null;
+}
+
+export interface ProvisionInput {
+  title?: string;
+  token?: string;
+}
+
 export interface ChannelFactory {
   /** Whether a send interrupted by a crash may be repeated safely (see Channel.capabilities). */
   idempotentSend: boolean;
+  /** `secret` is the account's sealed secret, as stored. */
   create(account: Account, secret: string | null): Channel;
+  /** Checks the input with the source and describes the account to store; throws Invalid with the reason. */
+  provision?(input: ProvisionInput): Promise<ProvisionedAccount>;
 }
 
 export type ChannelFactories = Partial<Record<AccountType, ChannelFactory>>;

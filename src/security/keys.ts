@@ -1,7 +1,7 @@
 // Keys derived from SECRET_KEY, one per purpose, so no two uses share key material.
 import { createHmac, hkdfSync } from 'node:crypto';
 
-export type KeyPurpose = 'csrf' | 'secret-box' | 'lookup';
+export type KeyPurpose = 'csrf' | 'secret-box' | 'lookup' | 'webhook';
 
 export class Keys {
   private readonly cache = new Map<KeyPurpose, Buffer>();

@@ -47,17 +47,19 @@ export function accountRoutes(app: App, parley: Parley): void {
         body: Body({
           type: StringEnum(['simulator', 'bot', 'user'] as const),
           title: Type.Optional(Title),
+          token: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'bots: the token from @BotFather' })),
           settings: Type.Optional(Settings),
           start: Type.Optional(Type.Boolean()),
         }),
-        response: { 201: AccountSchema, ...errorResponses(400, 401, 403) },
+        response: { 201: AccountSchema, ...errorResponses(400, 401, 403, 409) },
       },
     },
     async (request, reply) => {
-      const { type, title, settings, start } = request.body;
+      const { type, title, token, settings, start } = request.body;
       const account = await parley.accounts.create(actorOf(request), {
         type,
         ...(title !== undefined && { title }),
+        ...(token !== undefined && { token }),
         ...(settings !== undefined && { settings }),
         ...(start !== undefined && { start }),
       });

@@ -1,0 +1,55 @@
+import type { AccountId } from '../domain/ids.js';
+import type { Database } from './db.js';
+import { startsWith } from './like.js';
+
+/**
+ * Per-account cursors and connector state (a bot's polling offset, MTProto update state). Implements
+ * the ChannelState seam that connectors receive; values are strings (JSON or base64 for bytes).
+ */
+export class ChannelStateRepository {
+  constructor(private readonly database: Database) {}
+
+  async get(accountId: AccountId, key: string): Promise<string | null> {
+    const row = await this.database.db
+      .selectFrom('channel_state')
+      .select('value')
+      .where('account_id', '=', accountId)
+      .where('key', '=', key)
+      .executeTakeFirst();
+    return row?.value ?? null;
+  }
+
+  async getAll(accountId: AccountId, keyPrefix = ''): Promise<Map<string, string>> {
+    let query = this.database.db.selectFrom('channel_state').select(['key', 'value']).where('account_id', '=', accountId);
+    if (keyPrefix) query = query.where(startsWith('key', keyPrefix));
+    const rows = await query.execute();
+    return new Map(rows.map((row) => [row.key, row.value]));
+  }
+
+  async set(accountId: AccountId, key: string, value: string): Promise<void> {
+    const db = this.database.db;
+    const now = Date.now();
+    const updated = await db
+      .updateTable('channel_state')
+      .set({ value, updated_at: now })
+      .where('account_id', '=', accountId)
+      .where('key', '=', key)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) > 0) return;
+    try {
+      await db.insertInto('channel_state').values({ account_id: accountId, key, value, updated_at: now }).execute();
+    } catch {
+      await db.updateTable('channel_state').set({ value, updated_at: now }).where('account_id', '=', accountId).where('key', '=', key).execute();
+    }
+  }
+
+  async delete(accountId: AccountId, key: string): Promise<void> {
+    await this.database.db.deleteFrom('channel_state').where('account_id', '=', accountId).where('key', '=', key).execute();
+  }
+
+  async deleteAll(accountId: AccountId, keyPrefix = ''): Promise<void> {
+    let query = this.database.db.deleteFrom('channel_state').where('account_id', '=', accountId);
+    if (keyPrefix) query = query.where(startsWith('key', keyPrefix));
+    await query.execute();
+  }
+}
