@@ -7,7 +7,7 @@ describe.each(STACKS)('the WebSocket on $name', (stack) => {
   const server = useServer(stack);
 
   it('closes with a policy code on bad credentials', async () => {
-    for (const query of [{}, { token: 'nope' }, { ticket: 'nope' }]) {
+    for (const query of [{}, { token: 'nope' }, { ticket: 'nope' }] as Record<string, string>[]) {
       const socket = await TestSocket.open(server().url, query);
       const closed = await socket.waitClosed();
       expect(closed).toEqual({ code: 1008, reason: 'authentication failed' });

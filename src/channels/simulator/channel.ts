@@ -6,6 +6,8 @@ import type { Channel, Download, InboundSink, OutboundMessage, SendResult } from
 import { DEMO_CUSTOMERS, DEMO_LINES, pick } from './demo.js';
 import { customerMessage, nextSimulatedId } from './messages.js';
 
+/** The first customers write at once, so a new user sees a live inbox; then now and then. */
+const DEMO_OPENING_DELAYS_MS = [1_000, 2_500, 4_000];
 const DEMO_MIN_DELAY_MS = 20_000;
 const DEMO_MAX_DELAY_MS = 60_000;
 
@@ -19,6 +21,7 @@ export class SimulatorChannel implements Channel {
   private sink: InboundSink | undefined;
   private demoTimer: NodeJS.Timeout | undefined;
   private demoWrite: Promise<void> = Promise.resolve();
+  private demoCount = 0;
 
   constructor(
     private readonly account: Account,
@@ -30,7 +33,7 @@ export class SimulatorChannel implements Channel {
   async start(sink: InboundSink): Promise<void> {
     this.sink = sink;
     await sink({ type: 'account.status', status: 'active', reason: null, until: null });
-    if (this.account.settings.demo) this.scheduleDemo(1_000);
+    if (this.account.settings.demo) this.scheduleDemo();
   }
 
   async stop(): Promise<void> {
@@ -56,14 +59,17 @@ export class SimulatorChannel implements Channel {
     this.faults.push(...errors);
   }
 
-  private scheduleDemo(delayMs: number): void {
+  private scheduleDemo(): void {
+    const delayMs =
+      DEMO_OPENING_DELAYS_MS[this.demoCount] ?? DEMO_MIN_DELAY_MS + Math.random() * (DEMO_MAX_DELAY_MS - DEMO_MIN_DELAY_MS);
+    this.demoCount += 1;
     this.demoTimer = setTimeout(() => {
       const sink = this.sink;
       if (!sink) return;
       this.demoWrite = sink({ type: 'message.new', message: customerMessage(pick(DEMO_CUSTOMERS), pick(DEMO_LINES)) }).catch(
         (error: unknown) => this.logger.warn({ err: error, accountId: this.accountId }, 'demo message not stored'),
       );
-      this.scheduleDemo(DEMO_MIN_DELAY_MS + Math.random() * (DEMO_MAX_DELAY_MS - DEMO_MIN_DELAY_MS));
+      this.scheduleDemo();
     }, delayMs);
     this.demoTimer.unref();
   }
