@@ -11,8 +11,7 @@ import type { Database } from '../store/db.js';
 import type { Schema } from '../store/schema.js';
 import { inTransaction } from '../store/transaction.js';
 import type { Assignments } from './assignment.js';
-import type { DomainEvent, EventSink } from './events.js';
-import { chatUpdated } from './ingest.js';
+import { chatUpdated, type DomainEvent, type EventSink } from './events.js';
 import type { Actor } from './operators.js';
 import type { SettingsService } from './settings.js';
 

@@ -17,3 +17,11 @@ export type DomainEvent =
 export interface EventSink {
   publish(events: DomainEvent[]): Promise<void>;
 }
+
+export function accessOf(chat: Pick<Chat, 'assigneeId' | 'deletedAt'>): ChatAccess {
+  return { assigneeId: chat.assigneeId, deletedAt: chat.deletedAt };
+}
+
+export function chatUpdated(view: ChatView, before: Pick<Chat, 'assigneeId' | 'deletedAt'>): DomainEvent {
+  return { type: 'chat.updated', chat: view, before: accessOf(before) };
+}

@@ -2,7 +2,6 @@
 // downloads enqueued only after it committed, and the channel acknowledges its source only after that.
 import type { InboundEvent, InboundMessage, InboundSink } from '../channels/channel.js';
 import type { AccountSettings } from '../domain/account.js';
-import type { Chat, ChatView } from '../domain/chat.js';
 import { displayName, type Network } from '../domain/contact.js';
 import type { AccountId, ChatId, MessageId } from '../domain/ids.js';
 import type { Logger } from '../log.js';
@@ -15,7 +14,8 @@ import type { MediaRepository } from '../store/media.js';
 import type { MessageRepository } from '../store/messages.js';
 import { inTransaction } from '../store/transaction.js';
 import type { Assignments } from './assignment.js';
-import type { ChatAccess, DomainEvent, EventSink } from './events.js';
+import type { ConversationEvents } from './conversation-events.js';
+import type { EventSink } from './events.js';
 import type { SettingsService } from './settings.js';
 
 export interface IngestSource {
@@ -41,6 +41,7 @@ interface Deps {
   assignments: Assignments;
   settings: SettingsService;
   events: EventSink;
+  conversation: ConversationEvents;
   jobs: JobQueue;
   logger: Logger;
 }
@@ -121,7 +122,7 @@ export class IngestService {
     });
 
     if (!result.stored) return { messageId: result.messageId, chatId: result.chat.id, stored: false };
-    await this.publishMessage(result.chat, result.messageId, result.chatCreated, 'message.created');
+    await this.deps.conversation.message('message.created', result.messageId, result.chat, result.chatCreated);
     for (const mediaId of result.mediaIds) {
       await this.deps.jobs.enqueue('media.download', { mediaId }, { key: `media:${mediaId}` });
     }
@@ -136,7 +137,7 @@ export class IngestService {
       messages.edit(trx, chat.id, event.externalId, { text: event.text, entities: event.entities, at: event.editedAt.getTime() }),
     );
     if (id === undefined) return nothing();
-    await this.publishUpdatedMessages(chat, [id]);
+    await this.deps.conversation.messagesUpdated(chat, [id]);
     return { messageId: id, chatId: chat.id, stored: true };
   }
 
@@ -155,7 +156,7 @@ export class IngestService {
     const deleted = await inTransaction(database, (trx) => messages.markDeleted(trx, scope, event.externalIds, at));
     for (const chatId of new Set(deleted.map((d) => d.chatId))) {
       const chat = await chats.findById(database.db, chatId);
-      if (chat) await this.publishUpdatedMessages(chat, deleted.filter((d) => d.chatId === chatId).map((d) => d.id));
+      if (chat) await this.deps.conversation.messagesUpdated(chat, deleted.filter((d) => d.chatId === chatId).map((d) => d.id));
     }
     return { messageId: deleted[0]?.id ?? null, chatId: deleted[0]?.chatId ?? null, stored: deleted.length > 0 };
   }
@@ -165,7 +166,7 @@ export class IngestService {
     const chat = await chats.findByExternal(database.db, source.accountId, event.chatExternalId);
     if (!chat) return nothing();
     const ids = await inTransaction(database, (trx) => messages.markReadUpTo(trx, chat.id, event.maxExternalId, event.readAt.getTime()));
-    await this.publishUpdatedMessages(chat, ids);
+    await this.deps.conversation.messagesUpdated(chat, ids);
     return { messageId: null, chatId: chat.id, stored: ids.length > 0 };
   }
 
@@ -174,7 +175,7 @@ export class IngestService {
     const chat = await chats.findByExternal(database.db, source.accountId, event.chatExternalId);
     if (!chat || chat.isBlocked === event.blocked) return nothing();
     await chats.update(database.db, chat.id, { isBlocked: event.blocked });
-    await this.publishChat(chat.id, chat);
+    await this.deps.conversation.chatChanged(chat);
     return { messageId: null, chatId: chat.id, stored: true };
   }
 
@@ -184,33 +185,6 @@ export class IngestService {
     if (changed) await events.publish([{ type: 'account.updated', account: await accounts.get(source.accountId) }]);
     return nothing();
   }
-
-  private async publishMessage(before: Chat, messageId: MessageId, chatCreated: boolean, type: 'message.created'): Promise<void> {
-    const { database, messages, chats, events } = this.deps;
-    const [message, view] = await Promise.all([messages.findById(database.db, messageId), chats.view(database.db, before.id)]);
-    if (!message || !view) return;
-    const chatEvent: DomainEvent = chatCreated ? { type: 'chat.created', chat: view } : { type: 'chat.updated', chat: view, before: accessOf(before) };
-    await events.publish([chatEvent, { type, message, chat: accessOf(view.chat) }]);
-  }
-
-  async publishUpdatedMessages(chat: Chat, ids: MessageId[]): Promise<void> {
-    if (ids.length === 0) return;
-    const list = await this.deps.messages.byIds(this.deps.database.db, ids);
-    await this.deps.events.publish(list.map((message) => ({ type: 'message.updated' as const, message, chat: accessOf(chat) })));
-  }
-
-  private async publishChat(chatId: ChatId, before: Chat): Promise<void> {
-    const view = await this.deps.chats.view(this.deps.database.db, chatId);
-    if (view) await this.deps.events.publish([chatUpdated(view, before)]);
-  }
-}
-
-export function accessOf(chat: Pick<Chat, 'assigneeId' | 'deletedAt'>): ChatAccess {
-  return { assigneeId: chat.assigneeId, deletedAt: chat.deletedAt };
-}
-
-export function chatUpdated(view: ChatView, before: Pick<Chat, 'assigneeId' | 'deletedAt'>): DomainEvent {
-  return { type: 'chat.updated', chat: view, before: accessOf(before) };
 }
 
 function nothing(): IngestOutcome {

@@ -13,8 +13,8 @@ import type { Database } from '../store/db.js';
 import type { MessageRepository, SendAttempt } from '../store/messages.js';
 import { inTransaction } from '../store/transaction.js';
 import { chatNotFound, type ChatService } from './chats.js';
-import type { EventSink } from './events.js';
-import { accessOf, chatUpdated } from './ingest.js';
+import type { ConversationEvents } from './conversation-events.js';
+import { accessOf, type EventSink } from './events.js';
 import type { Actor } from './operators.js';
 
 export interface OutgoingRequest {
@@ -35,6 +35,7 @@ interface Deps {
   messages: MessageRepository;
   chatService: ChatService;
   events: EventSink;
+  conversation: ConversationEvents;
   jobs: JobQueue;
 }
 
@@ -101,7 +102,7 @@ export class MessageService {
     const message = await messages.findById(database.db, outcome.id);
     if (!message) throw messageNotFound(outcome.id);
     if (outcome.created) {
-      await this.publishCreated(outcome.chat, message);
+      await this.deps.conversation.message('message.created', message.id, outcome.chat);
       await this.deps.jobs.enqueue('message.send', { messageId: message.id }, { key: `send:${message.id}` });
     }
     return { message, created: outcome.created };
@@ -132,15 +133,6 @@ export class MessageService {
     const target = await this.deps.messages.findById(trx, id);
     if (!target || target.chatId !== chat.id) throw new Invalid(`message ${id} is not in this chat`, { field: 'reply_to_message_id' });
     return target;
-  }
-
-  private async publishCreated(before: Chat, message: Message): Promise<void> {
-    const view = await this.deps.chats.view(this.deps.database.db, before.id);
-    if (!view) return;
-    await this.deps.events.publish([
-      { type: 'message.created', message, chat: accessOf(view.chat) },
-      chatUpdated(view, before),
-    ]);
   }
 }
 

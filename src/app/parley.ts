@@ -24,6 +24,7 @@ import { Assignments } from './assignment.js';
 import { AuthService } from './auth.js';
 import { ensureInitialAdmin } from './bootstrap.js';
 import { ChatService } from './chats.js';
+import { ConversationEvents } from './conversation-events.js';
 import { ensureDemoAccount } from './demo.js';
 import { OperatorDirectory } from './directory.js';
 import { createInfrastructure } from './infrastructure.js';
@@ -115,6 +116,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     announce: (change) => bus.publish('operators.changed', change),
   });
   const assignments = new Assignments({ chats: chatRepository, operators: operatorRepository });
+  const conversation = new ConversationEvents({ database, messages: messageRepository, chats: chatRepository, events: publisher });
   const ingest = new IngestService({
     database,
     accounts: accountRepository,
@@ -125,6 +127,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     assignments,
     settings,
     events: publisher,
+    conversation,
     jobs,
     logger,
   });
@@ -133,7 +136,15 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     ? new ChannelRuntime({ accounts: accountRepository, ingest, events: publisher, factories, logger })
     : null;
   const chats = new ChatService({ database, chats: chatRepository, assignments, settings, events: publisher });
-  const messages = new MessageService({ database, chats: chatRepository, messages: messageRepository, chatService: chats, events: publisher, jobs });
+  const messages = new MessageService({
+    database,
+    chats: chatRepository,
+    messages: messageRepository,
+    chatService: chats,
+    events: publisher,
+    conversation,
+    jobs,
+  });
   const accounts = new AccountService({
     database,
     accounts: accountRepository,
@@ -173,7 +184,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     chats: chatRepository,
     messages: messageRepository,
     channels,
-    events: publisher,
+    conversation,
     logger,
     backoffBaseMs,
   });

@@ -12,8 +12,7 @@ import type { AccountRepository } from '../store/accounts.js';
 import type { ChatRepository } from '../store/chats.js';
 import type { Database } from '../store/db.js';
 import type { MessageRepository } from '../store/messages.js';
-import type { EventSink } from './events.js';
-import { accessOf, chatUpdated } from './ingest.js';
+import type { ConversationEvents } from './conversation-events.js';
 
 export interface ChannelLookup {
   channel(accountId: AccountId): Channel | undefined;
@@ -33,7 +32,7 @@ interface Deps {
   chats: ChatRepository;
   messages: MessageRepository;
   channels: ChannelLookup;
-  events: EventSink;
+  conversation: ConversationEvents;
   logger: Logger;
   backoffBaseMs: number;
 }
@@ -114,10 +113,7 @@ export class SendJob {
     await this.publish(message.id, chat);
   }
 
-  private async publish(id: MessageId, before: Chat): Promise<void> {
-    const { database, messages, chats, events } = this.deps;
-    const [message, view] = await Promise.all([messages.findById(database.db, id), chats.view(database.db, before.id)]);
-    if (!message || !view) return;
-    await events.publish([{ type: 'message.updated', message, chat: accessOf(view.chat) }, chatUpdated(view, before)]);
+  private publish(id: MessageId, before: Chat): Promise<void> {
+    return this.deps.conversation.message('message.updated', id, before);
   }
 }
