@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createConnection } from 'mysql2/promise';
 import { createParley, type Parley } from '../src/app/parley.js';
 import { parseConfig } from '../src/config.js';
 import { buildServer } from '../src/http/server.js';
 import { createLogger } from '../src/log.js';
+import { createMysqlDatabase } from '../test/support/services.js';
 
 export interface BenchServer {
   url: string;
@@ -52,23 +52,6 @@ export async function startBenchServer(stack: Stack): Promise<BenchServer> {
       await parley.close();
       await database?.drop();
       rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function createMysqlDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `parley_bench_${randomBytes(4).toString('hex')}`;
-  const admin = await createConnection({ uri: serverUrl });
-  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const connection = await createConnection({ uri: serverUrl });
-      await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await connection.end();
     },
   };
 }
