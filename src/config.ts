@@ -29,6 +29,8 @@ export interface Config {
     apiId: number | undefined;
     apiHash: string | undefined;
     botApiRoot: string;
+    /** Files bigger than this are not fetched (the cloud Bot API serves at most 20 MB; a local server more). */
+    botDownloadLimitBytes: number;
   };
   bootstrapAdmin: { username: string; password: string } | undefined;
   /** PARLEY_DEMO=1: a simulator account with customers writing now and then. */
@@ -203,10 +205,16 @@ function parseTelegram(read: (name: string) => string | undefined, problems: str
     problems.push('TELEGRAM_API_ID and TELEGRAM_API_HASH must be set together');
   }
   const botApiRoot = parseUrl('TELEGRAM_BOT_API_ROOT', read('TELEGRAM_BOT_API_ROOT'), ['http:', 'https:'], problems);
+  const limitValue = read('TELEGRAM_BOT_DOWNLOAD_LIMIT_MB');
+  const limitMb = limitValue === undefined ? 20 : Number(limitValue);
+  if (!Number.isFinite(limitMb) || limitMb <= 0 || limitMb > 1_000_000) {
+    problems.push(`TELEGRAM_BOT_DOWNLOAD_LIMIT_MB must be a positive number of megabytes, got "${limitValue}"`);
+  }
   return {
     apiId,
     apiHash,
     botApiRoot: (botApiRoot?.toString() ?? 'https://api.telegram.org').replace(/\/+$/, ''),
+    botDownloadLimitBytes: Math.round(limitMb * 1024 * 1024),
   };
 }
 
