@@ -68,6 +68,10 @@ export class IngestService {
         return this.read(source, event);
       case 'chat.blocked':
         return this.blocked(source, event);
+      case 'chat.read':
+        return this.chatRead(source, event);
+      case 'contact.updated':
+        return this.contactUpdated(source, event);
       case 'account.status':
         return this.accountStatus(source, event);
     }
@@ -177,6 +181,28 @@ export class IngestService {
     await chats.update(database.db, chat.id, { isBlocked: event.blocked });
     await this.deps.conversation.chatChanged(chat);
     return { messageId: null, chatId: chat.id, stored: true };
+  }
+
+  /** The account read the chat elsewhere: it stops counting as unread unless the customer wrote since. */
+  private async chatRead(source: IngestSource, event: Extract<InboundEvent, { type: 'chat.read' }>): Promise<IngestOutcome> {
+    const { database, chats, messages } = this.deps;
+    const chat = await chats.findByExternal(database.db, source.accountId, event.chatExternalId);
+    if (!chat || chat.unreadCount === 0) return nothing();
+    if (await messages.hasIncomingAfter(database.db, chat.id, event.maxExternalId)) return nothing();
+    await chats.update(database.db, chat.id, { unreadCount: 0 });
+    await this.deps.conversation.chatChanged(chat);
+    return { messageId: null, chatId: chat.id, stored: true };
+  }
+
+  /** New names for a known customer; his chat with this account is pushed again so the inbox shows them. */
+  private async contactUpdated(source: IngestSource, event: Extract<InboundEvent, { type: 'contact.updated' }>): Promise<IngestOutcome> {
+    const { database, contacts, chats } = this.deps;
+    const known = await contacts.find(database.db, source.network, event.contact.externalId);
+    if (!known) return nothing();
+    await inTransaction(database, (trx) => contacts.upsert(trx, source.network, event.contact));
+    const chat = await chats.findByExternal(database.db, source.accountId, event.contact.externalId);
+    if (chat) await this.deps.conversation.chatChanged(chat);
+    return { messageId: null, chatId: chat?.id ?? null, stored: true };
   }
 
   private async accountStatus(source: IngestSource, event: Extract<InboundEvent, { type: 'account.status' }>): Promise<IngestOutcome> {

@@ -63,6 +63,10 @@ export type InboundEvent =
   | { type: 'message.read'; chatExternalId: ExternalId; maxExternalId: ExternalId; readAt: Date }
   /** The customer blocked (or unblocked) the account, as bots learn from my_chat_member. */
   | { type: 'chat.blocked'; chatExternalId: ExternalId; blocked: boolean; at: Date }
+  /** The account read the chat up to `maxExternalId` outside Parley (the owner's phone): nothing older is unread. */
+  | { type: 'chat.read'; chatExternalId: ExternalId; maxExternalId: ExternalId; at: Date }
+  /** A customer changed his name or username, learned without a message (MTProto's updateUserName). */
+  | { type: 'contact.updated'; contact: ContactProfile }
   | { type: 'account.status'; status: AccountStatus; reason: string | null; until: Date | null };
 
 /**
@@ -120,6 +124,8 @@ export interface Channel {
   stop(): Promise<void>;
   send(message: OutboundMessage): Promise<SendResult>;
   download(fileRef: string): Promise<Download>;
+  /** An operator opened the chat: tell the customer it was read, where the source has read receipts. */
+  markRead?(chatExternalId: ExternalId): Promise<void>;
 }
 
 /** A permanent refusal of a send; `reason` is a stable code, the message is for people. */

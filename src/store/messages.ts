@@ -357,6 +357,20 @@ export class MessageRepository {
     return ids;
   }
 
+  /** Whether the customer wrote after `externalId` (what is still unread once the account read up to it). */
+  async hasIncomingAfter(executor: Executor, chatId: ChatId, externalId: ExternalId): Promise<boolean> {
+    const row = await executor
+      .selectFrom('messages')
+      .select('id')
+      .where('chat_id', '=', chatId)
+      .where('direction', '=', 'in')
+      .where('external_id', '>', externalId)
+      .where('deleted_at', 'is', null)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   /** Ids of messages sent before `cutoff`, oldest first (retention works through them in batches). */
   async idsSentBefore(cutoff: number, limit: number): Promise<MessageId[]> {
     const rows = await this.database.db
