@@ -17,6 +17,7 @@ import type { Database } from '../store/db.js';
 import type { MediaRepository, StoredMedia } from '../store/media.js';
 import type { MessageRepository } from '../store/messages.js';
 import type { ChatService } from './chats.js';
+import type { ConversationEvents } from './conversation-events.js';
 import type { Actor } from './operators.js';
 import type { ChannelLookup } from './send.js';
 import { backoffMs } from './send.js';
@@ -30,7 +31,9 @@ interface Deps {
   chats: ChatRepository;
   chatService: ChatService;
   channels: ChannelLookup;
-  mediaDir: string;
+  files: MediaFiles;
+  /** Tells clients when a file becomes ready (or cannot be had). */
+  conversation: ConversationEvents;
   logger: Logger;
   backoffBaseMs: number;
 }
@@ -58,16 +61,19 @@ export class MediaService {
     }
     try {
       const download = await channel.download(stored.fileRef);
-      const saved = await this.save(download.stream);
+      const saved = await this.deps.files.save(download.stream);
       await media.transition(id, ['downloading'], 'ready', { ...saved, mimeType: download.mimeType });
+      await this.published(stored);
     } catch (error) {
       if (error instanceof MediaTooLarge) {
         await media.transition(id, ['downloading'], 'too_large', { reason: error.message });
+        await this.published(stored);
         return;
       }
       const reason = error instanceof Error ? error.message : String(error);
       if (context.attempt >= MAX_DOWNLOAD_ATTEMPTS && !(error instanceof ChannelUnavailable)) {
         await media.transition(id, ['downloading'], 'failed', { reason });
+        await this.published(stored);
         logger.warn({ err: error, mediaId }, 'media download failed for good');
         return;
       }
@@ -93,16 +99,47 @@ export class MediaService {
         status: stored.status,
       });
     }
-    const file = path.join(this.deps.mediaDir, stored.path);
+    const file = this.deps.files.absolute(stored.path);
     const { size } = await stat(file);
     return { media: stored, stream: createReadStream(file), size };
   }
 
-  /** Streams into a temporary file while hashing, then moves it to its content address. */
-  private async save(stream: Readable): Promise<{ path: string; sha256: string; size: number }> {
-    const tmpDir = path.join(this.deps.mediaDir, 'tmp');
+  /** The file's message changed: push it to those who see its chat. */
+  private async published(stored: StoredMedia): Promise<void> {
+    const message = await this.deps.messages.findById(this.deps.database.db, stored.messageId);
+    const chat = message && (await this.deps.chats.findById(this.deps.database.db, message.chatId));
+    if (chat) await this.deps.conversation.messagesUpdated(chat, [stored.messageId]);
+  }
+
+  private async accountOf(stored: StoredMedia) {
+    const message = await this.deps.messages.findById(this.deps.database.db, stored.messageId);
+    const chat = message && (await this.deps.chats.findById(this.deps.database.db, message.chatId));
+    return chat?.accountId;
+  }
+}
+
+/** A file written to a temporary name and hashed, not yet at its content address. */
+export interface StagedFile {
+  tmpPath: string;
+  sha256: string;
+  size: number;
+  /** Its content address, relative to the media directory. */
+  path: string;
+}
+
+/** DATA_DIR/media: one copy per distinct content, named by its SHA-256. */
+export class MediaFiles {
+  constructor(readonly dir: string) {}
+
+  absolute(relative: string): string {
+    return path.join(this.dir, relative);
+  }
+
+  /** Streams into a temporary file while hashing. */
+  async stage(stream: Readable): Promise<StagedFile> {
+    const tmpDir = path.join(this.dir, 'tmp');
     await mkdir(tmpDir, { recursive: true });
-    const tmp = path.join(tmpDir, randomUUID());
+    const tmpPath = path.join(tmpDir, randomUUID());
     const hash = createHash('sha256');
     let size = 0;
     const meter = new Transform({
@@ -113,21 +150,29 @@ export class MediaService {
       },
     });
     try {
-      await pipeline(stream, meter, createWriteStream(tmp));
+      await pipeline(stream, meter, createWriteStream(tmpPath));
     } catch (error) {
-      await rm(tmp, { force: true });
+      await rm(tmpPath, { force: true });
       throw error;
     }
     const sha256 = hash.digest('hex');
-    const relative = path.join(sha256.slice(0, 2), sha256.slice(2, 4), sha256);
-    await mkdir(path.dirname(path.join(this.deps.mediaDir, relative)), { recursive: true });
-    await rename(tmp, path.join(this.deps.mediaDir, relative));
-    return { path: relative, sha256, size };
+    return { tmpPath, sha256, size, path: path.join(sha256.slice(0, 2), sha256.slice(2, 4), sha256) };
   }
 
-  private async accountOf(stored: StoredMedia) {
-    const message = await this.deps.messages.findById(this.deps.database.db, stored.messageId);
-    const chat = message && (await this.deps.chats.findById(this.deps.database.db, message.chatId));
-    return chat?.accountId;
+  /** Moves a staged file to its content address (the same content already there is simply replaced). */
+  async commit(staged: StagedFile): Promise<void> {
+    const target = this.absolute(staged.path);
+    await mkdir(path.dirname(target), { recursive: true });
+    await rename(staged.tmpPath, target);
+  }
+
+  async discard(staged: StagedFile): Promise<void> {
+    await rm(staged.tmpPath, { force: true });
+  }
+
+  async save(stream: Readable): Promise<{ path: string; sha256: string; size: number }> {
+    const staged = await this.stage(stream);
+    await this.commit(staged);
+    return { path: staged.path, sha256: staged.sha256, size: staged.size };
   }
 }

@@ -4,23 +4,34 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Chat } from '../domain/chat.js';
 import { Conflict, Invalid, NotFound } from '../domain/errors.js';
 import type { ChatId, MessageId } from '../domain/ids.js';
-import { MAX_TEXT_LENGTH, type Message } from '../domain/message.js';
+import { MAX_TEXT_LENGTH, type Message, type MessageKind } from '../domain/message.js';
+import { attachmentKind, MAX_CAPTION_LENGTH } from '../domain/attachment.js';
 import { canSee } from '../domain/visibility.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { ChatRepository } from '../store/chats.js';
 import type { Page } from '../store/cursor.js';
 import type { Database } from '../store/db.js';
+import type { MediaRepository, NewMedia } from '../store/media.js';
 import type { MessageRepository, SendAttempt } from '../store/messages.js';
 import { inTransaction } from '../store/transaction.js';
 import { chatNotFound, type ChatService } from './chats.js';
 import type { ConversationEvents } from './conversation-events.js';
 import { accessOf, type EventSink } from './events.js';
+import type { MediaFiles, StagedFile } from './media.js';
 import type { Actor } from './operators.js';
 
 export interface OutgoingRequest {
   text: string;
   idempotencyKey?: string;
   replyToMessageId?: MessageId;
+  /** A file the operator uploaded; `text` is then its caption and may be empty. */
+  attachment?: OutgoingAttachment;
+}
+
+export interface OutgoingAttachment {
+  staged: StagedFile;
+  fileName: string;
+  mimeType: string;
 }
 
 export interface OutgoingResult {
@@ -37,6 +48,8 @@ interface Deps {
   events: EventSink;
   conversation: ConversationEvents;
   jobs: JobQueue;
+  media: MediaRepository;
+  files: MediaFiles;
 }
 
 export class MessageService {
@@ -62,13 +75,27 @@ export class MessageService {
   }
 
   async send(actor: Actor, chatId: ChatId, request: OutgoingRequest): Promise<OutgoingResult> {
+    try {
+      return await this.write(actor, chatId, request);
+    } finally {
+      // Moved into place when the message was created; otherwise (a repeat, a refusal) not needed.
+      if (request.attachment) await this.deps.files.discard(request.attachment.staged);
+    }
+  }
+
+  private async write(actor: Actor, chatId: ChatId, request: OutgoingRequest): Promise<OutgoingResult> {
     const { database, chats, messages, chatService } = this.deps;
+    const { attachment } = request;
     const text = request.text.trim();
-    if (text === '') throw new Invalid('text must not be empty', { field: 'text' });
+    if (text === '' && !attachment) throw new Invalid('text must not be empty', { field: 'text' });
     if (text.length > MAX_TEXT_LENGTH) throw new Invalid(`text is longer than ${MAX_TEXT_LENGTH} characters`, { field: 'text' });
+    if (attachment && text.length > MAX_CAPTION_LENGTH) {
+      throw new Invalid(`a file's caption is longer than ${MAX_CAPTION_LENGTH} characters; send the text separately`, { field: 'text' });
+    }
+    const kind = attachment ? attachmentKind(attachment.mimeType, attachment.staged.size) : 'text';
     const scope = await chatService.scopeOf(actor);
     const key = request.idempotencyKey ?? randomUUID();
-    const requestHash = fingerprint({ text, replyTo: request.replyToMessageId ?? null });
+    const requestHash = fingerprint({ text, replyTo: request.replyToMessageId ?? null, ...(attachment && { file: attachment.staged.sha256 }) });
 
     const outcome = await inTransaction(database, async (trx) => {
       const chat = await chats.lock(trx, chatId);
@@ -80,8 +107,8 @@ export class MessageService {
       const inserted = await messages.insertOutgoing(trx, {
         chatId,
         operatorId: actor.principal.operator.id,
-        kind: 'text',
-        text,
+        kind,
+        text: text === '' ? null : text,
         replyToMessageId: replyTo?.id ?? null,
         replyToExternalId: replyTo?.externalId ?? null,
         payload: null,
@@ -89,6 +116,7 @@ export class MessageService {
         requestHash,
         randomId: randomBytes(8).readBigInt64BE().toString(),
       });
+      if (inserted.created && attachment) await this.deps.media.insertMany(trx, inserted.id, [uploadedMedia(kind, attachment)]);
       if (inserted.created) {
         await chats.recordMessage(trx, chat, { id: inserted.id, at: Date.now(), incoming: false });
         await chats.update(trx, chat.id, { unreadCount: 0 });
@@ -99,6 +127,7 @@ export class MessageService {
     if (!outcome.created && outcome.requestHash !== requestHash) {
       throw new Conflict('this idempotency_key was already used for a different message', { field: 'idempotency_key' });
     }
+    if (outcome.created && attachment) await this.deps.files.commit(attachment.staged);
     const message = await messages.findById(database.db, outcome.id);
     if (!message) throw messageNotFound(outcome.id);
     if (outcome.created) {
@@ -138,6 +167,24 @@ export class MessageService {
 
 export function messageNotFound(id: MessageId): NotFound {
   return new NotFound(`message ${id} not found`);
+}
+
+/** The media row of an uploaded file: stored already, so `ready`, with no Telegram file reference yet. */
+function uploadedMedia(kind: MessageKind, { staged, fileName, mimeType }: OutgoingAttachment): NewMedia {
+  return {
+    kind,
+    fileRef: null,
+    fileUniqueId: null,
+    mimeType,
+    fileName,
+    size: staged.size,
+    width: null,
+    height: null,
+    duration: null,
+    status: 'ready',
+    path: staged.path,
+    sha256: staged.sha256,
+  };
 }
 
 /** Identifies a request body, to tell a harmless retry from a different message under the same key. */

@@ -1,5 +1,6 @@
 // The composition root: builds every part from the config, wires the seams, and closes them in reverse order.
 import { simulatorChannels } from '../channels/simulator/index.js';
+import { BotWebhookEndpoint, telegramBotChannels } from '../channels/telegram-bot/index.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { JobQueue } from '../jobs/queue.js';
@@ -8,8 +9,10 @@ import type { EventLog } from '../realtime/event-log.js';
 import { SocketHub } from '../realtime/hub.js';
 import { RealtimePublisher } from '../realtime/publisher.js';
 import { Keys } from '../security/keys.js';
+import { SecretBox } from '../security/secret-box.js';
 import { AccountRepository } from '../store/accounts.js';
 import { AuditLog } from '../store/audit.js';
+import { ChannelStateRepository } from '../store/channel-state.js';
 import { ChatRepository } from '../store/chats.js';
 import { ContactRepository } from '../store/contacts.js';
 import { openDatabase, type Database } from '../store/db.js';
@@ -30,7 +33,7 @@ import { OperatorDirectory } from './directory.js';
 import { createInfrastructure } from './infrastructure.js';
 import { IngestService } from './ingest.js';
 import { LoginThrottle, MemoryThrottleStore } from './login-throttle.js';
-import { MediaService } from './media.js';
+import { MediaFiles, MediaService } from './media.js';
 import { MessageService } from './messages.js';
 import { OperatorService } from './operators.js';
 import { recoverInterruptedWork } from './recovery.js';
@@ -52,9 +55,13 @@ export interface Parley {
   chats: ChatService;
   messages: MessageService;
   media: MediaService;
+  /** DATA_DIR/media, content-addressed (downloads and operators' uploads). */
+  files: MediaFiles;
   retention: RetentionJob;
   /** The channels of this process; null when it runs none (PARLEY_ROLE=api, or CLI commands). */
   runtime: ChannelRuntime | null;
+  /** Receives Telegram's webhook requests for bots (any process role). */
+  botWebhook: BotWebhookEndpoint;
   hub: SocketHub;
   eventLog: EventLog;
   bus: EventBus;
@@ -131,7 +138,19 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     jobs,
     logger,
   });
-  const factories: ChannelFactories = { simulator: simulatorChannels(logger), ...options.factories };
+  const files = new MediaFiles(mediaDir);
+  const bot = telegramBotChannels({
+    apiRoot: config.telegram.botApiRoot,
+    publicUrl: config.publicUrl,
+    downloadLimitBytes: config.telegram.botDownloadLimitBytes,
+    secrets: new SecretBox(keys),
+    keys,
+    state: new ChannelStateRepository(database),
+    logger,
+    retryBaseMs: backoffBaseMs,
+  });
+  const botWebhook = new BotWebhookEndpoint({ accounts: accountRepository, ingest, keys, logger });
+  const factories: ChannelFactories = { simulator: simulatorChannels(logger), bot, ...options.factories };
   const runtime = runWork
     ? new ChannelRuntime({ accounts: accountRepository, ingest, events: publisher, factories, logger })
     : null;
@@ -144,6 +163,8 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     events: publisher,
     conversation,
     jobs,
+    media: mediaRepository,
+    files,
   });
   const accounts = new AccountService({
     database,
@@ -164,7 +185,8 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     chats: chatRepository,
     chatService: chats,
     channels,
-    mediaDir,
+    files,
+    conversation,
     logger,
     backoffBaseMs,
   });
@@ -185,6 +207,8 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     messages: messageRepository,
     channels,
     conversation,
+    media: mediaRepository,
+    files,
     logger,
     backoffBaseMs,
   });
@@ -232,8 +256,10 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     chats,
     messages,
     media,
+    files,
     retention,
     runtime,
+    botWebhook,
     hub,
     eventLog,
     bus,

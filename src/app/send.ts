@@ -1,6 +1,7 @@
 // The send job: delivers one pending outgoing message through the account that owns its chat, and records
 // every attempt. Retryable failures go back to pending and run again later; permanent ones fail the message.
-import { SendRejected, type Channel } from '../channels/channel.js';
+import { access } from 'node:fs/promises';
+import { SendRejected, type Channel, type OutboundMessage } from '../channels/channel.js';
 import type { Account } from '../domain/account.js';
 import type { Chat } from '../domain/chat.js';
 import { ChannelUnavailable } from '../domain/errors.js';
@@ -11,8 +12,10 @@ import type { Logger } from '../log.js';
 import type { AccountRepository } from '../store/accounts.js';
 import type { ChatRepository } from '../store/chats.js';
 import type { Database } from '../store/db.js';
+import type { MediaRepository } from '../store/media.js';
 import type { MessageRepository } from '../store/messages.js';
 import type { ConversationEvents } from './conversation-events.js';
+import type { MediaFiles } from './media.js';
 
 export interface ChannelLookup {
   channel(accountId: AccountId): Channel | undefined;
@@ -33,6 +36,8 @@ interface Deps {
   messages: MessageRepository;
   channels: ChannelLookup;
   conversation: ConversationEvents;
+  media: MediaRepository;
+  files: MediaFiles;
   logger: Logger;
   backoffBaseMs: number;
 }
@@ -54,13 +59,17 @@ export class SendJob {
     if (!channel) return this.unavailable(message, chat, account, context);
 
     const details = await messages.sendingDetails(id);
+    const attachment = await this.attachmentOf(message);
+    if (attachment && !(await access(attachment.path).then(() => true, () => false))) {
+      return this.fail(message, chat, 'file_missing', 'the uploaded file is no longer on disk; send it again');
+    }
     try {
       const result = await channel.send({
         chatExternalId: chat.externalId,
         chatType: chat.type,
         text: message.text,
         replyToExternalId: message.replyToExternalId,
-        attachment: null,
+        attachment,
         randomId: details?.randomId ?? '0',
       });
       await messages.markSent(id, result.externalId, result.sentAt);
@@ -69,6 +78,19 @@ export class SendJob {
     } catch (error) {
       await this.failure(message, chat, error, context);
     }
+  }
+
+  /** The file an operator uploaded with the message, if any. */
+  private async attachmentOf(message: Message): Promise<OutboundMessage['attachment']> {
+    const first = message.direction === 'out' ? message.media[0] : undefined;
+    const stored = first && (await this.deps.media.findById(first.id));
+    if (!stored?.path) return null;
+    return {
+      kind: stored.kind,
+      path: this.deps.files.absolute(stored.path),
+      fileName: stored.fileName ?? `${stored.kind}-${stored.id}`,
+      mimeType: stored.mimeType ?? 'application/octet-stream',
+    };
   }
 
   private async failure(message: Message, chat: Chat, error: unknown, context: JobContext): Promise<void> {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import websocket from '@fastify/websocket';
 import { TypeBoxValidatorCompiler, registerAjvFormats, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -22,7 +23,9 @@ import { operatorRoutes } from './routes/operators.js';
 import { realtimeRoutes } from './routes/realtime.js';
 import { rootRoutes } from './routes/root.js';
 import { settingsRoutes } from './routes/settings.js';
+import { webhookRoutes } from './routes/webhook.js';
 import type { App } from './types.js';
+import { MULTIPART_LIMITS } from './uploads.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -51,6 +54,7 @@ export async function buildServer(parley: Parley, version = '0.1.0'): Promise<Fa
   await app.register(cors, corsOptions(config.corsOrigins));
   await app.register(cookie);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(multipart, { limits: MULTIPART_LIMITS });
   registerAuth(app, parley);
   await registerOpenApi(app, version);
 
@@ -67,6 +71,7 @@ export async function buildServer(parley: Parley, version = '0.1.0'): Promise<Fa
   messageRoutes(routes, parley);
   mediaRoutes(routes, parley);
   realtimeRoutes(routes, parley);
+  webhookRoutes(routes, parley);
   return app;
 }
 

@@ -24,6 +24,14 @@ export function toMedia(row: Row): Media {
   };
 }
 
+/** A file received (to download later) or uploaded by an operator (stored already: no file_ref, `ready`). */
+export type NewMedia = Omit<InboundMedia, 'fileRef'> & {
+  fileRef: string | null;
+  status?: MediaStatus;
+  path?: string | null;
+  sha256?: string | null;
+};
+
 /** What the download job and the file endpoint need beyond the public Media fields. */
 export interface StoredMedia extends Media {
   fileRef: string | null;
@@ -37,7 +45,7 @@ export class MediaRepository {
   async insertMany(
     executor: Executor,
     messageId: MessageId,
-    files: (InboundMedia & { status?: MediaStatus; path?: string | null; sha256?: string | null })[],
+    files: NewMedia[],
   ): Promise<MediaId[]> {
     const ids: MediaId[] = [];
     const now = Date.now();

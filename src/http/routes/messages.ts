@@ -6,6 +6,7 @@ import { presentMessage } from '../../wire/present.js';
 import { actorOf } from '../plugins/auth.js';
 import { Body, errorResponses, IdParams, Page, PageQuery } from '../schemas.js';
 import type { App } from '../types.js';
+import { jsonOrForm, Uploads } from '../uploads.js';
 import { MessageSchema, SendAttemptSchema } from '../wire-schemas.js';
 
 const tags = ['messages'];
@@ -18,9 +19,17 @@ const IdempotencyKey = Type.String({
 });
 const sendDescription =
   'Answers 202 with the message in status `pending` at once; it is delivered through the chat’s own account ' +
-  'and its status becomes `sent` (with `external_id`) or `failed` (with `status_reason`), pushed over the WebSocket.';
+  'and its status becomes `sent` (with `external_id`) or `failed` (with `status_reason`), pushed over the WebSocket. ' +
+  'To send a file, post `multipart/form-data` instead of JSON: the same fields, `text` being the caption (up to 1024 ' +
+  'characters, may be empty), and one `file` part (up to 50 MB). Its type decides the kind: JPEG/PNG/WebP images up to ' +
+  '10 MB go as a photo, audio/ogg as a voice message, video/* as a video, other audio/* as an audio track, anything else ' +
+  'as a document. The file is in the message’s `media`, downloadable at its `url`.';
+const Caption = Type.String({ maxLength: MAX_TEXT_LENGTH, description: 'the caption of the file; may be empty' });
+type SendBody = { text?: string; idempotency_key?: string; reply_to_message_id?: number };
 
 export function messageRoutes(app: App, parley: Parley): void {
+  const uploads = new Uploads(parley.files);
+
   app.get(
     '/api/messages/',
     {
@@ -77,15 +86,22 @@ export function messageRoutes(app: App, parley: Parley): void {
         summary: 'Reply to a message, quoting it',
         description: sendDescription,
         params: IdParams,
-        body: Body({ text: Text, idempotency_key: Type.Optional(IdempotencyKey) }),
-        response: { 200: MessageSchema, 202: MessageSchema, ...errorResponses(400, 401, 404, 409) },
+        body: jsonOrForm(Body({ text: Text, idempotency_key: Type.Optional(IdempotencyKey) }), {
+          text: Type.Optional(Caption),
+          idempotency_key: Type.Optional(IdempotencyKey),
+        }),
+        response: { 200: MessageSchema, 202: MessageSchema, ...errorResponses(400, 401, 404, 409, 413) },
       },
+      preValidation: uploads.read,
+      onResponse: uploads.cleanup,
     },
     async (request, reply) => {
-      const { text, idempotency_key } = request.body;
+      const { text = '', idempotency_key } = request.body as SendBody;
+      const attachment = uploads.of(request);
       const result = await parley.messages.reply(actorOf(request), request.params.id as MessageId, {
         text,
         ...(idempotency_key !== undefined && { idempotencyKey: idempotency_key }),
+        ...(attachment && { attachment }),
       });
       return reply.code(result.created ? 202 : 200).send(presentMessage(result.message));
     },
@@ -99,20 +115,31 @@ export function messageRoutes(app: App, parley: Parley): void {
         summary: 'Send a message into a chat',
         description: sendDescription,
         params: IdParams,
-        body: Body({
-          text: Text,
-          idempotency_key: Type.Optional(IdempotencyKey),
-          reply_to_message_id: Type.Optional(Type.Integer({ minimum: 1 })),
-        }),
-        response: { 200: MessageSchema, 202: MessageSchema, ...errorResponses(400, 401, 404, 409) },
+        body: jsonOrForm(
+          Body({
+            text: Text,
+            idempotency_key: Type.Optional(IdempotencyKey),
+            reply_to_message_id: Type.Optional(Type.Integer({ minimum: 1 })),
+          }),
+          {
+            text: Type.Optional(Caption),
+            idempotency_key: Type.Optional(IdempotencyKey),
+            reply_to_message_id: Type.Optional(Type.Integer({ minimum: 1 })),
+          },
+        ),
+        response: { 200: MessageSchema, 202: MessageSchema, ...errorResponses(400, 401, 404, 409, 413) },
       },
+      preValidation: uploads.read,
+      onResponse: uploads.cleanup,
     },
     async (request, reply) => {
-      const { text, idempotency_key, reply_to_message_id } = request.body;
+      const { text = '', idempotency_key, reply_to_message_id } = request.body as SendBody;
+      const attachment = uploads.of(request);
       const result = await parley.messages.send(actorOf(request), request.params.id as ChatId, {
         text,
         ...(idempotency_key !== undefined && { idempotencyKey: idempotency_key }),
         ...(reply_to_message_id !== undefined && { replyToMessageId: reply_to_message_id as MessageId }),
+        ...(attachment && { attachment }),
       });
       return reply.code(result.created ? 202 : 200).send(presentMessage(result.message));
     },

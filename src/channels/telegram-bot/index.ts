@@ -1,0 +1,51 @@
+// Telegram bots through the Bot API (grammY's Api only: the update loop and acknowledgements are ours).
+import type { ChannelFactory } from '../../app/runtime.js';
+import type { Logger } from '../../log.js';
+import type { Keys } from '../../security/keys.js';
+import type { SecretBox } from '../../security/secret-box.js';
+import type { ChannelStateRepository } from '../../store/channel-state.js';
+import { TelegramBotChannel } from './channel.js';
+import { provisionBot } from './provision.js';
+
+export { TelegramBotChannel } from './channel.js';
+export { BotWebhookEndpoint, SECRET_HEADER } from './webhook.js';
+
+export interface TelegramBotDeps {
+  apiRoot: string;
+  publicUrl: URL | undefined;
+  downloadLimitBytes: number;
+  secrets: SecretBox;
+  keys: Keys;
+  state: ChannelStateRepository;
+  logger: Logger;
+  retryBaseMs: number;
+  /** Long-poll timeout of getUpdates. */
+  pollTimeoutSeconds?: number;
+}
+
+export function telegramBotChannels(deps: TelegramBotDeps): ChannelFactory {
+  const { secrets, keys } = deps;
+  return {
+    idempotentSend: false,
+    provision: (input) => provisionBot({ apiRoot: deps.apiRoot, secrets, keys }, input),
+    create: (account, secret) => {
+      const logger = deps.logger.child({ accountId: account.id });
+      let token: string | null = null;
+      try {
+        token = secret ? secrets.openText(secret) : null;
+      } catch (error) {
+        logger.error({ err: error }, 'bot token could not be decrypted');
+      }
+      return new TelegramBotChannel(account, token, {
+        apiRoot: deps.apiRoot,
+        publicUrl: deps.publicUrl,
+        downloadLimitBytes: deps.downloadLimitBytes,
+        keys,
+        state: deps.state,
+        logger,
+        retryBaseMs: deps.retryBaseMs,
+        pollTimeoutSeconds: deps.pollTimeoutSeconds ?? 30,
+      });
+    },
+  };
+}

@@ -1,0 +1,90 @@
+// Bots in webhook mode (PUBLIC_URL set): registering the webhook with Telegram, and receiving its requests.
+// The secret token is derived from SECRET_KEY and the account id, so nothing extra is stored. An update is
+// answered 200 only after it is durable; any other answer makes Telegram deliver it again.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Update } from 'grammy/types';
+import type { IngestService } from '../../app/ingest.js';
+import type { Account } from '../../domain/account.js';
+import { ChannelUnavailable, NotFound, Unauthenticated } from '../../domain/errors.js';
+import type { AccountId } from '../../domain/ids.js';
+import type { Logger } from '../../log.js';
+import type { Keys } from '../../security/keys.js';
+import type { AccountRepository } from '../../store/accounts.js';
+import type { BotClient } from './client.js';
+import { ALLOWED_UPDATES, toInboundEvents } from './updates.js';
+
+export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+
+export function webhookUrl(publicUrl: URL, accountId: AccountId): string {
+  const base = publicUrl.href.endsWith('/') ? publicUrl.href : `${publicUrl.href}/`;
+  return new URL(`api/webhook/bot/${accountId}/`, base).href;
+}
+
+export function webhookSecret(keys: Keys, accountId: AccountId): string {
+  return keys.mac('webhook', String(accountId));
+}
+
+/** Points Telegram at this account's webhook (setWebhook is idempotent; it also restarts a stalled delivery). */
+export async function registerWebhook(client: BotClient, url: string, secret: string): Promise<void> {
+  await client.call((api) => api.setWebhook(url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] }));
+}
+
+/** Before polling: getUpdates answers 409 while a webhook is set, so a bot coming back from webhook mode drops it. */
+export async function removeWebhook(client: BotClient, logger: Logger): Promise<void> {
+  const info = await client.call((api) => api.getWebhookInfo());
+  if (!info.url) return;
+  logger.info({ pending: info.pending_update_count }, 'bot switches to long polling: deleting its webhook');
+  await client.call((api) => api.deleteWebhook({ drop_pending_updates: false }));
+}
+
+interface EndpointDeps {
+  accounts: AccountRepository;
+  ingest: IngestService;
+  keys: Keys;
+  logger: Logger;
+}
+
+/** The receiving side. It needs no running channel, so it works in every process role. */
+export class BotWebhookEndpoint {
+  constructor(private readonly deps: EndpointDeps) {}
+
+  /** The account a request to `/api/webhook/bot/{id}/` is for, once its secret header matches. */
+  async byId(accountId: AccountId, secretHeader: string | undefined): Promise<Account> {
+    if (secretHeader === undefined || !sameSecret(secretHeader, webhookSecret(this.deps.keys, accountId))) {
+      throw new Unauthenticated(`the ${SECRET_HEADER} header is missing or wrong`);
+    }
+    return this.live(await this.deps.accounts.findById(accountId));
+  }
+
+  /** The account of a legacy `/api/webhook/bot/?token=BOT_TOKEN` request, found by a keyed hash of the token. */
+  async byToken(token: string): Promise<Account> {
+    return this.live(await this.deps.accounts.findBySecretLookup(this.deps.keys.mac('lookup', token)));
+  }
+
+  /** Stores what the update says; resolves after the commit. */
+  async receive(account: Account, update: Update): Promise<void> {
+    let events;
+    try {
+      events = toInboundEvents(update);
+    } catch (error) {
+      // An update we cannot read would be redelivered forever: log it and let Telegram drop it.
+      this.deps.logger.error({ err: error, accountId: account.id, updateId: update.update_id }, 'bot update could not be read; skipped');
+      return;
+    }
+    const source = { accountId: account.id, network: 'telegram' as const, settings: account.settings };
+    for (const event of events) await this.deps.ingest.handle(source, event);
+  }
+
+  private live(account: Account | undefined): Account {
+    if (!account || account.type !== 'bot') throw new NotFound('no such bot');
+    // Telegram keeps what is not accepted and tries again later; the updates arrive once the bot is started.
+    if (account.desiredState === 'stopped') throw new ChannelUnavailable(`bot "${account.title}" is stopped in Parley`);
+    return account;
+  }
+}
+
+/** Constant-time comparison of two secrets of any length. */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
