@@ -31,6 +31,10 @@ export interface Config {
     botApiRoot: string;
     /** Files bigger than this are not fetched (the cloud Bot API serves at most 20 MB; a local server more). */
     botDownloadLimitBytes: number;
+    /** TELEGRAM_TEST_SERVERS=1: personal accounts log in to Telegram's test data centres. */
+    testServers: boolean;
+    /** TELEGRAM_DC_ADDRESS=host:port: where personal accounts connect first, instead of Telegram's own address. */
+    dcAddress: { host: string; port: number } | undefined;
   };
   bootstrapAdmin: { username: string; password: string } | undefined;
   /** PARLEY_DEMO=1: a simulator account with customers writing now and then. */
@@ -215,7 +219,21 @@ function parseTelegram(read: (name: string) => string | undefined, problems: str
     apiHash,
     botApiRoot: (botApiRoot?.toString() ?? 'https://api.telegram.org').replace(/\/+$/, ''),
     botDownloadLimitBytes: Math.round(limitMb * 1024 * 1024),
+    testServers: parseBoolean('TELEGRAM_TEST_SERVERS', read('TELEGRAM_TEST_SERVERS'), problems),
+    dcAddress: parseDcAddress(read('TELEGRAM_DC_ADDRESS'), problems),
   };
+}
+
+function parseDcAddress(value: string | undefined, problems: string[]): Config['telegram']['dcAddress'] {
+  if (value === undefined) return undefined;
+  const match = /^(?:\[([0-9a-f:.]+)\]|([^:\s]+)):(\d{1,5})$/i.exec(value);
+  const port = Number(match?.[3]);
+  const host = match?.[1] ?? match?.[2];
+  if (!host || !Number.isInteger(port) || port < 1 || port > 65535) {
+    problems.push(`TELEGRAM_DC_ADDRESS must be host:port (e.g. 149.154.167.40:443), got "${value}"`);
+    return undefined;
+  }
+  return { host, port };
 }
 
 function parseCorsOrigins(value: string | undefined, problems: string[]): string[] {
