@@ -1,11 +1,13 @@
 import type { Migration } from 'kysely';
 import { migrationContext, type Dialect } from './builder.js';
 import { coreTables } from './0001-core-tables.js';
+import { mtprotoSessions } from './0002-mtproto-sessions.js';
 
 /** The one migration set, in order; names never change once released. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
   const context = migrationContext(dialect);
   return {
     '0001-core-tables': coreTables(context),
+    '0002-mtproto-sessions': mtprotoSessions(context),
   };
 }
