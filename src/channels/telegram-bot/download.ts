@@ -41,8 +41,14 @@ export async function downloadFile(client: BotClient, fileId: string, limitBytes
   return {
     stream: limited(body, limitBytes),
     size: file.file_size ?? (Number.isFinite(length) ? length : null),
-    mimeType: response.headers.get('content-type')?.split(';')[0]?.trim() || null,
+    mimeType: specificType(response.headers.get('content-type')),
   };
+}
+
+/** The file server's type, unless it is the generic one (then the update's own type stays). */
+function specificType(header: string | null): string | null {
+  const type = header?.split(';')[0]?.trim().toLowerCase();
+  return type && type !== 'application/octet-stream' ? type : null;
 }
 
 function tooLarge(limitBytes: number, size: number | null, telegram: string | null): MediaTooLarge {

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AccountId } from '../src/domain/ids.js';
+import { startFakeBotApi, type FakeBotApi } from './fakes/bot-api/index.js';
+import { addBot, newBot, startBotServer } from './support/bot.js';
+import { startServer, STACKS, type TestServer } from './support/server.js';
+import { TestSocket } from './support/socket.js';
+
+describe.each(STACKS)('adding and running bots on $name', (stack) => {
+  let telegram: FakeBotApi;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    telegram = await startFakeBotApi();
+    server = await startBotServer(stack, telegram);
+  });
+  afterAll(async () => {
+    await server.close();
+    await telegram.close();
+  });
+
+  it('an admin adds a bot by its token: Telegram checks it, the username is filled in, the token never comes back', async () => {
+    const { admin } = server;
+    const bot = newBot(telegram);
+    const account = await addBot(admin, bot, { title: 'Shop support' });
+    expect(account).toMatchObject({ title: 'Shop support', status: 'active', desired_state: 'running' });
+    expect(JSON.stringify(account)).not.toContain(bot.token);
+    expect(bot.calls('getMe')).toHaveLength(1);
+    await bot.waitForCall('getUpdates');
+
+    const listed = await admin.get('/api/accounts/').expect(200);
+    expect(listed.text).not.toContain(bot.token);
+    const fetched = await admin.get(`/api/accounts/${account.id}/`).expect(200);
+    expect(fetched.text).not.toContain(bot.token.split(':')[1]);
+    const stored = await server.parley.database.db.selectFrom('accounts').select(['secret', 'secret_lookup']).where('id', '=', account.id).executeTakeFirstOrThrow();
+    expect(stored.secret).toMatch(/^v1\./);
+    expect(stored.secret).not.toContain(bot.token.split(':')[1]);
+
+    const twice = await admin.post('/api/accounts/', { type: 'bot', token: bot.token }).expect(409);
+    expect(twice.body.error.details.field).toBe('token');
+    const untitled = await addBot(admin, newBot(telegram));
+    expect(untitled.title).toBe('Shop Bot');
+  });
+
+  it('a bad token is refused with Telegram’s reason, and nothing is stored', async () => {
+    const { admin } = server;
+    const before = (await admin.get('/api/accounts/').expect(200)).body.results.length;
+    const wrong = await admin.post('/api/accounts/', { type: 'bot', token: '123456789:AAHthisTokenWasNeverIssuedByBotFather' }).expect(400);
+    expect(wrong.body.error).toMatchObject({ code: 'invalid', details: { field: 'token', reason: 'Unauthorized' } });
+    const malformed = await admin.post('/api/accounts/', { type: 'bot', token: 'not a token' }).expect(400);
+    expect(malformed.body.error.details.field).toBe('token');
+    await admin.post('/api/accounts/', { type: 'bot' }).expect(400);
+    expect((await admin.get('/api/accounts/').expect(200)).body.results).toHaveLength(before);
+  });
+
+  it('Telegram out of reach while adding a bot is a 503, not a refusal of the token', async () => {
+    const offline = await startServer(stack, { env: { TELEGRAM_BOT_API_ROOT: 'http://127.0.0.1:9' } });
+    try {
+      const bot = newBot(telegram);
+      const answer = await offline.admin.post('/api/accounts/', { type: 'bot', token: bot.token }).expect(503);
+      expect(answer.body.error.code).toBe('channel_unavailable');
+      expect(answer.text).not.toContain(bot.token);
+      expect(answer.text).not.toContain('127.0.0.1:9');
+    } finally {
+      await offline.close();
+    }
+  });
+
+  it('a token Telegram stops accepting puts the bot in error, stops it, tells admins; started again it works', async () => {
+    const { admin, url, parley } = server;
+    const bot = newBot(telegram);
+    const account = await addBot(admin, bot);
+    const socket = await TestSocket.connect(url, admin.token ?? '');
+    const ivan = bot.customer({ id: 5_550_001, first_name: 'Иван' });
+    await bot.waitForCall('getUpdates');
+
+    // The next poll answers 401 (as after /revoke in BotFather); the waiting one ends with a customer's message.
+    bot.fail('getUpdates', { status: 401 }, { times: 1 });
+    ivan.sendText('before the token broke');
+    const failed = await socket.until((f) => f.type === 'account.updated' && f.data.id === account.id && f.data.status === 'error');
+    expect(failed.data.status_reason).toContain('no longer accepts');
+    expect(failed.data.status_reason).not.toContain(bot.token);
+    await parley.runtime?.reconcile(account.id as AccountId);
+    expect(parley.runtime?.isRunning(account.id as AccountId)).toBe(false);
+    const polls = bot.calls('getUpdates').length;
+    await parley.runtime?.reconcileAll();
+    expect(bot.calls('getUpdates')).toHaveLength(polls);
+    expect((await admin.get(`/api/accounts/${account.id}/`).expect(200)).body).toMatchObject({ status: 'error', desired_state: 'running' });
+
+    const restarted = await admin.post(`/api/accounts/${account.id}/start/`).expect(200);
+    expect(restarted.body.status).toBe('active');
+    ivan.sendText('after the fix');
+    const created = await socket.until((f) => f.type === 'message.created' && f.data.text === 'after the fix');
+    const history = await admin.get(`/api/messages/by_chat/?chat_id=${created.data.chat_id}`).expect(200);
+    expect(history.body.results.map((m: { text: string }) => m.text)).toEqual(['after the fix', 'before the token broke']);
+    socket.close();
+  });
+
+  it('a revoked token met while sending keeps the reply pending and puts the account in error', async () => {
+    const { admin, url } = server;
+    const bot = newBot(telegram);
+    const account = await addBot(admin, bot);
+    const socket = await TestSocket.connect(url, admin.token ?? '');
+    bot.customer({ id: 5_550_002, first_name: 'Olga' }).sendText('hello?');
+    const incoming = await socket.until((f) => f.type === 'message.created' && f.data.text === 'hello?');
+
+    bot.revoke();
+    await socket.until((f) => f.type === 'account.updated' && f.data.id === account.id && f.data.status === 'error');
+    const reply = await admin.post(`/api/messages/${incoming.data.id}/reply/`, { text: 'we are here' }).expect(202);
+    const waiting = await socket.until((f) => f.type === 'message.updated' && f.data.id === reply.body.id && f.data.status === 'pending' && f.data.status_reason !== null);
+    expect(waiting.data.status_reason).toContain('error');
+    socket.close();
+  });
+});
