@@ -1,6 +1,6 @@
 // Operators' file uploads: the reply and send endpoints also take multipart/form-data with text fields and
 // one `file`. The file is streamed to DATA_DIR/media while hashed (never buffered whole); the message service
-// moves it to its content address once the message exists, and whatever is left is removed after the answer.
+// moves it to its content address once the message exists, and whatever is left is removed before the answer.
 import type {} from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TObject, type TProperties } from 'typebox';
@@ -60,10 +60,11 @@ export class Uploads {
     request.body = fields;
   };
 
-  /** onResponse: a file not moved into place (refused, repeated request) is removed. */
-  readonly cleanup = async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+  /** onSend (errors included): a file not moved into place (refused, repeated request) is removed before the answer. */
+  readonly cleanup = async <T>(request: FastifyRequest, _reply: FastifyReply, payload: T): Promise<T> => {
     const upload = this.received.get(request);
     if (upload) await this.files.discard(upload.staged);
+    return payload;
   };
 
   of(request: FastifyRequest): OutgoingAttachment | undefined {

@@ -93,7 +93,7 @@ export function messageRoutes(app: App, parley: Parley): void {
         response: { 200: MessageSchema, 202: MessageSchema, ...errorResponses(400, 401, 404, 409, 413) },
       },
       preValidation: uploads.read,
-      onResponse: uploads.cleanup,
+      onSend: uploads.cleanup,
     },
     async (request, reply) => {
       const { text = '', idempotency_key } = request.body as SendBody;
@@ -130,7 +130,7 @@ export function messageRoutes(app: App, parley: Parley): void {
         response: { 200: MessageSchema, 202: MessageSchema, ...errorResponses(400, 401, 404, 409, 413) },
       },
       preValidation: uploads.read,
-      onResponse: uploads.cleanup,
+      onSend: uploads.cleanup,
     },
     async (request, reply) => {
       const { text = '', idempotency_key, reply_to_message_id } = request.body as SendBody;
