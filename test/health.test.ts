@@ -46,3 +46,25 @@ describe.each(DIALECTS)('a fresh Parley on %s', (dialect) => {
     expect(headers.get('x-frame-options')).toBe('SAMEORIGIN');
   });
 });
+
+describe('HTTP edges', () => {
+  const server = useServer('sqlite', { env: { CORS_ORIGINS: 'https://crm.example.com' } });
+
+  it('refuses a body over the limit with 413 in the error shape, and unknown content types with 415', async () => {
+    const big = JSON.stringify({ username: 'x', password: 'y'.repeat(1_100_000) });
+    const tooLarge = await server().anonymous.post('/api/auth/token/', undefined, { rawBody: big }).expect(413);
+    expect(tooLarge.body.error).toEqual({ code: 'invalid', message: 'request body is too large' });
+    const wrongType = await server()
+      .anonymous.post('/api/auth/token/', undefined, { rawBody: 'username=a', headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+      .expect(415);
+    expect(wrongType.body.error.code).toBe('invalid');
+  });
+
+  it('allows browsers from the configured origins only', async () => {
+    const allowed = await server().anonymous.get('/api/health', { headers: { origin: 'https://crm.example.com' } }).expect(200);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://crm.example.com');
+    expect(allowed.headers.get('access-control-allow-credentials')).toBe('true');
+    const other = await server().anonymous.get('/api/health', { headers: { origin: 'https://evil.example.net' } }).expect(200);
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
