@@ -128,7 +128,10 @@ export class IngestService {
     if (!result.stored) return { messageId: result.messageId, chatId: result.chat.id, stored: false };
     await this.deps.conversation.message('message.created', result.messageId, result.chat, result.chatCreated);
     for (const mediaId of result.mediaIds) {
-      await this.deps.jobs.enqueue('media.download', { mediaId }, { key: `media:${mediaId}` });
+      // The message is stored: a failed enqueue must not make the channel redeliver it; the sweep retries.
+      await this.deps.jobs.enqueue('media.download', { mediaId }, { key: `media:${mediaId}` }).catch((error: unknown) => {
+        this.deps.logger.error({ err: error, mediaId }, 'could not enqueue a download; the periodic sweep will');
+      });
     }
     return { messageId: result.messageId, chatId: result.chat.id, stored: true };
   }

@@ -8,6 +8,7 @@ import { MAX_TEXT_LENGTH, type Message, type MessageKind } from '../domain/messa
 import { attachmentKind, MAX_CAPTION_LENGTH } from '../domain/attachment.js';
 import { canSee } from '../domain/visibility.js';
 import type { JobQueue } from '../jobs/queue.js';
+import type { Logger } from '../log.js';
 import type { ChatRepository } from '../store/chats.js';
 import type { Page } from '../store/cursor.js';
 import type { Database } from '../store/db.js';
@@ -50,6 +51,7 @@ interface Deps {
   jobs: JobQueue;
   media: MediaRepository;
   files: MediaFiles;
+  logger: Logger;
 }
 
 export class MessageService {
@@ -132,7 +134,7 @@ export class MessageService {
     if (!message) throw messageNotFound(outcome.id);
     if (outcome.created) {
       await this.deps.conversation.message('message.created', message.id, outcome.chat);
-      await this.deps.jobs.enqueue('message.send', { messageId: message.id }, { key: `send:${message.id}` });
+      await this.enqueueSend(message.id);
     }
     return { message, created: outcome.created };
   }
@@ -149,8 +151,15 @@ export class MessageService {
     if (!moved) throw new Conflict('this message is already being sent again');
     const updated = await this.get(actor, id);
     await this.deps.events.publish([{ type: 'message.updated', message: updated, chat: accessOf(chat) }]);
-    await this.deps.jobs.enqueue('message.send', { messageId: id }, { key: `send:${id}` });
+    await this.enqueueSend(id);
     return updated;
+  }
+
+  /** The message is stored as pending: if the queue cannot take the job now, the periodic sweep will. */
+  private async enqueueSend(id: MessageId): Promise<void> {
+    await this.deps.jobs.enqueue('message.send', { messageId: id }, { key: `send:${id}` }).catch((error: unknown) => {
+      this.deps.logger.error({ err: error, messageId: id }, 'could not enqueue a send; the periodic sweep will');
+    });
   }
 
   async attempts(actor: Actor, id: MessageId): Promise<SendAttempt[]> {

@@ -36,7 +36,7 @@ import { LoginThrottle, MemoryThrottleStore } from './login-throttle.js';
 import { MediaFiles, MediaService } from './media.js';
 import { MessageService } from './messages.js';
 import { OperatorService } from './operators.js';
-import { recoverInterruptedWork } from './recovery.js';
+import { recoverInterruptedWork, requeuePendingWork } from './recovery.js';
 import { RetentionJob } from './retention.js';
 import { ChannelRuntime, type ChannelFactories } from './runtime.js';
 import { SendJob } from './send.js';
@@ -84,6 +84,7 @@ export interface ParleyOptions {
 
 const RECONCILE_INTERVAL_MS = 5_000;
 const RETENTION_INTERVAL_MS = 24 * 3600_000;
+const SWEEP_INTERVAL_MS = 60_000;
 
 export async function createParley(config: Config, logger: Logger, options: ParleyOptions = {}): Promise<Parley> {
   const database = openDatabase(config.database);
@@ -95,6 +96,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     throw error;
   }
   const runWork = options.runWork ?? config.role === 'all';
+  let sweeper: NodeJS.Timeout | undefined;
   const backoffBaseMs = options.backoffBaseMs ?? 1000;
   const mediaDir = `${config.dataDir}/media`;
   const { bus, eventLog, jobs } = await createInfrastructure(config, logger);
@@ -165,6 +167,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     jobs,
     media: mediaRepository,
     files,
+    logger,
   });
   const accounts = new AccountService({
     database,
@@ -241,6 +244,12 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     await jobs.start();
     await jobs.every('messages.cleanup', {}, RETENTION_INTERVAL_MS);
     await runtime.startLoop(RECONCILE_INTERVAL_MS);
+    sweeper = setInterval(() => {
+      requeuePendingWork({ messages: messageRepository, media: mediaRepository, jobs }).catch((error: unknown) =>
+        logger.error({ err: error }, 'sweeping pending work failed'),
+      );
+    }, SWEEP_INTERVAL_MS);
+    sweeper.unref();
   }
 
   return {
@@ -273,6 +282,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
       }
     },
     async close() {
+      clearInterval(sweeper);
       await runtime?.close();
       await jobs.close();
       await hub.close();

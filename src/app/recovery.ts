@@ -39,14 +39,21 @@ export async function recoverInterruptedWork(deps: Deps): Promise<void> {
       failed += 1;
     }
   }
-  const pending = await messages.idsWithStatus('pending');
-  for (const id of pending) await jobs.enqueue('message.send', { messageId: id }, { key: `send:${id}` });
-
   for (const id of await media.idsWithStatus(['downloading'])) await media.transition(id, ['downloading'], 'pending');
-  const downloads = await media.idsWithStatus(['pending']);
-  for (const id of downloads) await jobs.enqueue('media.download', { mediaId: id }, { key: `media:${id}` });
+  const { sends, downloads } = await requeuePendingWork(deps);
+  if (resent + failed + sends + downloads > 0) logger.info({ resent, failed, sends, downloads }, 'recovered interrupted work');
+}
 
-  if (resent + failed + pending.length + downloads.length > 0) {
-    logger.info({ resent, failed, pending: pending.length, downloads: downloads.length }, 'recovered interrupted work');
-  }
+/**
+ * Enqueues every pending send and download. Harmless when their jobs already wait (keys de-duplicate them);
+ * run now and then, it also heals a job lost between a commit and its enqueue (e.g. Redis briefly away).
+ */
+export async function requeuePendingWork(
+  deps: Pick<Deps, 'messages' | 'media' | 'jobs'>,
+): Promise<{ sends: number; downloads: number }> {
+  const pending = await deps.messages.idsWithStatus('pending');
+  for (const id of pending) await deps.jobs.enqueue('message.send', { messageId: id }, { key: `send:${id}` });
+  const downloads = await deps.media.idsWithStatus(['pending']);
+  for (const id of downloads) await deps.jobs.enqueue('media.download', { mediaId: id }, { key: `media:${id}` });
+  return { sends: pending.length, downloads: downloads.length };
 }
