@@ -34,7 +34,29 @@ function openSqlite(file: string): Db {
   database.pragma('foreign_keys = ON');
   // Telegram ids exceed 2^53: read every integer as a BigInt; rows.ts narrows the small ones.
   database.defaultSafeIntegers(true);
-  return new Kysely<Schema>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+}
+
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely prepares every query anew, and preparing costs about as much as running a small one; the same SQL
+ * text is reused instead (statements are only ever run to completion here, never iterated concurrently).
+ */
+function withStatementCache(database: BetterSqlite3.Database) {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sql: string) {
+      let statement = cache.get(sql);
+      if (!statement) {
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
+        statement = database.prepare(sql);
+        cache.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 function openMysql(url: string, poolSize: number): Db {
