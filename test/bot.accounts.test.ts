@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountId } from '../src/domain/ids.js';
 import { startFakeBotApi, type FakeBotApi } from './fakes/bot-api/index.js';
-import { addBot, newBot, startBotServer } from './support/bot.js';
+import { addBot, newBot, newTokenFor, startBotServer } from './support/bot.js';
 import { startServer, STACKS, type TestServer } from './support/server.js';
 import { TestSocket } from './support/socket.js';
 
@@ -108,6 +108,30 @@ describe.each(STACKS)('adding and running bots on $name', (stack) => {
     const reply = await admin.post(`/api/messages/${incoming.data.id}/reply/`, { text: 'we are here' }).expect(202);
     const waiting = await socket.until((f) => f.type === 'message.updated' && f.data.id === reply.body.id && f.data.status === 'pending' && f.data.status_reason !== null);
     expect(waiting.data.status_reason).toContain('error');
+    socket.close();
+  });
+
+  it('a revoked token is replaced by the same bot’s new one, and the bot runs again in the same account', async () => {
+    const { admin, url } = server;
+    const bot = newBot(telegram);
+    const account = await addBot(admin, bot);
+    const socket = await TestSocket.connect(url, admin.token ?? '');
+    await bot.waitForCall('getUpdates');
+    bot.revoke();
+    await socket.until((f) => f.type === 'account.updated' && f.data.id === account.id && f.data.status === 'error');
+
+    const stranger = newBot(telegram);
+    const wrongBot = await admin.patch(`/api/accounts/${account.id}/`, { token: stranger.token }).expect(400);
+    expect(wrongBot.body.error.message).toContain('another bot');
+    await admin.patch(`/api/accounts/${account.id}/`, { token: bot.token }).expect(400);
+
+    const renewed = newTokenFor(telegram, bot);
+    const patched = await admin.patch(`/api/accounts/${account.id}/`, { token: renewed.token }).expect(200);
+    expect(patched.text).not.toContain(renewed.token);
+    await admin.post(`/api/accounts/${account.id}/start/`).expect(200);
+    renewed.customer({ id: 5_550_003, first_name: 'Back' }).sendText('the new token works');
+    const created = await socket.until((f) => f.type === 'message.created' && f.data.text === 'the new token works');
+    expect((await admin.get(`/api/chats/${created.data.chat_id}/`).expect(200)).body.account.id).toBe(account.id);
     socket.close();
   });
 });

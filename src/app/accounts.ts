@@ -67,12 +67,14 @@ export class AccountService {
     return this.find(account.id);
   }
 
-  async update(actor: Actor, id: AccountId, changes: { title?: string; settings?: AccountSettings }): Promise<Account> {
+  async update(actor: Actor, id: AccountId, changes: { title?: string; settings?: AccountSettings; token?: string }): Promise<Account> {
     requireAdmin(actor);
     const account = await this.find(id);
+    const secret = changes.token === undefined ? {} : await this.replacementSecret(account, changes.token);
     await this.deps.accounts.update(id, {
       ...(changes.title !== undefined && { title: changes.title.trim() }),
       ...(changes.settings !== undefined && { settings: { ...account.settings, ...changes.settings } }),
+      ...secret,
     });
     await this.audit(actor, 'account.updated', id, { fields: Object.keys(changes).sort() });
     await this.announce(id);
@@ -148,6 +150,19 @@ export class AccountService {
       throw new Conflict('this account was already added', { field: 'token' });
     }
     return provisioned;
+  }
+
+  /** A bot's new token (after /revoke in BotFather): checked with its source, and it must be the same bot. */
+  private async replacementSecret(account: Account, token: string) {
+    const factory = this.deps.factories[account.type];
+    if (!factory?.provision || account.type !== 'bot') throw new Invalid('only bots take a new token', { field: 'token' });
+    const provisioned = await factory.provision({ token });
+    if (provisioned.externalId !== account.externalId) {
+      throw new Invalid(`this token belongs to another bot (@${provisioned.username ?? provisioned.externalId})`, { field: 'token' });
+    }
+    const holder = provisioned.secretLookup ? await this.deps.accounts.findBySecretLookup(provisioned.secretLookup) : undefined;
+    if (holder && holder.id !== account.id) throw new Conflict('another account already has this token', { field: 'token' });
+    return { secret: provisioned.secret, secretLookup: provisioned.secretLookup, username: provisioned.username };
   }
 
   private async find(id: AccountId): Promise<Account> {

@@ -19,6 +19,12 @@ export function newBot(telegram: FakeBotApi, username = 'shop_bot'): FakeBot {
   return telegram.addBot({ token, id, username: `${username}${botCounter}`, first_name: 'Shop Bot' });
 }
 
+/** The same bot under a new token, as after /revoke in BotFather (the fake keeps a separate state for it). */
+export function newTokenFor(telegram: FakeBotApi, bot: FakeBot): FakeBot {
+  const token = `${bot.me.id}:AAH${randomBytes(24).toString('base64url').slice(0, 32)}`;
+  return telegram.addBot({ token, id: bot.me.id, username: bot.me.username, first_name: bot.me.first_name });
+}
+
 /** A Parley server whose bots talk to `telegram`. */
 export function startBotServer(stack: Stack, telegram: FakeBotApi, options: ServerOptions = {}): Promise<TestServer> {
   return startServer(stack, { ...options, env: { TELEGRAM_BOT_API_ROOT: telegram.apiRoot, ...options.env } });

@@ -81,17 +81,24 @@ export function accountRoutes(app: App, parley: Parley): void {
       schema: {
         tags,
         summary: 'Change an account',
-        description: 'Admins only. Settings given are merged into the current ones.',
+        description:
+          'Admins only. Settings given are merged into the current ones. A bot takes a new `token` (after /revoke in ' +
+          '@BotFather): it is checked with Telegram and must belong to the same bot; start the account again to use it.',
         params: IdParams,
-        body: Body({ title: Type.Optional(Title), settings: Type.Optional(Settings) }),
-        response: { 200: AccountSchema, ...errorResponses(400, 401, 403, 404) },
+        body: Body({
+          title: Type.Optional(Title),
+          settings: Type.Optional(Settings),
+          token: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'bots: a new token of the same bot' })),
+        }),
+        response: { 200: AccountSchema, ...errorResponses(400, 401, 403, 404, 409, 503) },
       },
     },
     async (request) => {
-      const { title, settings } = request.body;
+      const { title, settings, token } = request.body;
       const account = await parley.accounts.update(actorOf(request), request.params.id as AccountId, {
         ...(title !== undefined && { title }),
         ...(settings !== undefined && { settings }),
+        ...(token !== undefined && { token }),
       });
       return presentAccount(account);
     },
