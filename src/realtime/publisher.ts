@@ -5,7 +5,7 @@ import type { OperatorDirectory } from '../app/directory.js';
 import type { SettingsService } from '../app/settings.js';
 import { canSee, scopeOf } from '../domain/visibility.js';
 import type { Logger } from '../log.js';
-import { presentAccount, presentChat, presentMessage } from '../wire/present.js';
+import { presentAccount, presentChat, presentLogin, presentMessage } from '../wire/present.js';
 import type { EventBus } from './bus.js';
 import type { EventLog, Frame } from './event-log.js';
 
@@ -73,6 +73,7 @@ function frameFor(
       return before ? { type: 'chat.removed', data: { id: event.chat.chat.id } } : undefined;
     }
     case 'account.updated':
-      return isAdmin ? { type: 'account.updated', data: presentAccount(event.account) } : undefined;
+      if (!isAdmin) return undefined;
+      return { type: 'account.updated', data: { ...presentAccount(event.account), ...(event.login && { login: presentLogin(event.login) }) } };
   }
 }

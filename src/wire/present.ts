@@ -3,6 +3,7 @@
 import type { Account } from '../domain/account.js';
 import type { ChatView } from '../domain/chat.js';
 import type { Contact } from '../domain/contact.js';
+import type { LoginProgress } from '../domain/login.js';
 import type { Media, Message } from '../domain/message.js';
 import type { Operator } from '../domain/operator.js';
 
@@ -37,6 +38,20 @@ export function presentAccount(account: Account) {
     settings: account.settings,
     created_at: account.createdAt.toISOString(),
     updated_at: account.updatedAt.toISOString(),
+  };
+}
+
+export function presentLogin(login: LoginProgress) {
+  return {
+    account_id: login.accountId,
+    state: login.state,
+    code_type: login.codeType,
+    next_code_type: login.nextCodeType,
+    timeout: login.timeoutSeconds,
+    password_hint: login.passwordHint,
+    qr_url: login.qrUrl,
+    qr_expires_at: iso(login.qrExpiresAt),
+    error: login.error,
   };
 }
 

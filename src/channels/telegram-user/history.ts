@@ -1,0 +1,75 @@
+// The history import when an account is (re)connected after a login: the latest private chats with their last
+// messages, through the same ingest as live updates (so it is idempotent), with progress on the account.
+import type { TelegramClient } from '@mtcute/core/client.js';
+import type { AccountSettings } from '../../domain/account.js';
+import { externalId } from '../../domain/ids.js';
+import type { InboundEvent } from '../channel.js';
+import { isCustomer, toInboundMessage } from './updates.js';
+
+export interface HistoryLimits {
+  /** How many of the latest private chats (`history_chats`, default 50; 0 turns the import off). */
+  chats: number;
+  /** How many of each chat's latest messages (`history_messages`, default 20). */
+  messages: number;
+}
+
+export const DEFAULT_HISTORY: HistoryLimits = { chats: 50, messages: 20 };
+const MAX_CHATS = 1000;
+const MAX_MESSAGES = 500;
+
+export function historyLimits(settings: AccountSettings): HistoryLimits {
+  const pick = (value: unknown, fallback: number, max: number) =>
+    typeof value === 'number' && Number.isInteger(value) && value >= 0 ? Math.min(value, max) : fallback;
+  return {
+    chats: pick(settings.history_chats, DEFAULT_HISTORY.chats, MAX_CHATS),
+    messages: pick(settings.history_messages, DEFAULT_HISTORY.messages, MAX_MESSAGES),
+  };
+}
+
+export interface HistoryProgress {
+  chats: number;
+  totalChats: number;
+  messages: number;
+}
+
+export interface HistoryImport {
+  limits: HistoryLimits;
+  /** Stores one event; false when it was not stored (the import goes on: the next one may be fine). */
+  store: (event: InboundEvent) => Promise<boolean>;
+  progress: (progress: HistoryProgress) => Promise<void>;
+  signal: AbortSignal;
+}
+
+export async function importHistory(tg: TelegramClient, job: HistoryImport): Promise<HistoryProgress> {
+  const dialogs = [];
+  if (job.limits.chats > 0) {
+    for await (const dialog of tg.iterDialogs({ archived: 'keep' })) {
+      job.signal.throwIfAborted();
+      if (dialog.peer.type === 'user' && isCustomer(dialog.peer)) dialogs.push(dialog);
+      if (dialogs.length >= job.limits.chats) break;
+    }
+  }
+  const progress: HistoryProgress = { chats: 0, totalChats: dialogs.length, messages: 0 };
+  await job.progress(progress);
+  for (const dialog of dialogs) {
+    job.signal.throwIfAborted();
+    const history = job.limits.messages > 0 ? await tg.getHistory(dialog.peer, { limit: job.limits.messages }) : [];
+    // oldest first, as they happened: the chat's last message and unread count come out right
+    for (const message of [...history].reverse()) {
+      job.signal.throwIfAborted();
+      const inbound = toInboundMessage(message);
+      if (inbound && (await job.store({ type: 'message.new', message: inbound }))) progress.messages += 1;
+    }
+    const chatExternalId = externalId(dialog.peer.id);
+    const now = new Date();
+    if (dialog.lastReadIngoing > 0) {
+      await job.store({ type: 'chat.read', chatExternalId, maxExternalId: externalId(dialog.lastReadIngoing), at: now });
+    }
+    if (dialog.lastReadOutgoing > 0) {
+      await job.store({ type: 'message.read', chatExternalId, maxExternalId: externalId(dialog.lastReadOutgoing), readAt: now });
+    }
+    progress.chats += 1;
+    await job.progress(progress);
+  }
+  return progress;
+}
