@@ -27,6 +27,8 @@ interface Deps {
   assignments: Assignments;
   settings: SettingsService;
   events: EventSink;
+  /** An operator read the chat: the source may tell the customer (personal accounts' read receipts). */
+  announceRead?: (chatId: ChatId) => Promise<void>;
 }
 
 type Change = (trx: Transaction<Schema>, chat: Chat) => Promise<boolean>;
@@ -87,11 +89,14 @@ export class ChatService {
   }
 
   async markRead(actor: Actor, id: ChatId): Promise<ChatView> {
-    return this.change(actor, id, async (trx, chat) => {
+    let marked = false;
+    const view = await this.change(actor, id, async (trx, chat) => {
       if (chat.unreadCount === 0) return false;
       await this.deps.chats.update(trx, chat.id, { unreadCount: 0 });
-      return true;
+      return (marked = true);
     });
+    if (marked) await this.deps.announceRead?.(id);
+    return view;
   }
 
   async assignmentHistory(actor: Actor, id: ChatId) {

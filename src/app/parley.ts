@@ -1,6 +1,7 @@
 // The composition root: builds every part from the config, wires the seams, and closes them in reverse order.
 import { simulatorChannels } from '../channels/simulator/index.js';
 import { BotWebhookEndpoint, telegramBotChannels } from '../channels/telegram-bot/index.js';
+import { telegramClients, telegramUserConnector, type TelegramClientFactory } from '../channels/telegram-user/index.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { JobQueue } from '../jobs/queue.js';
@@ -33,9 +34,11 @@ import { OperatorDirectory } from './directory.js';
 import { createInfrastructure } from './infrastructure.js';
 import { IngestService } from './ingest.js';
 import { LoginThrottle, MemoryThrottleStore } from './login-throttle.js';
+import { LoginService } from './logins.js';
 import { MediaFiles, MediaService } from './media.js';
 import { MessageService } from './messages.js';
 import { OperatorService } from './operators.js';
+import { ReadReceipts } from './read-receipts.js';
 import { recoverInterruptedWork, requeuePendingWork } from './recovery.js';
 import { RetentionJob } from './retention.js';
 import { ChannelRuntime, type ChannelFactories } from './runtime.js';
@@ -62,6 +65,8 @@ export interface Parley {
   runtime: ChannelRuntime | null;
   /** Receives Telegram's webhook requests for bots (any process role). */
   botWebhook: BotWebhookEndpoint;
+  /** Personal accounts' logins in progress in this process. */
+  logins: LoginService;
   hub: SocketHub;
   eventLog: EventLog;
   bus: EventBus;
@@ -80,10 +85,16 @@ export interface ParleyOptions {
   factories?: ChannelFactories;
   /** First retry delay of sends and downloads without a retry-after (doubles each time). */
   backoffBaseMs?: number;
+  /** Personal accounts: mtcute clients on another wire (tests: a fake Telegram), shorter waits for Telegram. */
+  telegramUser?: { clients?: TelegramClientFactory; timeoutMs?: number };
 }
 
 const RECONCILE_INTERVAL_MS = 5_000;
 const RETENTION_INTERVAL_MS = 24 * 3600_000;
+/** How long a login step or a personal account's connection waits for Telegram before saying it cannot. */
+const TELEGRAM_TIMEOUT_MS = 20_000;
+/** A personal account's login left alone this long is abandoned. */
+const LOGIN_IDLE_MS = 15 * 60_000;
 const SWEEP_INTERVAL_MS = 60_000;
 
 export async function createParley(config: Config, logger: Logger, options: ParleyOptions = {}): Promise<Parley> {
@@ -152,11 +163,29 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     retryBaseMs: backoffBaseMs,
   });
   const botWebhook = new BotWebhookEndpoint({ accounts: accountRepository, ingest, keys, logger });
-  const factories: ChannelFactories = { simulator: simulatorChannels(logger), bot, ...options.factories };
+  const telegramUser = telegramUserConnector({
+    telegram: config.telegram,
+    database,
+    secrets: new SecretBox(keys),
+    state: new ChannelStateRepository(database),
+    clients: options.telegramUser?.clients ?? telegramClients(config.telegram),
+    logger,
+    loginTimeoutMs: options.telegramUser?.timeoutMs ?? TELEGRAM_TIMEOUT_MS,
+    connectTimeoutMs: options.telegramUser?.timeoutMs ?? TELEGRAM_TIMEOUT_MS,
+    retryBaseMs: backoffBaseMs,
+  });
+  const factories: ChannelFactories = { simulator: simulatorChannels(logger), bot, user: telegramUser.channels, ...options.factories };
   const runtime = runWork
     ? new ChannelRuntime({ accounts: accountRepository, ingest, events: publisher, factories, logger })
     : null;
-  const chats = new ChatService({ database, chats: chatRepository, assignments, settings, events: publisher });
+  const chats = new ChatService({
+    database,
+    chats: chatRepository,
+    assignments,
+    settings,
+    events: publisher,
+    announceRead: (chatId) => bus.publish('chats.read', { chatId }),
+  });
   const messages = new MessageService({
     database,
     chats: chatRepository,
@@ -181,6 +210,17 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     factories,
   });
   const channels = runtime ?? { channel: () => undefined };
+  const logins = new LoginService({
+    accounts: accountRepository,
+    events: publisher,
+    audit,
+    runtime,
+    announce: (accountId) => bus.publish('accounts.changed', { accountId }),
+    provider: telegramUser.logins,
+    logger,
+    idleMs: LOGIN_IDLE_MS,
+  });
+  const readReceipts = new ReadReceipts({ database, accounts: accountRepository, chats: chatRepository, channels, logger });
   const media = new MediaService({
     database,
     media: mediaRepository,
@@ -230,6 +270,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     jobs.handle('media.download', (payload, context) => media.download(payload, context), { concurrency: 2, maxAttempts: 20, backoffMs: backoffBaseMs });
     jobs.handle('messages.cleanup', async () => void (await retention.run()), { concurrency: 1, maxAttempts: 3, backoffMs: 60_000 });
     await bus.subscribe('accounts.changed', (payload) => void runtime.reconcile((payload as { accountId: number }).accountId as never));
+    await bus.subscribe('chats.read', (payload) => void readReceipts.chatRead((payload as { chatId: number }).chatId as never));
     if (config.demo) await ensureDemoAccount(accountRepository, logger);
     await recoverInterruptedWork({
       database,
@@ -269,6 +310,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     retention,
     runtime,
     botWebhook,
+    logins,
     hub,
     eventLog,
     bus,
@@ -283,6 +325,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     },
     async close() {
       clearInterval(sweeper);
+      await logins.close();
       await runtime?.close();
       await jobs.close();
       await hub.close();

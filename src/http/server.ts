@@ -16,6 +16,7 @@ import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { chatRoutes } from './routes/chats.js';
 import { healthRoutes } from './routes/health.js';
+import { loginRoutes } from './routes/logins.js';
 import { mediaRoutes } from './routes/media.js';
 import { meRoutes } from './routes/me.js';
 import { messageRoutes } from './routes/messages.js';
@@ -67,6 +68,7 @@ export async function buildServer(parley: Parley, version = '0.1.0'): Promise<Fa
   auditRoutes(routes, parley);
   settingsRoutes(routes, parley);
   accountRoutes(routes, parley);
+  loginRoutes(routes, parley);
   chatRoutes(routes, parley);
   messageRoutes(routes, parley);
   mediaRoutes(routes, parley);

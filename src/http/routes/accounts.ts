@@ -13,6 +13,13 @@ const Settings = Type.Object(
   {
     groups: Type.Optional(Type.Boolean({ description: 'also take group chats in' })),
     demo: Type.Optional(Type.Boolean({ description: 'simulator: customers write now and then' })),
+    mark_read: Type.Optional(Type.Boolean({ description: 'personal accounts: an operator opening a chat marks it read on Telegram (default true)' })),
+    history_chats: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 1000, description: 'personal accounts: how many recent private chats a login imports (default 50)' }),
+    ),
+    history_messages: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 500, description: 'personal accounts: how many messages of each imported chat (default 20)' }),
+    ),
   },
   { additionalProperties: false },
 );
