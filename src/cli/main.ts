@@ -2,6 +2,7 @@
 import { ConfigError } from '../config.js';
 import { DomainError } from '../domain/errors.js';
 import { VERSION } from '../version.js';
+import { accountsCommand } from './accounts.js';
 import { migrateCommand } from './migrate.js';
 import { operatorCommand } from './operator.js';
 import { startCommand } from './start.js';
@@ -20,6 +21,8 @@ Commands:
       --display-name <n> shown to other operators
       --max-active-chats <n>
   operator list          list operators
+  accounts start-all     start every account (Telegram bots, personal accounts, simulators)
+  accounts stop-all      stop every account
   help                   show this help
 
 Configuration comes from environment variables and a .env file (see README.md).`;
@@ -33,6 +36,8 @@ export async function main(argv: string[]): Promise<number> {
       return migrateCommand();
     case 'operator':
       return operatorCommand(rest);
+    case 'accounts':
+      return accountsCommand(rest);
     case undefined:
     case 'help':
     case '--help':
