@@ -124,7 +124,7 @@ export class TelegramLoginSession implements LoginSession {
     try {
       return await withTimeout(work(controller.signal), this.options.timeoutMs, () => unreachable(this.options.timeoutMs, lastError), controller);
     } catch (error) {
-      throw loginError(error);
+      throw isPasswordNeeded(error) ? error : loginError(error);
     } finally {
       this.aborted.signal.removeEventListener('abort', onClose);
       this.tg.onError.remove(onError);

@@ -28,6 +28,9 @@ export interface FakeTelegramOptions {
 
 export interface CreateClientOptions {
   storage: ITelegramStorageProvider;
+  /** The app's credentials the client sends; fake ones by default. */
+  apiId?: number;
+  apiHash?: string;
   /** mtcute updates options, e.g. `{ catchUp: true }` to call getDifference from the stored state on start. */
   updates?: UpdatesManagerParams;
   logLevel?: number;

@@ -35,6 +35,9 @@ export interface ServerLink {
 
 export interface StubClientOptions {
   storage: ITelegramStorageProvider;
+  /** The app's credentials the client sends (auth.sendCode, auth.exportLoginToken); fake ones by default. */
+  apiId?: number;
+  apiHash?: string;
   /** mtcute's updates manager options, e.g. `{ catchUp: true }`. */
   updates?: UpdatesManagerParams;
   /** 0 off … 5 verbose; default 1 (errors). */
@@ -80,8 +83,8 @@ export class StubTelegramClient extends BaseTelegramClient {
   ) {
     const transport = new FakeTransport();
     super({
-      apiId: 1,
-      apiHash: 'fake-api-hash',
+      apiId: options.apiId ?? 1,
+      apiHash: options.apiHash ?? 'fake-api-hash',
       storage: options.storage,
       transport,
       crypto: new NodeCryptoProvider(),
