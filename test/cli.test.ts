@@ -49,7 +49,7 @@ describe('the parley command', () => {
     expect(listed.stdout.split('\n')[0]).toMatch(/^ID\s+USERNAME\s+ROLE\s+STATE\s+NAME$/);
     expect(listed.stdout).toMatch(/1\s+boss\s+admin\s+active/);
     expect(listed.stdout).toMatch(/2\s+anna\s+operator\s+active\s+Анна/);
-  });
+  }, 60_000); // seven CLI runs, each loading the whole app through tsx (about 3 s apiece on 2 cores)
 
   it('start on a fresh machine: serves health, creates an admin whose password is in a 0600 file, stops on SIGTERM', async () => {
     const dir = workDir();
