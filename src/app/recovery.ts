@@ -22,7 +22,7 @@ interface Deps {
 }
 
 export async function recoverInterruptedWork(deps: Deps): Promise<void> {
-  const { database, messages, media, jobs, logger } = deps;
+  const { database, messages, media, logger } = deps;
   let resent = 0;
   let failed = 0;
   for (const id of await messages.idsWithStatus('sending')) {
