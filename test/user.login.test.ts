@@ -5,7 +5,7 @@ import type { tl } from '@mtcute/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unixNow } from './fakes/mtproto/tl-builders.js';
 import { STACKS } from './support/server.js';
-import { API_HASH, API_ID, chatWith, logIn, untilAccount, UserServer } from './support/telegram-user.js';
+import { API_HASH, API_ID, logIn, untilAccount, UserServer } from './support/telegram-user.js';
 
 describe.each(STACKS)('logging a personal account in on $name', (stack) => {
   let server: UserServer;
@@ -226,4 +226,3 @@ function closedPort(): Promise<number> {
   });
 }
 
-export { chatWith };

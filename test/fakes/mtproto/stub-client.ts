@@ -112,7 +112,7 @@ export class StubTelegramClient extends BaseTelegramClient {
     await this.prepare();
     const request: tl.RpcMethod = message;
     TlBinaryWriter.serializeObject(__tlWriterMap, request); // throws, as on the real wire, for a malformed request
-    const result = await this.throughMiddlewares({ request, manager: this.mt.network, params }, await this.sessionKey());
+    const result = await this.throughMiddlewares({ request, manager: this.connectedManager(), params }, await this.sessionKey());
     if (isTlRpcError(result)) throw tl.RpcError.fromTl(result);
     // the real call() caches every user and chat of every answer; peer resolution depends on it
     await this.storage.peers.updatePeersFrom(result as tl.TlObject);
@@ -149,6 +149,15 @@ export class StubTelegramClient extends BaseTelegramClient {
   /** A push that does not wait for the updates loop (updateLoginToken arrives before login). */
   deliverNow(updates: tl.TypeUpdates): void {
     this.mt.onUpdate.emit(overTheWire(updates));
+  }
+
+  /**
+   * The network manager as middlewares see it: mtcute's own, except that it knows its primary DC (the real one
+   * learns it on connecting, which never happens here); production's media throttle asks for it on uploads.
+   */
+  private connectedManager(): RpcCallMiddlewareContext['manager'] {
+    const network = this.mt.network;
+    return Object.create(network, { getPrimaryDcId: { value: () => DC_ID } }) as typeof network;
   }
 
   /** Where mtcute's network layer would run its middlewares and then send the request. */
