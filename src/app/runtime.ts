@@ -6,7 +6,7 @@ import type { AccountId, ExternalId } from '../domain/ids.js';
 import type { Logger } from '../log.js';
 import type { AccountRepository } from '../store/accounts.js';
 import type { EventSink } from './events.js';
-import type { IngestService } from './ingest.js';
+import type { IngestService, IngestSource } from './ingest.js';
 import type { ChannelLookup } from './send.js';
 
 /** What a new account of a type is made of, learned from its source when it is added (e.g. a bot's getMe). */
@@ -48,6 +48,7 @@ interface Deps {
 export class ChannelRuntime implements ChannelLookup {
   private readonly running = new Map<AccountId, Channel>();
   private readonly queues = new Map<AccountId, Promise<void>>();
+  private readonly sources = new Map<AccountId, IngestSource>();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -111,6 +112,9 @@ export class ChannelRuntime implements ChannelLookup {
     // A channel that failed for good (revoked token, dead session) waits for an admin's explicit start.
     if (wanted && !current && !isHalted(account)) return this.startChannel(account);
     if (!wanted && current) await this.stopChannel(accountId, 'stopped', null);
+    // a running channel's ingest follows the account's settings as they change (e.g. `groups`)
+    const source = this.sources.get(accountId);
+    if (wanted && current && source) source.settings = account.settings;
   }
 
   private async startChannel(account: Account): Promise<void> {
@@ -121,7 +125,9 @@ export class ChannelRuntime implements ChannelLookup {
     }
     await this.setStatus(account.id, 'connecting', null);
     const channel = factory.create(account, await this.deps.accounts.secretOf(account.id));
-    const ingest = this.deps.ingest.sinkFor({ accountId: account.id, network: channel.network, settings: account.settings });
+    const source: IngestSource = { accountId: account.id, network: channel.network, settings: account.settings };
+    this.sources.set(account.id, source);
+    const ingest = this.deps.ingest.sinkFor(source);
     const sink: InboundSink = async (event) => {
       await ingest(event);
       if (event.type === 'account.status' && isHalted(event)) this.retire(account.id, channel);
@@ -152,6 +158,7 @@ export class ChannelRuntime implements ChannelLookup {
     const channel = this.running.get(accountId);
     if (!channel) return;
     this.running.delete(accountId);
+    this.sources.delete(accountId);
     try {
       await channel.stop();
     } catch (error) {
