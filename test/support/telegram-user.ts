@@ -11,6 +11,7 @@ import { createParley, type Parley, type ParleyOptions } from '../../src/app/par
 import type { ClientParams } from '../../src/channels/telegram-user/index.js';
 import { parseConfig, type Config } from '../../src/config.js';
 import { buildServer } from '../../src/http/server.js';
+import { openDatabase, type Database } from '../../src/store/db.js';
 import { createLogger } from '../../src/log.js';
 import { FakeTelegramServer, StubTelegramClient, type FakeTelegramOptions } from '../fakes/mtproto/index.js';
 import { Api, type Json } from './api.js';
@@ -105,10 +106,20 @@ export class UserServer {
     return server;
   }
 
-  /** Stops Parley (HTTP, channels, jobs) and starts it again on the same database and port. */
-  async restart(between?: () => Promise<void>): Promise<void> {
+  /**
+   * Stops Parley (HTTP, channels, jobs) and starts it again on the same database and port; `between` runs while
+   * it is down, with its own connection to the database.
+   */
+  async restart(between?: (database: Database) => Promise<void>): Promise<void> {
     await this.shutdown();
-    await between?.();
+    if (between) {
+      const database = openDatabase(this.config.database);
+      try {
+        await between(database);
+      } finally {
+        await database.close();
+      }
+    }
     await this.boot();
   }
 
@@ -160,8 +171,11 @@ export interface LoggedIn {
  * Logs a new fake Telegram account in through the API (phone and code) and waits until its channel is live:
  * history imported and mtcute's updates loop listening, so what the fake pushes next is dispatched.
  */
-export async function logIn(server: UserServer, options: FakeTelegramOptions & { settings?: Record<string, unknown> } = {}): Promise<LoggedIn> {
-  const telegram = server.telegram.add(options);
+export async function logIn(
+  server: UserServer,
+  options: FakeTelegramOptions & { settings?: Record<string, unknown>; telegram?: FakeTelegramServer } = {},
+): Promise<LoggedIn> {
+  const telegram = options.telegram ?? server.telegram.add(options);
   const socket = await server.socket();
   try {
     const sent = await server.admin.post('/api/accounts/authenticate/', { phone: `+${telegram.owner.phone}` }).expect(200);
