@@ -1,9 +1,8 @@
 // A personal Telegram account as a Parley channel: one mtcute client on the account's stored session, its
 // updates ingested in order (the update state saved only behind them), catch-up on every (re)connection,
 // sends with stored random ids, and Telegram's errors turned into account statuses.
-import type { ParsedUpdate } from '@mtcute/core';
 import type { TelegramClient } from '@mtcute/core/client.js';
-import type { Account, AccountStatus } from '../../domain/account.js';
+import type { Account } from '../../domain/account.js';
 import { ChannelUnavailable } from '../../domain/errors.js';
 import type { ExternalId } from '../../domain/ids.js';
 import type { Logger } from '../../log.js';
@@ -12,18 +11,17 @@ import type { ChannelStateRepository } from '../../store/channel-state.js';
 import type { Database } from '../../store/db.js';
 import { SendRejected, type Channel, type Download, type InboundEvent, type InboundSink, type OutboundMessage, type SendResult } from '../channel.js';
 import { clientParams, type ApiCredentials, type TelegramClientFactory } from './client.js';
+import { UncertainSends } from './echoes.js';
 import { blocksChat, errorText, floodWaitSeconds, isRpcError, reauthReason, withTimeout } from './errors.js';
-import { historyLimits, importHistory } from './history.js';
+import { historyLimits, importIfPending } from './history.js';
 import { IngestQueue } from './ingest-queue.js';
 import { forwardMtcuteLogs } from './logs.js';
 import { downloadAs, sendAs } from './outbound.js';
+import { AccountStatusReporter, reauthMessage } from './status.js';
 import { SessionStorage } from './storage/index.js';
-import { deletedEvent, editedEvent, newMessageEvent, readEvent, renamedEvent } from './updates.js';
+import { eventOf, renamedEvent } from './updates.js';
 
-/** channel_state key: set when a login completed, cleared once the history import finished. */
-export const HISTORY_PENDING = 'history_import_pending';
 const MAX_RECONNECT_DELAY_MS = 5 * 60_000;
-const MAX_UNCERTAIN = 100;
 
 export interface UserChannelOptions {
   database: Database;
@@ -57,17 +55,16 @@ export class TelegramUserChannel implements Channel {
   private stopped = true;
   private failures = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
-  private floodTimer: NodeJS.Timeout | undefined;
-  private reported: { status: AccountStatus; reason: string | null } | undefined;
   private readonly background = new Set<Promise<unknown>>();
-  /** Sends whose outcome is unknown (the answer was lost): their echo is recognised by content, not stored twice. */
-  private readonly uncertain = new Map<string, OutboundMessage>();
+  private readonly uncertain = new UncertainSends();
+  private readonly status: AccountStatusReporter;
 
   constructor(
     private readonly account: Account,
     private readonly options: UserChannelOptions,
   ) {
     this.accountId = account.id;
+    this.status = new AccountStatusReporter(() => this.sink, options.logger);
   }
 
   async start(sink: InboundSink): Promise<void> {
@@ -79,7 +76,7 @@ export class TelegramUserChannel implements Channel {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
-    clearTimeout(this.floodTimer);
+    this.status.stop();
     const session = this.session;
     this.session = undefined;
     if (session) await this.close(session);
@@ -91,7 +88,7 @@ export class TelegramUserChannel implements Channel {
     const session = this.live();
     try {
       const result = await sendAs(session.tg, message);
-      if (this.reported?.status === 'flood_wait') this.supervise(this.report('active', null));
+      if (this.status.status === 'flood_wait') this.supervise(this.status.report('active', null));
       return result;
     } catch (error) {
       throw this.sendFailure(error, message);
@@ -108,7 +105,7 @@ export class TelegramUserChannel implements Channel {
 
   private live(): Session {
     const session = this.session;
-    if (!session?.live) throw new ChannelUnavailable(`the Telegram account is not connected (${this.reported?.status ?? 'starting'})`);
+    if (!session?.live) throw new ChannelUnavailable(`the Telegram account is not connected (${this.status.status ?? 'starting'})`);
     return session;
   }
 
@@ -118,7 +115,7 @@ export class TelegramUserChannel implements Channel {
     if (this.stopped) return;
     const credentials = this.options.credentials;
     if (!credentials) {
-      await this.report('error', 'TELEGRAM_API_ID and TELEGRAM_API_HASH are not configured (nor set for this account)');
+      await this.status.report('error', 'TELEGRAM_API_ID and TELEGRAM_API_HASH are not configured (nor set for this account)');
       return;
     }
     const session = this.open(credentials);
@@ -131,7 +128,7 @@ export class TelegramUserChannel implements Channel {
       await session.tg.notifyLoggedIn(me.raw);
       session.live = true;
       this.failures = 0;
-      await this.report('active', null);
+      await this.status.report('active', null);
       this.supervise(this.importHistoryIfPending(session));
     } catch (error) {
       if (this.session === session) this.session = undefined;
@@ -144,18 +141,18 @@ export class TelegramUserChannel implements Channel {
   private async connectFailed(error: unknown, lastError: string | null): Promise<void> {
     const reauth = reauthReason(error);
     if (reauth) {
-      await this.report('needs_reauth', reauthMessage(reauth));
+      await this.status.report('needs_reauth', reauthMessage(reauth));
       return; // the runtime stops this channel; an admin logs the account in again
     }
     const flood = floodWaitSeconds(error);
     if (flood !== null) {
-      await this.report('flood_wait', `Telegram asked to wait ${flood} s (FLOOD_WAIT_${flood})`, new Date(Date.now() + flood * 1000));
+      await this.status.floodWait(flood, () => false);
       this.reconnectIn(flood * 1000);
       return;
     }
     const detail = lastError && !isRpcError(error) ? `${errorText(error)}; last error: ${lastError}` : errorText(error);
-    this.options.logger.warn({ err: error, accountId: this.accountId }, 'personal account could not connect; retrying');
-    await this.report('connecting', `cannot reach Telegram: ${detail}`);
+    this.options.logger.warn({ err: error }, 'personal account could not connect; retrying');
+    await this.status.report('connecting', `cannot reach Telegram: ${detail}`);
     this.reconnectIn(this.backoff());
   }
 
@@ -190,10 +187,10 @@ export class TelegramUserChannel implements Channel {
     tg.onError.add((error) => this.clientError(session, error));
     tg.onConnectionState.add((state) => {
       if (!session.live || this.session !== session) return;
-      if (state === 'connected' && this.reported?.status === 'connecting') this.supervise(this.report('active', null));
+      if (state === 'connected' && this.status.status === 'connecting') this.supervise(this.status.report('active', null));
       if (state === 'connecting' || state === 'offline') {
         const reason = `connection to Telegram lost${session.lastError ? ` (${session.lastError})` : ''}; reconnecting`;
-        this.supervise(this.report('connecting', reason));
+        this.supervise(this.status.report('connecting', reason));
       }
     });
     return session;
@@ -204,24 +201,10 @@ export class TelegramUserChannel implements Channel {
     try {
       event = map();
     } catch (error) {
-      this.options.logger.error({ err: error, accountId: this.accountId }, 'an update could not be read; skipped');
+      this.options.logger.error({ err: error }, 'an update could not be read; skipped');
       return;
     }
-    if (event) session.queue.pushUpdate(this.recognised(event));
-  }
-
-  /** Our own message coming back through catch-up after its send's answer was lost: tagged with its random id. */
-  private recognised(event: InboundEvent): InboundEvent {
-    if (event.type !== 'message.new' || event.message.direction !== 'out' || this.uncertain.size === 0) return event;
-    const inbound = event.message;
-    for (const [randomId, sent] of this.uncertain) {
-      const sameChat = sent.chatExternalId === inbound.chat.externalId;
-      if (sameChat && (sent.text ?? null) === inbound.text && (sent.attachment !== null) === inbound.media.length > 0) {
-        this.uncertain.delete(randomId);
-        return { type: 'message.new', message: { ...inbound, randomId } };
-      }
-    }
-    return event;
+    if (event) session.queue.pushUpdate(this.uncertain.recognise(event));
   }
 
   private async deliver(event: InboundEvent): Promise<void> {
@@ -234,22 +217,22 @@ export class TelegramUserChannel implements Channel {
     session.lastError = errorText(error);
     const reauth = reauthReason(error);
     if (reauth && this.session === session) {
-      this.supervise(this.report('needs_reauth', reauthMessage(reauth)));
+      this.supervise(this.status.report('needs_reauth', reauthMessage(reauth)));
       return;
     }
-    this.options.logger.debug({ err: error, accountId: this.accountId }, 'mtcute reported an error');
+    this.options.logger.debug({ err: error }, 'mtcute reported an error');
   }
 
   /** An update could not be stored: reconnect, so catch-up fetches it (and what followed) again. */
   private ingestFailed(session: Session, error: unknown): void {
-    this.options.logger.error({ err: error, accountId: this.accountId }, 'an update could not be stored; reconnecting to fetch it again');
+    this.options.logger.error({ err: error }, 'an update could not be stored; reconnecting to fetch it again');
     this.supervise(
       (async () => {
         if (this.session !== session || this.stopped) return;
         this.session = undefined;
         await this.close(session);
         const delay = this.backoff();
-        await this.report('connecting', `an update could not be stored (${errorText(error)}); fetching it again in ${Math.ceil(delay / 1000)} s`);
+        await this.status.report('connecting', `an update could not be stored (${errorText(error)}); fetching it again in ${Math.ceil(delay / 1000)} s`);
         this.reconnectIn(delay);
       })(),
     );
@@ -262,7 +245,7 @@ export class TelegramUserChannel implements Channel {
       await session.queue.close();
       await session.tg.destroy();
     } catch (error) {
-      this.options.logger.warn({ err: error, accountId: this.accountId }, 'mtcute client did not close cleanly');
+      this.options.logger.warn({ err: error }, 'mtcute client did not close cleanly');
     }
   }
 
@@ -271,96 +254,38 @@ export class TelegramUserChannel implements Channel {
     if (error instanceof ChannelUnavailable || error instanceof SendRejected) return error;
     const flood = floodWaitSeconds(error);
     if (flood !== null) {
-      this.floodWait(flood);
+      this.supervise(this.status.floodWait(flood, () => this.session?.live === true));
       return new ChannelUnavailable(`Telegram asked to wait ${flood} s before sending more`, flood);
     }
     const reauth = reauthReason(error);
     if (reauth) {
-      this.supervise(this.report('needs_reauth', reauthMessage(reauth)));
+      this.supervise(this.status.report('needs_reauth', reauthMessage(reauth)));
       return new ChannelUnavailable(`the Telegram session ended (${reauth}); log the account in again`);
     }
     if (isRpcError(error) && (error.code === 400 || error.code === 403)) {
       return new SendRejected(error.text, `Telegram refused the message: ${error.text}`, blocksChat(error));
     }
     // a timeout, a dropped connection, Telegram's internal error: it may have arrived; retried with the same random id
-    this.uncertain.set(message.randomId, message);
-    if (this.uncertain.size > MAX_UNCERTAIN) this.uncertain.delete(this.uncertain.keys().next().value as string);
+    this.uncertain.remember(message);
     return new ChannelUnavailable(`sending failed: ${errorText(error)}`);
   }
 
-  private floodWait(seconds: number): void {
-    const until = new Date(Date.now() + seconds * 1000);
-    this.supervise(this.report('flood_wait', `Telegram asked to wait ${seconds} s (FLOOD_WAIT_${seconds})`, until));
-    clearTimeout(this.floodTimer);
-    this.floodTimer = setTimeout(() => {
-      if (this.reported?.status === 'flood_wait' && this.session?.live) this.supervise(this.report('active', null));
-    }, seconds * 1000);
-    this.floodTimer.unref();
-  }
-
   private async importHistoryIfPending(session: Session): Promise<void> {
-    const { state, logger } = this.options;
-    if ((await state.get(this.accountId, HISTORY_PENDING)) === null) return;
-    const limits = historyLimits(this.account.settings);
-    try {
-      const done = await importHistory(session.tg, {
-        limits,
-        signal: session.history.signal,
-        store: (event) => session.queue.push(event),
-        progress: (p) => this.report('active', p.chats < p.totalChats ? `importing history: ${p.chats} of ${p.totalChats} chats` : null),
-      });
-      await state.delete(this.accountId, HISTORY_PENDING);
-      logger.info({ accountId: this.accountId, ...done }, 'history imported');
-      await this.report('active', `history imported: ${done.chats} chats, ${done.messages} messages`);
-    } catch (error) {
-      if (session.history.signal.aborted) return; // resumes on the next connection
-      logger.warn({ err: error, accountId: this.accountId }, 'history import failed; it runs again on the next connection');
-      await this.report('active', `history import failed: ${errorText(error)}; it runs again on the next connection`);
-    }
-  }
-
-  /** Tells Parley the account's status; repeats are not sent. */
-  private async report(status: AccountStatus, reason: string | null, until: Date | null = null): Promise<void> {
-    if (this.reported?.status === status && this.reported.reason === reason && until === null) return;
-    this.reported = { status, reason };
-    try {
-      await this.sink?.({ type: 'account.status', status, reason, until });
-    } catch (error) {
-      this.options.logger.warn({ err: error, accountId: this.accountId }, 'account status not stored');
-    }
+    await importIfPending(session.tg, {
+      state: this.options.state,
+      accountId: this.accountId,
+      limits: historyLimits(this.account.settings),
+      signal: session.history.signal,
+      store: (event) => session.queue.push(event),
+      report: (reason) => this.status.report('active', reason),
+      logger: this.options.logger,
+    });
   }
 
   /** Work that outlives the call that started it: logged when it fails, awaited by stop(). */
   private supervise(work: Promise<unknown>): void {
-    const tracked = work.catch((error: unknown) => this.options.logger.error({ err: error, accountId: this.accountId }, 'personal account task failed'));
+    const tracked = work.catch((error: unknown) => this.options.logger.error({ err: error }, 'personal account task failed'));
     this.background.add(tracked);
     void tracked.finally(() => this.background.delete(tracked));
-  }
-}
-
-function eventOf(update: ParsedUpdate): InboundEvent | null {
-  switch (update.name) {
-    case 'new_message':
-      return newMessageEvent(update.data);
-    case 'edit_message':
-      return editedEvent(update.data);
-    case 'delete_message':
-      return deletedEvent(update.data);
-    case 'history_read':
-      return readEvent(update.data);
-    default:
-      return null;
-  }
-}
-
-function reauthMessage(reason: string): string {
-  switch (reason) {
-    case 'USER_DEACTIVATED':
-    case 'USER_DEACTIVATED_BAN':
-      return `Telegram deactivated this account (${reason})`;
-    case 'SESSION_REVOKED':
-      return `the session was terminated from another device (${reason}); log in again`;
-    default:
-      return `Telegram no longer accepts this session (${reason}); log in again`;
   }
 }

@@ -2,9 +2,15 @@
 // messages, through the same ingest as live updates (so it is idempotent), with progress on the account.
 import type { TelegramClient } from '@mtcute/core/client.js';
 import type { AccountSettings } from '../../domain/account.js';
-import { externalId } from '../../domain/ids.js';
+import { externalId, type AccountId } from '../../domain/ids.js';
+import type { Logger } from '../../log.js';
+import type { ChannelStateRepository } from '../../store/channel-state.js';
 import type { InboundEvent } from '../channel.js';
+import { errorText } from './errors.js';
 import { isCustomer, toInboundMessage } from './updates.js';
+
+/** channel_state key: set when a login completed, cleared once the history import finished. */
+export const HISTORY_PENDING = 'history_import_pending';
 
 export interface HistoryLimits {
   /** How many of the latest private chats (`history_chats`, default 50; 0 turns the import off). */
@@ -72,4 +78,31 @@ export async function importHistory(tg: TelegramClient, job: HistoryImport): Pro
     await job.progress(progress);
   }
   return progress;
+}
+
+export interface PendingImport extends Omit<HistoryImport, 'progress'> {
+  state: ChannelStateRepository;
+  accountId: AccountId;
+  /** Shows progress on the account (its status reason). */
+  report: (reason: string | null) => Promise<void>;
+  logger: Logger;
+}
+
+/** Runs the import if a login asked for one; an interrupted or failed one runs again on the next connection. */
+export async function importIfPending(tg: TelegramClient, job: PendingImport): Promise<void> {
+  const { state, accountId, logger } = job;
+  if ((await state.get(accountId, HISTORY_PENDING)) === null) return;
+  try {
+    const done = await importHistory(tg, {
+      ...job,
+      progress: (p) => job.report(p.chats < p.totalChats ? `importing history: ${p.chats} of ${p.totalChats} chats` : null),
+    });
+    await state.delete(accountId, HISTORY_PENDING);
+    logger.info(done, 'history imported');
+    await job.report(`history imported: ${done.chats} chats, ${done.messages} messages`);
+  } catch (error) {
+    if (job.signal.aborted) return;
+    logger.warn({ err: error }, 'history import failed; it runs again on the next connection');
+    await job.report(`history import failed: ${errorText(error)}; it runs again on the next connection`);
+  }
 }

@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { Long, type InputMediaLike, type Message } from '@mtcute/core';
 import type { TelegramClient } from '@mtcute/core/client.js';
-import { externalId, type ExternalId } from '../../domain/ids.js';
+import { externalId } from '../../domain/ids.js';
 import { SendRejected, type Download, type OutboundMessage, type SendResult } from '../channel.js';
 import { isRpcError } from './errors.js';
 import { parseFileRef } from './media.js';
@@ -95,8 +95,4 @@ async function freshFileId(tg: TelegramClient, chat: number, messageId: number):
   const media = message?.media;
   if (!media || !('fileId' in media)) throw new Error('the message of this file is gone');
   return media.fileId;
-}
-
-export function chatPeer(chatExternalId: ExternalId): number {
-  return Number(chatExternalId);
 }

@@ -1,7 +1,7 @@
 // mtcute's parsed updates → InboundEvents. Pure: no network, no database. Group chats are mapped too; ingest
 // drops them unless the account's `groups` setting is on. Chats that are not customers (the account's own
 // Saved Messages, bots, broadcast channels, Telegram's service notifications with login codes) are skipped.
-import type { DeleteMessageUpdate, HistoryReadUpdate, Message, MessageEntity, Peer, tl, User } from '@mtcute/core';
+import type { DeleteMessageUpdate, HistoryReadUpdate, Message, MessageEntity, ParsedUpdate, Peer, tl, User } from '@mtcute/core';
 import type { ChatType } from '../../domain/chat.js';
 import type { ContactProfile } from '../../domain/contact.js';
 import { externalId, type ExternalId } from '../../domain/ids.js';
@@ -10,6 +10,22 @@ import { contentOf } from './media.js';
 
 /** Telegram's own accounts: login codes arrive from 777000, and no operator may read those. */
 const SERVICE_USERS = new Set([777000, 42777]);
+
+/** The updates Parley takes from mtcute's parsed ones; the rest (typing, statuses, polls…) are not kept. */
+export function eventOf(update: ParsedUpdate): InboundEvent | null {
+  switch (update.name) {
+    case 'new_message':
+      return newMessageEvent(update.data);
+    case 'edit_message':
+      return editedEvent(update.data);
+    case 'delete_message':
+      return deletedEvent(update.data);
+    case 'history_read':
+      return readEvent(update.data);
+    default:
+      return null;
+  }
+}
 
 export function newMessageEvent(message: Message): InboundEvent | null {
   const inbound = toInboundMessage(message);
