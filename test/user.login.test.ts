@@ -169,6 +169,22 @@ describe.each(STACKS)('logging a personal account in on $name', (stack) => {
     socket.close();
   });
 
+  it('a cancelled login removes the account it created; an account logged in before waits for a new login', async () => {
+    const fresh = server.telegram.add();
+    const { body } = await server.admin.post('/api/accounts/authenticate/', { phone: fresh.owner.phone }).expect(200);
+    await server.admin.delete(`/api/accounts/${body.account_id}/login/`).expect(204);
+    await server.admin.get(`/api/accounts/${body.account_id}/`).expect(404);
+    await server.admin.delete(`/api/accounts/${body.account_id}/login/`).expect(409);
+
+    const { account, telegram } = await logIn(server);
+    await server.admin.post(`/api/accounts/${account.id}/stop/`).expect(200);
+    const again = await server.admin.post('/api/accounts/authenticate/', { phone: telegram.owner.phone }).expect(200);
+    expect(again.body.account_id).toBe(account.id);
+    await server.admin.delete(`/api/accounts/${account.id}/login/`).expect(204);
+    const { body: kept } = await server.admin.get(`/api/accounts/${account.id}/`).expect(200);
+    expect(kept).toMatchObject({ status: 'needs_reauth', status_reason: 'login not completed: the login was cancelled', desired_state: 'stopped' });
+  });
+
   it('operators cannot log accounts in', async () => {
     const operator = await server.operator();
     await operator.post('/api/accounts/authenticate/', { phone: '+15550000000' }).expect(403);

@@ -2,7 +2,7 @@
 // with the phone. A login in progress keeps its Telegram client in memory in the process that started it:
 // every step of one login must reach that process (one API process, or sticky sessions in front of several).
 import type { Account } from '../domain/account.js';
-import { Conflict, Invalid } from '../domain/errors.js';
+import { Conflict, Invalid, NotFound } from '../domain/errors.js';
 import type { AccountId, ExternalId } from '../domain/ids.js';
 import { loginProgress, type LoginProgress } from '../domain/login.js';
 import type { Logger } from '../log.js';
@@ -179,7 +179,8 @@ export class LoginService {
     const pending = this.pending.get(id);
     if (pending) return pending.progress;
     const account = await this.deps.accounts.findById(id);
-    if (!account || account.type !== 'user') throw new Conflict(`account ${id} is not a personal Telegram account`);
+    if (!account) throw new NotFound(`account ${id} not found`);
+    if (account.type !== 'user') throw new Conflict(`account ${id} is not a personal Telegram account`);
     if (account.status === 'login_pending') throw noLogin(id);
     return loginProgress(id, account.externalId === null ? 'failed' : 'active');
   }
@@ -216,9 +217,15 @@ export class LoginService {
     const phone = input.phone ?? null;
     const secret = credentials.own ? provider.seal(credentials.own) : undefined;
     let account: Account;
+    let created = !existing;
     if (existing) {
+      // a login of the same phone still open: this one replaces it (and inherits whether it made the account)
       const earlier = this.pending.get(existing.id);
-      if (earlier) await this.abandon(earlier, 'a new login was started');
+      if (earlier) {
+        this.forgetPending(earlier);
+        created = earlier.created;
+        await earlier.session.close().catch(() => undefined);
+      }
       await accounts.update(existing.id, { desiredState: 'stopped', ...(secret && { secret }), ...(input.title && { title: input.title.trim() }) });
       await this.deps.runtime?.reconcile(existing.id);
       await this.deps.announce(existing.id);
@@ -242,7 +249,7 @@ export class LoginService {
       progress: loginProgress(account.id, 'code_sent'),
       phone,
       titled: Boolean(input.title?.trim()) || (existing !== undefined && existing.externalId !== null),
-      created: !existing,
+      created,
       timer: this.expiry(account.id),
       step: Promise.resolve(),
     };
@@ -250,12 +257,12 @@ export class LoginService {
     return pending;
   }
 
-  /** The first step: if Telegram refuses it, a new account is removed again (a typo leaves nothing behind). */
+  /** The first step: if Telegram refuses it, the login ends (see abandon). */
   private async guard<T>(pending: Pending, work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
-      await this.abandon(pending, error instanceof Error ? error.message : String(error), pending.created);
+      await this.abandon(pending, error instanceof Error ? error.message : String(error));
       throw error;
     }
   }
@@ -297,7 +304,7 @@ export class LoginService {
     const duplicate = (await accounts.listLive()).find((a) => a.type === 'user' && a.externalId === user.externalId && a.id !== pending.accountId);
     if (duplicate) {
       await pending.session.logOut().catch(() => undefined);
-      await this.abandon(pending, 'this Telegram account is already added', pending.created);
+      await this.abandon(pending, 'this Telegram account is already added');
       throw new Conflict(`this Telegram account is already added as account ${duplicate.id}; log that one in again instead`, { account_id: duplicate.id });
     }
     this.forgetPending(pending);
@@ -323,13 +330,16 @@ export class LoginService {
     await this.abandon(pending, `the QR login failed: ${reason}`);
   }
 
-  /** Ends a login: its client disconnects; a new account is deleted, another is left to log in again. */
-  private async abandon(pending: Pending, reason: string, deleteAccount = false): Promise<void> {
+  /**
+   * Ends a login without success: its client disconnects; an account it created is deleted again (a typo or an
+   * abandoned login leaves nothing behind), an account being logged in again waits for the next login.
+   */
+  private async abandon(pending: Pending, reason: string): Promise<void> {
     if (this.pending.get(pending.accountId) !== pending) return;
     this.forgetPending(pending);
     await pending.session.close().catch((error: unknown) => this.deps.logger.warn({ err: error, accountId: pending.accountId }, 'login client did not close'));
     const { accounts, provider } = this.deps;
-    if (deleteAccount) {
+    if (pending.created) {
       await provider.forget(pending.accountId);
       await accounts.softDelete(pending.accountId);
     } else {
