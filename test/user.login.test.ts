@@ -185,6 +185,17 @@ describe.each(STACKS)('logging a personal account in on $name', (stack) => {
     expect(kept).toMatchObject({ status: 'needs_reauth', status_reason: 'login not completed: the login was cancelled', desired_state: 'stopped' });
   });
 
+  it('deleting the account disconnects it and drops its stored session (auth key included)', async () => {
+    const { account } = await logIn(server);
+    const session = server.parley.database.db.withTables<{ mtproto_auth_keys: { account_id: number }; mtproto_peers: { account_id: number } }>();
+    const count = async (table: 'mtproto_auth_keys' | 'mtproto_peers') =>
+      (await session.selectFrom(table).select('account_id').where('account_id', '=', account.id).execute()).length;
+    expect(await count('mtproto_auth_keys')).toBe(1);
+    await server.admin.delete(`/api/accounts/${account.id}/`).expect(204);
+    expect(server.parley.runtime?.isRunning(account.id)).toBe(false);
+    expect([await count('mtproto_auth_keys'), await count('mtproto_peers')]).toEqual([0, 0]);
+  });
+
   it('operators cannot log accounts in', async () => {
     const operator = await server.operator();
     await operator.post('/api/accounts/authenticate/', { phone: '+15550000000' }).expect(403);

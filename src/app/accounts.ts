@@ -109,13 +109,14 @@ export class AccountService {
   /** Stops the account and hides it; its chats and history stay readable by admins. */
   async delete(actor: Actor, id: AccountId): Promise<void> {
     requireAdmin(actor);
-    await this.find(id);
+    const account = await this.find(id);
     const { database, accounts, chats } = this.deps;
     const chatIds = await inTransaction(database, async (trx) => {
       await accounts.softDelete(id, trx);
       return chats.deleteAllOf(trx, id);
     });
     await this.deps.runtime?.reconcile(id);
+    await this.deps.factories[account.type]?.forget?.(id);
     await this.audit(actor, 'account.deleted', id, { chats: chatIds.length });
     await this.announce(id);
     const views = await chats.viewsByIds(database.db, chatIds);

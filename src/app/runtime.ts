@@ -33,6 +33,8 @@ export interface ChannelFactory {
   create(account: Account, secret: string | null): Channel;
   /** Checks the input with the source and describes the account to store; throws Invalid with the reason. */
   provision?(input: ProvisionInput): Promise<ProvisionedAccount>;
+  /** The account was deleted: drop what the source kept for it beside its row (a personal account's session). */
+  forget?(accountId: AccountId): Promise<void>;
 }
 
 export type ChannelFactories = Partial<Record<AccountType, ChannelFactory>>;

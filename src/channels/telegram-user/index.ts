@@ -69,6 +69,8 @@ export function telegramUserConnector(deps: TelegramUserDeps): TelegramUserConne
   const channels: ChannelFactory = {
     // every send carries the random id stored on its message row: Telegram refuses a repeat
     idempotentSend: true,
+    // a deleted account's auth key must not outlive it in the database
+    forget: (accountId) => deleteSession(database, accountId),
     create: (account, secret) =>
       new TelegramUserChannel(account, {
         database,
