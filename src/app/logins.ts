@@ -367,9 +367,10 @@ export class LoginService {
     return timer;
   }
 
-  /** QR events arrive outside any request: run them in the login's order and log what fails. */
+  /** QR events arrive outside any request: run them in the login's order, while it is open, and log what fails. */
   private background(pending: Pending, work: () => Promise<unknown>): void {
-    void this.serialized(pending, work).catch((error: unknown) =>
+    const open = async () => (this.pending.get(pending.accountId) === pending ? work() : undefined);
+    void this.serialized(pending, open).catch((error: unknown) =>
       this.deps.logger.warn({ err: error, accountId: pending.accountId }, 'login step failed'),
     );
   }
