@@ -18,6 +18,11 @@ export class RedisEventBus implements EventBus {
   readonly #prefix: string;
   readonly #logger: Logger;
   readonly #handlers = new Map<string, Set<{ handler: Handler }>>();
+  /**
+   * ioredis runs its ready check (INFO) once connected; a SUBSCRIBE that slips in before it puts the connection
+   * in subscriber mode and the check is refused ("Connection in subscriber mode"). Subscribing waits for ready.
+   */
+  readonly #subscriberReady: Promise<void>;
 
   constructor({ url, prefix, logger }: RedisEventBusOptions) {
     this.#prefix = prefix;
@@ -28,6 +33,7 @@ export class RedisEventBus implements EventBus {
       connection.on('error', (error) => logger.error({ err: error }, 'event bus lost its Redis connection'));
     }
     this.#subscriber.on('message', (channel: string, message: string) => this.#receive(channel, message));
+    this.#subscriberReady = new Promise((resolve) => this.#subscriber.once('ready', () => resolve()));
   }
 
   async publish(topic: Topic, payload: unknown): Promise<void> {
@@ -45,6 +51,7 @@ export class RedisEventBus implements EventBus {
     subscriptions.add(subscription);
     // Resolves on Redis's acknowledgement; commands on one connection keep their order, so a SUBSCRIBE after an
     // UNSUBSCRIBE of the same channel always wins.
+    await this.#subscriberReady;
     await this.#subscriber.subscribe(channel);
     return async () => {
       subscriptions.delete(subscription);
