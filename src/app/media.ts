@@ -56,8 +56,9 @@ export class MediaService {
     const accountId = stored && (await this.accountOf(stored));
     const channel = accountId === undefined ? undefined : this.deps.channels.channel(accountId);
     if (!stored || !stored.fileRef || !channel) {
-      await media.transition(id, ['downloading'], 'pending', { reason: 'the account is not connected; will retry' });
-      throw new RetryLater(backoffMs(context.attempt, this.deps.backoffBaseMs), 'channel not running');
+      // Waits with no job; the runtime enqueues the account's pending downloads when its channel starts.
+      await media.transition(id, ['downloading'], 'pending', { reason: 'waiting for the account to connect' });
+      return;
     }
     try {
       const download = await channel.download(stored.fileRef);

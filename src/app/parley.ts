@@ -176,7 +176,14 @@ export async function createParley(config: Config, logger: Logger, options: Parl
   });
   const factories: ChannelFactories = { simulator: simulatorChannels(logger), bot, user: telegramUser.channels, ...options.factories };
   const runtime = runWork
-    ? new ChannelRuntime({ accounts: accountRepository, ingest, events: publisher, factories, logger })
+    ? new ChannelRuntime({
+        accounts: accountRepository,
+        ingest,
+        events: publisher,
+        factories,
+        logger,
+        onStarted: async (accountId) => void (await requeuePendingWork({ messages: messageRepository, media: mediaRepository, jobs }, accountId)),
+      })
     : null;
   const chats = new ChatService({
     database,

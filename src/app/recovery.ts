@@ -1,6 +1,7 @@
 // After a start, the database says what work was interrupted: re-enqueue it. Sends caught mid-flight by a
 // crash are resent only when their channel recognises a repeat; otherwise a person decides (DECISIONS.md).
 import type { AccountType } from '../domain/account.js';
+import type { AccountId } from '../domain/ids.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Logger } from '../log.js';
 import type { AccountRepository } from '../store/accounts.js';
@@ -50,10 +51,11 @@ export async function recoverInterruptedWork(deps: Deps): Promise<void> {
  */
 export async function requeuePendingWork(
   deps: Pick<Deps, 'messages' | 'media' | 'jobs'>,
+  accountId?: AccountId,
 ): Promise<{ sends: number; downloads: number }> {
-  const pending = await deps.messages.idsWithStatus('pending');
+  const pending = await deps.messages.pendingIds(accountId);
   for (const id of pending) await deps.jobs.enqueue('message.send', { messageId: id }, { key: `send:${id}` });
-  const downloads = await deps.media.idsWithStatus(['pending']);
+  const downloads = await deps.media.pendingIds(accountId);
   for (const id of downloads) await deps.jobs.enqueue('media.download', { mediaId: id }, { key: `media:${id}` });
   return { sends: pending.length, downloads: downloads.length };
 }

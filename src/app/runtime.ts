@@ -45,6 +45,8 @@ interface Deps {
   events: EventSink;
   factories: ChannelFactories;
   logger: Logger;
+  /** A channel started: what waited for it (sends, downloads) can go now. */
+  onStarted?: (accountId: AccountId) => Promise<void>;
 }
 
 export class ChannelRuntime implements ChannelLookup {
@@ -138,6 +140,9 @@ export class ChannelRuntime implements ChannelLookup {
     try {
       await channel.start(sink);
       this.deps.logger.info({ accountId: account.id, type: account.type }, 'channel started');
+      await this.deps.onStarted?.(account.id).catch((error: unknown) => {
+        this.deps.logger.error({ err: error, accountId: account.id }, 'could not resume the account’s pending work');
+      });
     } catch (error) {
       this.running.delete(account.id);
       this.deps.logger.warn({ err: error, accountId: account.id }, 'channel failed to start');

@@ -56,7 +56,7 @@ export class SendJob {
 
     if (chat.deletedAt || account.deletedAt) return this.fail(message, chat, 'chat_deleted', 'the chat or its account was deleted');
     const channel = this.deps.channels.channel(account.id);
-    if (!channel) return this.unavailable(message, chat, account, context);
+    if (!channel) return this.unavailable(message, chat, account);
 
     const details = await messages.sendingDetails(id);
     const attachment = await this.attachmentOf(message);
@@ -111,13 +111,17 @@ export class SendJob {
   }
 
   /** The account is not connected in this process right now. */
-  private async unavailable(message: Message, chat: Chat, account: Account, context: JobContext): Promise<void> {
+  /**
+   * No channel runs the account here (halted for a re-login, failed to start): the message waits as pending
+   * with no job, and goes out as soon as the channel starts (the runtime enqueues its account's pending work).
+   */
+  private async unavailable(message: Message, chat: Chat, account: Account): Promise<void> {
     if (account.desiredState === 'stopped') {
       return this.fail(message, chat, 'account_stopped', `account "${account.title}" is stopped; start it and retry`);
     }
-    const reason = `account "${account.title}" is ${account.status}${account.statusReason ? `: ${account.statusReason}` : ''}`;
-    const until = account.statusUntil ? account.statusUntil.getTime() - Date.now() : 0;
-    await this.retryLater(message, chat, reason, Math.max(until, backoffMs(context.attempt, this.deps.backoffBaseMs)));
+    const reason = `waiting for account "${account.title}" (${account.status}${account.statusReason ? `: ${account.statusReason}` : ''})`;
+    await this.deps.messages.setStatus(message.id, 'pending', reason);
+    if (message.statusReason !== reason) await this.publish(message.id, chat);
   }
 
   private async retryLater(message: Message, chat: Chat, reason: string, delayMs: number): Promise<never> {

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { InboundMedia } from '../channels/channel.js';
-import type { MediaId, MessageId } from '../domain/ids.js';
+import type { AccountId, MediaId, MessageId } from '../domain/ids.js';
 import type { Media, MediaStatus, MessageKind } from '../domain/message.js';
 import type { Database, Executor } from './db.js';
 import { toNumber, toNumberOrNull } from './rows.js';
@@ -113,6 +113,22 @@ export class MediaRepository {
       .where('status', 'in', from)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Files still to fetch, of one account or of all. */
+  async pendingIds(accountId?: AccountId): Promise<MediaId[]> {
+    let query = this.database.db.selectFrom('media').select('id').where('status', '=', 'pending');
+    if (accountId !== undefined) {
+      query = query.where('message_id', 'in', (eb) =>
+        eb
+          .selectFrom('messages as m')
+          .innerJoin('chats as c', 'c.id', 'm.chat_id')
+          .select('m.id')
+          .where('c.account_id', '=', accountId),
+      );
+    }
+    const rows = await query.orderBy('id').execute();
+    return rows.map((row) => toNumber(row.id) as MediaId);
   }
 
   /** Files still to fetch (after a restart the in-process queue is empty; the table is the truth). */

@@ -293,6 +293,16 @@ export class MessageRepository {
     }));
   }
 
+  /** Outgoing messages waiting to be sent, of one account or of all. */
+  async pendingIds(accountId?: AccountId): Promise<MessageId[]> {
+    let query = this.database.db.selectFrom('messages as m').select('m.id').where('m.status', '=', 'pending');
+    if (accountId !== undefined) {
+      query = query.where('m.chat_id', 'in', (eb) => eb.selectFrom('chats').select('id').where('account_id', '=', accountId));
+    }
+    const rows = await query.orderBy('m.id').execute();
+    return rows.map((row) => toNumber(row.id) as MessageId);
+  }
+
   async idsWithStatus(status: OutgoingStatus): Promise<MessageId[]> {
     const rows = await this.database.db.selectFrom('messages').select('id').where('status', '=', status).execute();
     return rows.map((row) => toNumber(row.id) as MessageId);
