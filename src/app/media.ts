@@ -58,6 +58,8 @@ export class MediaService {
     if (!stored || !stored.fileRef || !channel) {
       // Waits with no job; the runtime enqueues the account's pending downloads when its channel starts.
       await media.transition(id, ['downloading'], 'pending', { reason: 'waiting for the account to connect' });
+      // The channel may have started while this file was `downloading`, when pending work was looked up.
+      if (accountId !== undefined && this.deps.channels.channel(accountId)) throw new RetryLater(0, 'the account connected meanwhile');
       return;
     }
     try {

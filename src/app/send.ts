@@ -122,6 +122,8 @@ export class SendJob {
     const reason = `waiting for account "${account.title}" (${account.status}${account.statusReason ? `: ${account.statusReason}` : ''})`;
     await this.deps.messages.setStatus(message.id, 'pending', reason);
     if (message.statusReason !== reason) await this.publish(message.id, chat);
+    // The channel may have started while this row was `sending`, when its pending work was looked up: go again.
+    if (this.deps.channels.channel(account.id)) throw new RetryLater(0, 'the account connected meanwhile');
   }
 
   private async retryLater(message: Message, chat: Chat, reason: string, delayMs: number): Promise<never> {
