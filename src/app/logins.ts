@@ -226,7 +226,10 @@ export class LoginService {
         created = earlier.created;
         await earlier.session.close().catch(() => undefined);
       }
-      await accounts.update(existing.id, { desiredState: 'stopped', ...(secret && { secret }), ...(input.title && { title: input.title.trim() }) });
+      // The desired state stays what the admin chose (replies waiting for this account must not read as "stopped");
+      // login_pending keeps the runtime from connecting the old session meanwhile.
+      if (secret || input.title) await accounts.update(existing.id, { ...(secret && { secret }), ...(input.title && { title: input.title.trim() }) });
+      await accounts.setStatus(existing.id, { status: 'login_pending', reason: 'logging in again', until: null });
       await this.deps.runtime?.reconcile(existing.id);
       await this.deps.announce(existing.id);
       account = await accounts.get(existing.id);

@@ -116,6 +116,12 @@ export class ChannelRuntime implements ChannelLookup {
     // A channel that failed for good (revoked token, dead session) waits for an admin's explicit start.
     if (wanted && !current && !isHalted(account)) return this.startChannel(account);
     if (!wanted && current) await this.stopChannel(accountId, 'stopped', null);
+    // A login started again: the old session must not stay connected (the status says why; keep it).
+    if (wanted && current && account.status === 'login_pending') {
+      this.running.delete(accountId);
+      await current.stop();
+      return;
+    }
     // a running channel's ingest follows the account's settings as they change (e.g. `groups`)
     const source = this.sources.get(accountId);
     if (wanted && current && source) source.settings = account.settings;
@@ -183,6 +189,7 @@ export class ChannelRuntime implements ChannelLookup {
   }
 }
 
+/** Statuses in which the runtime does not connect an account on its own: a failure, or a login in progress. */
 function isHalted(account: Pick<Account, 'status'>): boolean {
-  return account.status === 'error' || account.status === 'needs_reauth';
+  return account.status === 'error' || account.status === 'needs_reauth' || account.status === 'login_pending';
 }
