@@ -86,8 +86,11 @@ export class TelegramUserChannel implements Channel {
 
   async send(message: OutboundMessage): Promise<SendResult> {
     const session = this.live();
+    const timeoutMs = this.options.connectTimeoutMs;
     try {
-      const result = await sendAs(session.tg, message);
+      // An answer that never comes must not hold the send job: after the timeout the send counts as uncertain
+      // and is retried with the same random id, which Telegram recognises if the first one went through.
+      const result = await withTimeout(sendAs(session.tg, message), timeoutMs, () => new Error(`Telegram did not answer within ${Math.round(timeoutMs / 1000)} s`));
       if (this.status.status === 'flood_wait') this.supervise(this.status.report('active', null));
       return result;
     } catch (error) {
