@@ -1,5 +1,6 @@
 // WebSocket delivery latency: from the moment a customer's message is handed to Parley until each of N open
-// sockets allowed to see it has received the frame.
+// sockets allowed to see it has received the frame. Messages go one at a time (the next once the previous
+// reached every socket), so the figure is latency, not queueing behind a saturated single thread.
 import WebSocket from 'ws';
 import type { Actor } from '../src/app/operators.js';
 import type { AccountId } from '../src/domain/ids.js';
@@ -21,9 +22,8 @@ export async function measureDelivery(server: BenchServer, socketCount: number, 
 
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
-  let remaining = socketCount * messages;
+  let remaining = 0;
   let done: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => (done = resolve));
   const sockets = await Promise.all(
     Array.from({ length: socketCount }, () => {
       const socket = new WebSocket(`${url.replace('http', 'ws')}/ws/messages/?token=${token}`);
@@ -45,10 +45,12 @@ export async function measureDelivery(server: BenchServer, socketCount: number, 
 
   for (let i = 0; i < messages; i += 1) {
     const text = `latency probe ${i}`;
+    remaining = socketCount;
+    const delivered = new Promise<void>((resolve) => (done = resolve));
     sentAt.set(text, performance.now());
     await parley.accounts.simulate(actor, accountId, { id: String(200_000 + (i % 50)), name: `Probe ${i % 50}` }, text);
+    await delivered;
   }
-  await finished;
   for (const socket of sockets) socket.close();
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;

@@ -71,12 +71,12 @@ export class SocketHub {
     const backlog = since && since.epoch === log.epoch ? await log.since(operatorId, since.seq) : null;
     if (backlog && 'frames' in backlog) {
       connection.baseline = since?.seq ?? 0;
-      this.send(connection, { type: 'hello', seq: connection.baseline, epoch: log.epoch, data: { operator_id: operatorId, resumed: true } });
+      this.send(connection, JSON.stringify({ type: 'hello', seq: connection.baseline, epoch: log.epoch, data: { operator_id: operatorId, resumed: true } }));
       for (const frame of backlog.frames) this.forward(connection, frame);
     } else {
       connection.baseline = await log.head(operatorId);
       const type = since ? 'reset' : 'hello';
-      this.send(connection, { type, seq: connection.baseline, epoch: log.epoch, data: { operator_id: operatorId, resumed: false } });
+      this.send(connection, JSON.stringify({ type, seq: connection.baseline, epoch: log.epoch, data: { operator_id: operatorId, resumed: false } }));
     }
     const buffered = connection.buffer ?? [];
     connection.buffer = null;
@@ -98,15 +98,19 @@ export class SocketHub {
   private deliver(message: FramesMessage): void {
     if (message.epoch !== this.deps.log.epoch) return;
     for (const { operatorId, ...frame } of message.frames) {
-      for (const connection of this.connections.get(operatorId) ?? []) {
+      const connections = this.connections.get(operatorId);
+      if (!connections) continue;
+      // One operator's sockets all get the same text: serialize it once, not once per socket.
+      const text = JSON.stringify({ ...frame, epoch: message.epoch });
+      for (const connection of connections) {
         if (connection.buffer) connection.buffer.push(frame);
-        else this.forward(connection, frame);
+        else this.forward(connection, frame, text);
       }
     }
   }
 
   /** Sends each frame once; clients order frames by seq and fill a gap through /api/events. */
-  private forward(connection: Connection, frame: Frame): void {
+  private forward(connection: Connection, frame: Frame, text = JSON.stringify({ ...frame, epoch: this.deps.log.epoch })): void {
     if (frame.seq <= connection.baseline || connection.sent.has(frame.seq)) return;
     connection.sent.add(frame.seq);
     if (connection.sent.size > REMEMBERED_SEQS) {
@@ -115,13 +119,13 @@ export class SocketHub {
       connection.sent.delete(earliest);
       connection.baseline = Math.max(connection.baseline, earliest);
     }
-    this.send(connection, { ...frame, epoch: this.deps.log.epoch });
+    this.send(connection, text);
   }
 
-  private send(connection: Connection, frame: Frame & { epoch: string }): void {
+  private send(connection: Connection, text: string): void {
     if (connection.socket.readyState !== OPEN) return;
     try {
-      connection.socket.send(JSON.stringify(frame));
+      connection.socket.send(text);
     } catch (error) {
       this.deps.logger.warn({ err: error, operatorId: connection.operatorId }, 'websocket send failed');
     }
