@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AccountId } from '../src/domain/ids.js';
-import { startFakeBotApi, type FakeBotApi } from './fakes/bot-api/index.js';
-import { addBot, newBot, newTokenFor, startBotServer } from './support/bot.js';
+import type { FakeBotApi } from './fakes/bot-api/index.js';
+import { addBot, newBot, newTokenFor, useBotServer } from './support/bot.js';
 import { startServer, STACKS, type TestServer } from './support/server.js';
 import { TestSocket } from './support/socket.js';
 
 describe.each(STACKS)('adding and running bots on $name', (stack) => {
   let telegram: FakeBotApi;
   let server: TestServer;
-
-  beforeAll(async () => {
-    telegram = await startFakeBotApi();
-    server = await startBotServer(stack, telegram);
-  });
-  afterAll(async () => {
-    await server.close();
-    await telegram.close();
-  });
+  useBotServer(stack, (started) => ({ telegram, server } = started));
 
   it('an admin adds a bot by its token: Telegram checks it, the username is filled in, the token never comes back', async () => {
     const { admin } = server;

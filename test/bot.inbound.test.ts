@@ -1,8 +1,8 @@
 import type { MessageEntity } from '@grammyjs/types';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeBotApi, type FakeBot, type FakeBotApi } from './fakes/bot-api/index.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeBot, FakeBotApi } from './fakes/bot-api/index.js';
 import type { Json } from './support/api.js';
-import { addBot, FrameLog, newBot, startBotServer } from './support/bot.js';
+import { addBot, FrameLog, newBot, useBotServer } from './support/bot.js';
 import { STACKS, type TestServer } from './support/server.js';
 import { TestSocket, type Frame } from './support/socket.js';
 
@@ -11,15 +11,7 @@ let customerId = 6_100_000;
 describe.each(STACKS)('customers write to a bot on $name', (stack) => {
   let telegram: FakeBotApi;
   let server: TestServer;
-
-  beforeAll(async () => {
-    telegram = await startFakeBotApi();
-    server = await startBotServer(stack, telegram);
-  });
-  afterAll(async () => {
-    await server.close();
-    await telegram.close();
-  });
+  useBotServer(stack, (started) => ({ telegram, server } = started));
 
   async function runningBot(settings?: Record<string, unknown>): Promise<{ bot: FakeBot; account: Json; socket: TestSocket }> {
     const bot = newBot(telegram);

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeBotApi, type Customer, type FakeBot, type FakeBotApi } from './fakes/bot-api/index.js';
+import { describe, expect, it } from 'vitest';
+import type { Customer, FakeBot, FakeBotApi } from './fakes/bot-api/index.js';
 import type { Json } from './support/api.js';
-import { addBot, FrameLog, newBot, postForm, startBotServer } from './support/bot.js';
+import { addBot, FrameLog, newBot, postForm, useBotServer } from './support/bot.js';
 import { STACKS, type TestServer } from './support/server.js';
 import { TestSocket } from './support/socket.js';
 
@@ -10,15 +10,7 @@ let customerId = 6_200_000;
 describe.each(STACKS)('operators answer through a bot on $name', (stack) => {
   let telegram: FakeBotApi;
   let server: TestServer;
-
-  beforeAll(async () => {
-    telegram = await startFakeBotApi();
-    server = await startBotServer(stack, telegram);
-  });
-  afterAll(async () => {
-    await server.close();
-    await telegram.close();
-  });
+  useBotServer(stack, (started) => ({ telegram, server } = started));
 
   /** A bot, a customer who wrote to it, and his stored message. */
   async function conversation(): Promise<{ bot: FakeBot; customer: Customer; incoming: Json; log: FrameLog }> {

@@ -3,8 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect } from 'vitest';
-import type { FakeBot, FakeBotApi } from '../fakes/bot-api/index.js';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { startFakeBotApi, type FakeBot, type FakeBotApi } from '../fakes/bot-api/index.js';
 import type { Api, Json, Result } from './api.js';
 import { startServer, type ServerOptions, type Stack, type TestServer } from './server.js';
 import type { Frame, TestSocket } from './socket.js';
@@ -28,6 +28,23 @@ export function newTokenFor(telegram: FakeBotApi, bot: FakeBot): FakeBot {
 /** A Parley server whose bots talk to `telegram`. */
 export function startBotServer(stack: Stack, telegram: FakeBotApi, options: ServerOptions = {}): Promise<TestServer> {
   return startServer(stack, { ...options, env: { TELEGRAM_BOT_API_ROOT: telegram.apiRoot, ...options.env } });
+}
+
+/**
+ * A fake Bot API and a Parley server using it, for the whole describe block; `use` receives both once they run
+ * (so a test file keeps its own `telegram` and `server` variables).
+ */
+export function useBotServer(stack: Stack, use: (started: { telegram: FakeBotApi; server: TestServer }) => void): void {
+  let started: { telegram: FakeBotApi; server: TestServer } | undefined;
+  beforeAll(async () => {
+    const telegram = await startFakeBotApi();
+    started = { telegram, server: await startBotServer(stack, telegram) };
+    use(started);
+  });
+  afterAll(async () => {
+    await started?.server.close();
+    await started?.telegram.close();
+  });
 }
 
 /** Adds the bot through the API and checks it came up. */
