@@ -1,6 +1,7 @@
 import type { AccountId } from '../domain/ids.js';
 import type { Database } from './db.js';
 import { startsWith } from './like.js';
+import { orUpdate } from './upsert.js';
 
 /**
  * Per-account cursors and connector state (a bot's polling offset, MTProto update state). Implements
@@ -27,20 +28,9 @@ export class ChannelStateRepository {
   }
 
   async set(accountId: AccountId, key: string, value: string): Promise<void> {
-    const db = this.database.db;
-    const now = Date.now();
-    const updated = await db
-      .updateTable('channel_state')
-      .set({ value, updated_at: now })
-      .where('account_id', '=', accountId)
-      .where('key', '=', key)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) > 0) return;
-    try {
-      await db.insertInto('channel_state').values({ account_id: accountId, key, value, updated_at: now }).execute();
-    } catch {
-      await db.updateTable('channel_state').set({ value, updated_at: now }).where('account_id', '=', accountId).where('key', '=', key).execute();
-    }
+    const change = { value, updated_at: Date.now() };
+    const insert = this.database.db.insertInto('channel_state').values({ account_id: accountId, key, ...change });
+    await orUpdate(this.database.dialect, insert, ['account_id', 'key'], change).execute();
   }
 
   async delete(accountId: AccountId, key: string): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Database } from './db.js';
+import { orUpdate } from './upsert.js';
 
 /** Key → JSON value. Typed access and defaults live with whoever owns a setting (app/). */
 export class SettingsRepository {
@@ -10,16 +11,8 @@ export class SettingsRepository {
   }
 
   async set(key: string, value: unknown): Promise<void> {
-    const json = JSON.stringify(value);
-    const now = Date.now();
-    const db = this.database.db;
-    const updated = await db.updateTable('settings').set({ value: json, updated_at: now }).where('key', '=', key).executeTakeFirst();
-    if (Number(updated.numUpdatedRows) > 0) return;
-    // Two first writers may race: the loser's insert conflicts, and its update then wins.
-    try {
-      await db.insertInto('settings').values({ key, value: json, updated_at: now }).execute();
-    } catch {
-      await db.updateTable('settings').set({ value: json, updated_at: now }).where('key', '=', key).execute();
-    }
+    const change = { value: JSON.stringify(value), updated_at: Date.now() };
+    const insert = this.database.db.insertInto('settings').values({ key, ...change });
+    await orUpdate(this.database.dialect, insert, ['key'], change).execute();
   }
 }

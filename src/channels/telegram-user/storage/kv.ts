@@ -3,6 +3,7 @@
 import type { IKeyValueRepository } from '@mtcute/core';
 import type { Logger } from '../../../log.js';
 import type { SessionContext } from './tables.js';
+import { orUpdate } from '../../../store/upsert.js';
 
 /** Decides when a write of mtcute's update state may reach the database. */
 export interface UpdateStateGate {
@@ -94,9 +95,6 @@ export class SessionKeyValue implements IKeyValueRepository {
     const row = { account_id: accountId, key, value: stored, updated_at: Date.now() };
     const insert = db.insertInto('mtproto_kv').values(row);
     const change = { value: stored, updated_at: row.updated_at };
-    await (dialect === 'mysql'
-      ? insert.onDuplicateKeyUpdate(change)
-      : insert.onConflict((conflict) => conflict.columns(['account_id', 'key']).doUpdateSet(change))
-    ).execute();
+    await orUpdate(dialect, insert, ['account_id', 'key'], change).execute();
   }
 }

@@ -3,6 +3,7 @@
 // whose cached form did not change are not written again.
 import type { IPeersRepository } from '@mtcute/core';
 import type { SessionContext, SessionExecutor } from './tables.js';
+import { orUpdate } from '../../../store/upsert.js';
 
 type PeerInfo = IPeersRepository.PeerInfo;
 
@@ -121,19 +122,13 @@ export class SessionPeers implements IPeersRepository {
       complete: Buffer.from(peer.complete).toString('base64'),
     };
     const insert = trx.insertInto('mtproto_peers').values({ account_id: accountId, peer_id: peer.id, ...columns });
-    await (dialect === 'mysql'
-      ? insert.onDuplicateKeyUpdate(columns)
-      : insert.onConflict((conflict) => conflict.columns(['account_id', 'peer_id']).doUpdateSet(columns))
-    ).execute();
+    await orUpdate(dialect, insert, ['account_id', 'peer_id'], columns).execute();
 
     await trx.deleteFrom('mtproto_usernames').where('account_id', '=', accountId).where('peer_id', '=', peer.id).execute();
     for (const username of usernames) {
       // a username moves to its new owner
       const claim = trx.insertInto('mtproto_usernames').values({ account_id: accountId, username, peer_id: peer.id });
-      await (dialect === 'mysql'
-        ? claim.onDuplicateKeyUpdate({ peer_id: peer.id })
-        : claim.onConflict((conflict) => conflict.columns(['account_id', 'username']).doUpdateSet({ peer_id: peer.id }))
-      ).execute();
+      await orUpdate(dialect, claim, ['account_id', 'username'], { peer_id: peer.id }).execute();
     }
   }
 }
