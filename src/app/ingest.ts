@@ -121,7 +121,7 @@ export class IngestService {
       const mediaIds = await media.insertMany(trx, inserted.id, inbound.media);
       const incoming = inbound.direction === 'in';
       await chats.recordMessage(trx, chat, { id: inserted.id, at, incoming, title: inbound.chat.title });
-      if (incoming) await assignments.autoAssign(trx, { ...chat, assigneeId: chatCreated ? null : chat.assigneeId }, policy);
+      if (incoming) await assignments.autoAssign(trx, chat, policy);
       return { chat, stored: true as const, chatCreated, messageId: inserted.id, mediaIds };
     });
 

@@ -58,7 +58,6 @@ export class SendJob {
     const channel = this.deps.channels.channel(account.id);
     if (!channel) return this.unavailable(message, chat, account);
 
-    const details = await messages.sendingDetails(id);
     const attachment = await this.attachmentOf(message);
     if (attachment && !(await access(attachment.path).then(() => true, () => false))) {
       return this.fail(message, chat, 'file_missing', 'the uploaded file is no longer on disk; send it again');
@@ -70,7 +69,7 @@ export class SendJob {
         text: message.text,
         replyToExternalId: message.replyToExternalId,
         attachment,
-        randomId: details?.randomId ?? '0',
+        randomId: message.randomId ?? '0',
       });
       await messages.markSent(id, result.externalId, result.sentAt);
       await messages.recordAttempt(id, { status: 'sent', error: null, retryAt: null });

@@ -41,6 +41,8 @@ export interface Message {
   status: OutgoingStatus | null;
   statusReason: string | null;
   idempotencyKey: string | null;
+  /** Outgoing only: stored before the first attempt so a repeated send is recognised (MTProto's random_id). */
+  randomId: string | null;
   sentAt: Date;
   createdAt: Date;
   editedAt: Date | null;

@@ -36,6 +36,7 @@ export function toMessage(row: Row, media: Media[] = []): Message {
     status: row.status as OutgoingStatus | null,
     statusReason: row.status_reason,
     idempotencyKey: row.idempotency_key,
+    randomId: row.random_id === null ? null : toIdString(row.random_id),
     sentAt: toDate(row.sent_at),
     createdAt: toDate(row.created_at),
     editedAt: toDateOrNull(row.edited_at),
@@ -193,12 +194,6 @@ export class MessageRepository {
     if (!row) return undefined;
     const media = await this.media.byMessageIds(executor, [id]);
     return toMessage(row, media.get(id) ?? []);
-  }
-
-  /** The stored random id and request fingerprint of an outgoing message. */
-  async sendingDetails(id: MessageId): Promise<{ randomId: string | null } | undefined> {
-    const row = await this.database.db.selectFrom('messages').select('random_id').where('id', '=', id).executeTakeFirst();
-    return row && { randomId: row.random_id === null ? null : toIdString(row.random_id) };
   }
 
   async byIds(executor: Executor, ids: readonly MessageId[]): Promise<Message[]> {
