@@ -1,6 +1,6 @@
 // Logging in, tokens and sessions. Passwords are checked here and nowhere else.
 import { timingSafeEqual } from 'node:crypto';
-import { RateLimited, Unauthenticated } from '../domain/errors.js';
+import { Unauthenticated } from '../domain/errors.js';
 import type { TokenId } from '../domain/ids.js';
 import { normalizeUsername, type Operator } from '../domain/operator.js';
 import type { Keys } from '../security/keys.js';
@@ -46,16 +46,12 @@ export class AuthService {
   async login(input: { username: string; password: string; ip: string; kind: TokenKind }): Promise<LoginResult> {
     const { operators, tokens, audit, throttle } = this.deps;
     const username = normalizeUsername(input.username);
-    const wait = await throttle.retryAfter(username, input.ip);
-    if (wait > 0) {
-      throw new RateLimited(`too many failed logins; try again in ${wait} seconds`, wait);
-    }
+    await throttle.reserve(username, input.ip);
     const credentials = await operators.findCredentials(username);
     const passwordOk = credentials
       ? await verifyPassword(input.password, credentials.passwordHash)
       : await verifyAgainstNothing(input.password);
     if (!credentials || !passwordOk) {
-      await throttle.failed(username, input.ip);
       await audit.record({
         actorId: null,
         action: 'auth.login_failed',
@@ -70,7 +66,7 @@ export class AuthService {
     if (!operator.isActive) {
       throw new Unauthenticated('this operator is deactivated; ask an administrator to reactivate it');
     }
-    await throttle.succeeded(username);
+    await throttle.succeeded(username, input.ip);
     await operators.recordLogin(operator.id);
     const token = generateToken();
     const expiresAt = input.kind === 'session' ? Date.now() + SESSION_LIFETIME_MS : null;

@@ -11,6 +11,9 @@ import { MemoryEventBus } from '../realtime/memory-bus.js';
 import { MemoryEventLog } from '../realtime/memory-event-log.js';
 import { RedisEventBus } from '../realtime/redis-bus.js';
 import { RedisEventLog } from '../realtime/redis-event-log.js';
+import { MemoryThrottleStore } from '../throttle/memory-store.js';
+import { RedisThrottleStore } from '../throttle/redis-store.js';
+import type { ThrottleStore } from '../throttle/store.js';
 
 /** How many recent frames each operator can catch up on after a disconnection. */
 export const EVENTS_KEPT_PER_OPERATOR = 1000;
@@ -19,6 +22,7 @@ export interface Infrastructure {
   bus: EventBus;
   eventLog: EventLog;
   jobs: JobQueue;
+  throttle: ThrottleStore;
 }
 
 export async function createInfrastructure(config: Config, logger: Logger): Promise<Infrastructure> {
@@ -27,6 +31,7 @@ export async function createInfrastructure(config: Config, logger: Logger): Prom
       bus: new MemoryEventBus(logger),
       eventLog: new MemoryEventLog({ maxPerOperator: EVENTS_KEPT_PER_OPERATOR }),
       jobs: new MemoryJobQueue(logger),
+      throttle: new MemoryThrottleStore(),
     };
   }
   const url = config.redisUrl;
@@ -35,5 +40,6 @@ export async function createInfrastructure(config: Config, logger: Logger): Prom
     bus: new RedisEventBus({ url, prefix, logger }),
     eventLog: await RedisEventLog.open({ url, prefix, maxPerOperator: EVENTS_KEPT_PER_OPERATOR }),
     jobs: new BullMqJobQueue({ url, prefix, logger }),
+    throttle: new RedisThrottleStore({ url, prefix, logger }),
   };
 }

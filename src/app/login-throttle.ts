@@ -1,81 +1,90 @@
-// Slows password guessing: too many failures for one username or from one address locks that key for a
-// while. The memory store serves one process; a Redis store (same interface) serves several.
-
-export interface ThrottleStore {
-  /** Adds one failure to `key` and returns the count inside the current window and when it ends. */
-  hit(key: string, windowMs: number): Promise<{ count: number; resetAt: number }>;
-  /** The current count and window end, without adding. */
-  peek(key: string): Promise<{ count: number; resetAt: number } | undefined>;
-  reset(key: string): Promise<void>;
-}
-
-export class MemoryThrottleStore implements ThrottleStore {
-  private readonly windows = new Map<string, { count: number; resetAt: number }>();
-
-  async hit(key: string, windowMs: number) {
-    const now = Date.now();
-    const current = this.live(key, now) ?? { count: 0, resetAt: now + windowMs };
-    current.count += 1;
-    this.windows.set(key, current);
-    if (this.windows.size > 10_000) this.sweep(now);
-    return { ...current };
-  }
-
-  async peek(key: string) {
-    const current = this.live(key, Date.now());
-    return current && { ...current };
-  }
-
-  async reset(key: string) {
-    this.windows.delete(key);
-  }
-
-  private live(key: string, now: number) {
-    const window = this.windows.get(key);
-    return window && window.resetAt > now ? window : undefined;
-  }
-
-  private sweep(now: number) {
-    for (const [key, window] of this.windows) if (window.resetAt <= now) this.windows.delete(key);
-  }
-}
+// Slows password guessing without locking anyone out. Every password check first reserves an attempt on three
+// counters: the username from this address (strict), this address across usernames, and the username from
+// anywhere (a much higher ceiling against guessing spread over many addresses). A right password gives its
+// attempt back. An admin, or a new password, clears a username's counters.
+import { isIPv6 } from 'node:net';
+import { RateLimited } from '../domain/errors.js';
+import type { Counter, ThrottleStore } from '../throttle/store.js';
 
 export interface ThrottleLimits {
+  perUsernameAndAddress: number;
+  perAddress: number;
   perUsername: number;
-  perIp: number;
   windowMs: number;
 }
 
-export const DEFAULT_THROTTLE_LIMITS: ThrottleLimits = { perUsername: 5, perIp: 30, windowMs: 15 * 60_000 };
+export const DEFAULT_THROTTLE_LIMITS: ThrottleLimits = {
+  perUsernameAndAddress: 5,
+  perAddress: 30,
+  perUsername: 100,
+  windowMs: 15 * 60_000,
+};
 
 export class LoginThrottle {
+  private readonly limits: ThrottleLimits;
+
   constructor(
     private readonly store: ThrottleStore,
-    private readonly limits: ThrottleLimits = DEFAULT_THROTTLE_LIMITS,
-  ) {}
-
-  /** Seconds to wait before another attempt is allowed, or 0. */
-  async retryAfter(username: string, ip: string): Promise<number> {
-    const now = Date.now();
-    const [byUser, byIp] = await Promise.all([this.store.peek(userKey(username)), this.store.peek(ipKey(ip))]);
-    const blockedUntil = Math.max(
-      byUser && byUser.count >= this.limits.perUsername ? byUser.resetAt : 0,
-      byIp && byIp.count >= this.limits.perIp ? byIp.resetAt : 0,
-    );
-    return blockedUntil > now ? Math.ceil((blockedUntil - now) / 1000) : 0;
+    limits: Partial<ThrottleLimits> = {},
+  ) {
+    this.limits = { ...DEFAULT_THROTTLE_LIMITS, ...limits };
   }
 
-  async failed(username: string, ip: string): Promise<void> {
-    await Promise.all([
-      this.store.hit(userKey(username), this.limits.windowMs),
-      this.store.hit(ipKey(ip), this.limits.windowMs),
-    ]);
+  /** Counts this attempt before its password is checked; RateLimited (nothing counted) when a limit is reached. */
+  async reserve(username: string, ip: string): Promise<void> {
+    const { windowMs } = this.limits;
+    const keys = keysOf(username, ip);
+    const counters: Counter[] = [
+      { key: keys.pair, limit: this.limits.perUsernameAndAddress, windowMs },
+      { key: keys.address, limit: this.limits.perAddress, windowMs },
+      { key: keys.username, limit: this.limits.perUsername, windowMs },
+    ];
+    const result = await this.store.take(counters);
+    if (result.taken) return;
+    const seconds = Math.ceil(result.retryAfterMs / 1000);
+    throw new RateLimited(`too many failed logins; try again in ${seconds} seconds`, seconds);
   }
 
-  async succeeded(username: string): Promise<void> {
-    await this.store.reset(userKey(username));
+  /** The password was right: this username's failures from this address are forgiven, the attempt given back. */
+  async succeeded(username: string, ip: string): Promise<void> {
+    const keys = keysOf(username, ip);
+    await this.store.clear(keys.pair);
+    await this.store.release([keys.address, keys.username]);
+  }
+
+  /** Forgets a username's failures from every address (the addresses' own counters stay). */
+  async clear(username: string): Promise<void> {
+    await this.store.clear(usernamePrefix(username));
   }
 }
 
-const userKey = (username: string) => `login:user:${username}`;
-const ipKey = (ip: string) => `login:ip:${ip}`;
+// encodeURIComponent keeps ':' out of the username part, so one username's prefix never covers another's keys.
+const usernamePrefix = (username: string) => `user:${encodeURIComponent(username)}:`;
+
+function keysOf(username: string, ip: string) {
+  const address = addressKey(ip);
+  return {
+    pair: `${usernamePrefix(username)}from:${address}`,
+    username: `${usernamePrefix(username)}all`,
+    address: `address:${address}`,
+  };
+}
+
+/**
+ * One key per client: IPv4-mapped addresses as IPv4, IPv6 by its /64 (one subscriber's usual allocation, which
+ * would otherwise give an attacker 2^64 fresh addresses).
+ */
+export function addressKey(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped?.[1]) return mapped[1];
+  if (!isIPv6(ip)) return ip;
+  return `${expandIPv6(ip).slice(0, 4).join(':')}::/64`;
+}
+
+function expandIPv6(ip: string): string[] {
+  const [head = '', tail] = ip.toLowerCase().split('%')[0]?.split('::') ?? [''];
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const zeros = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill('0');
+  return [...left, ...zeros, ...right].map((group) => group.replace(/^0+(?=.)/, ''));
+}

@@ -12,6 +12,7 @@ import type { OperatorChanges, OperatorRepository } from '../store/operators.js'
 import type { Schema } from '../store/schema.js';
 import type { TokenRepository } from '../store/tokens.js';
 import type { Principal } from './auth.js';
+import type { LoginThrottle } from './login-throttle.js';
 
 export interface OperatorInput {
   username: string;
@@ -36,6 +37,8 @@ export class OperatorService {
       operators: OperatorRepository;
       tokens: TokenRepository;
       audit: AuditLog;
+      /** Its counters for a username are cleared by a new password or an admin's request. */
+      throttle: LoginThrottle;
       /** Tells every process an operator changed (caches, and sockets of signed-out operators). */
       announce?: (change: { operatorId: OperatorId; signedOut: boolean }) => Promise<void>;
     },
@@ -125,8 +128,24 @@ export class OperatorService {
       if (!updatedOperator) throw operatorNotFound(id);
       return { operator: updatedOperator, signedOut: signsOut };
     }).catch(rethrowUniqueViolation(changes.username ?? ''));
+    if (changes.passwordHash !== undefined) await this.deps.throttle.clear(updated.operator.username);
     await this.deps.announce?.({ operatorId: id, signedOut: updated.signedOut });
     return updated.operator;
+  }
+
+  /** Lets an operator whose username is throttled (failed logins from anywhere) log in again at once. */
+  async clearThrottle(actor: Actor, id: OperatorId): Promise<void> {
+    requireAdmin(actor);
+    const operator = await this.find(id);
+    await this.deps.throttle.clear(operator.username);
+    await this.deps.audit.record({
+      actorId: actor.principal.operator.id,
+      action: 'operator.throttle_cleared',
+      targetType: 'operator',
+      targetId: id,
+      ip: actor.ip,
+      details: { username: operator.username },
+    });
   }
 
   async delete(actor: Actor, id: OperatorId): Promise<void> {

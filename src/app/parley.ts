@@ -33,7 +33,7 @@ import { ensureDemoAccount } from './demo.js';
 import { OperatorDirectory } from './directory.js';
 import { createInfrastructure } from './infrastructure.js';
 import { IngestService } from './ingest.js';
-import { LoginThrottle, MemoryThrottleStore } from './login-throttle.js';
+import { LoginThrottle, type ThrottleLimits } from './login-throttle.js';
 import { LoginService } from './logins.js';
 import { MediaFiles, MediaService } from './media.js';
 import { MessageService } from './messages.js';
@@ -87,6 +87,8 @@ export interface ParleyOptions {
   backoffBaseMs?: number;
   /** Personal accounts: mtcute clients on another wire (tests: a fake Telegram), shorter waits for Telegram. */
   telegramUser?: { clients?: TelegramClientFactory; timeoutMs?: number };
+  /** Login throttling limits other than the defaults (tests reach a limit with fewer attempts). */
+  loginLimits?: Partial<ThrottleLimits>;
 }
 
 const RECONCILE_INTERVAL_MS = 5_000;
@@ -110,7 +112,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
   let sweeper: NodeJS.Timeout | undefined;
   const backoffBaseMs = options.backoffBaseMs ?? 1000;
   const mediaDir = `${config.dataDir}/media`;
-  const { bus, eventLog, jobs } = await createInfrastructure(config, logger);
+  const { bus, eventLog, jobs, throttle: throttleStore } = await createInfrastructure(config, logger);
 
   const keys = new Keys(config.secretKey);
   const audit = new AuditLog(database);
@@ -126,13 +128,14 @@ export async function createParley(config: Config, logger: Logger, options: Parl
   const settings = new SettingsService(new SettingsRepository(database), () => bus.publish('settings.changed', {}));
   const publisher = new RealtimePublisher({ directory, settings, log: eventLog, bus, logger });
   const hub = new SocketHub({ bus, log: eventLog, logger });
-  const throttle = new LoginThrottle(new MemoryThrottleStore());
+  const throttle = new LoginThrottle(throttleStore, options.loginLimits);
   const auth = new AuthService({ operators: operatorRepository, tokens, audit, throttle, keys });
   const operators = new OperatorService({
     database,
     operators: operatorRepository,
     tokens,
     audit,
+    throttle,
     announce: (change) => bus.publish('operators.changed', change),
   });
   const assignments = new Assignments({ chats: chatRepository, operators: operatorRepository });
@@ -338,6 +341,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
       await hub.close();
       await bus.close();
       await eventLog.close();
+      await throttleStore.close();
       await database.close();
     },
   };

@@ -39,7 +39,9 @@ export async function buildServer(parley: Parley, version = '0.1.0'): Promise<Fa
     loggerInstance: parley.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: config.trustProxy,
+    // One proxy in front (the connection's peer): the client is the address it appended last; entries further left
+    // are whatever the client sent, so trusting them would let anyone pick his own address.
+    trustProxy: config.trustProxy ? (_address: string, hop: number) => hop === 0 : false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     requestIdHeader: false,
     genReqId: (request) => {

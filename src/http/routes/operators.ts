@@ -125,6 +125,25 @@ export function operatorRoutes(app: App, parley: Parley): void {
     },
   );
 
+  app.post(
+    '/api/operators/:id/clear_throttle/',
+    {
+      schema: {
+        tags,
+        summary: "Clear an operator's login throttle",
+        description:
+          `${adminOnly} Forgets the failed logins counted against his username from every address, so he can log in ` +
+          'at once (changing his password does the same). Limits on the attacking addresses stay. Audited.',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await parley.operators.clearThrottle(actorOf(request), request.params.id as OperatorId);
+      return reply.code(204).send(null);
+    },
+  );
+
   app.delete(
     '/api/operators/:id/',
     {
