@@ -119,6 +119,21 @@ describe.each(STACKS)('login throttling on $name', (stack) => {
     await failFiveTimes(from(server(), '::ffff:203.0.113.16'), other.username);
     expectRetryAfter(await attempt(from(server(), '203.0.113.16'), other.username, PASSWORD));
   });
+
+  it('a deactivated operator gets the same answer for the right and a wrong password', async () => {
+    const { id, username } = await createOperator(server());
+    await server().admin.patch(`/api/operators/${id}/`, { is_active: false }).expect(200);
+    const api = from(server(), '198.51.100.17');
+    const right = await attempt(api, username, PASSWORD).expect(401);
+    const wrong = await attempt(api, username, 'not-the-password').expect(401);
+    const unknown = await attempt(api, `${username}x`, PASSWORD).expect(401);
+    expect(right.body).toEqual({ error: { code: 'unauthenticated', message: 'wrong username or password' } });
+    expect(wrong.body).toEqual(right.body);
+    expect(unknown.body).toEqual(right.body);
+    // The right password counts like a wrong one, so the throttle does not tell them apart either.
+    for (let i = 0; i < 3; i += 1) await attempt(api, username, PASSWORD).expect(401);
+    expectRetryAfter(await attempt(api, username, PASSWORD));
+  });
 });
 
 describe('login throttling without TRUST_PROXY', () => {

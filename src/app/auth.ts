@@ -32,6 +32,12 @@ const TICKET_LIFETIME_MS = 60_000;
 const TOUCH_INTERVAL_MS = 60_000;
 const WRONG_CREDENTIALS = 'wrong username or password';
 
+function failureReason(operator: Operator | undefined, passwordOk: boolean): string {
+  if (!operator) return 'unknown_username';
+  if (!passwordOk) return 'wrong_password';
+  return 'deactivated';
+}
+
 export class AuthService {
   constructor(
     private readonly deps: {
@@ -43,6 +49,10 @@ export class AuthService {
     },
   ) {}
 
+  /**
+   * Every outcome but success looks the same to the caller (answer and time): an unknown username still costs a
+   * password check, and a deactivated operator is told "wrong username or password" even for the right one.
+   */
   async login(input: { username: string; password: string; ip: string; kind: TokenKind }): Promise<LoginResult> {
     const { operators, tokens, audit, throttle } = this.deps;
     const username = normalizeUsername(input.username);
@@ -51,21 +61,18 @@ export class AuthService {
     const passwordOk = credentials
       ? await verifyPassword(input.password, credentials.passwordHash)
       : await verifyAgainstNothing(input.password);
-    if (!credentials || !passwordOk) {
+    if (!credentials || !passwordOk || !credentials.operator.isActive) {
       await audit.record({
         actorId: null,
         action: 'auth.login_failed',
         targetType: 'operator',
         targetId: credentials?.operator.id ?? username,
         ip: input.ip,
-        details: { username, reason: credentials ? 'wrong_password' : 'unknown_username' },
+        details: { username, reason: failureReason(credentials?.operator, passwordOk) },
       });
       throw new Unauthenticated(WRONG_CREDENTIALS);
     }
     const { operator } = credentials;
-    if (!operator.isActive) {
-      throw new Unauthenticated('this operator is deactivated; ask an administrator to reactivate it');
-    }
     await throttle.succeeded(username, input.ip);
     await operators.recordLogin(operator.id);
     const token = generateToken();
