@@ -65,6 +65,15 @@ describe.each(STACKS)('login throttling on $name', (stack) => {
     await attempt(from(server(), '198.51.100.11'), username, PASSWORD, '/api/auth/login/').expect(200);
   });
 
+  it('a right password forgives the failures from its address and gives its attempt back', async () => {
+    const { username } = await createOperator(server());
+    const user = from(server(), '198.51.100.18');
+    for (let i = 0; i < 3; i += 1) await attempt(user, username, `typo-${i}`).expect(401);
+    await attempt(user, username, PASSWORD).expect(200);
+    await failFiveTimes(user, username);
+    expectRetryAfter(await attempt(user, username, PASSWORD));
+  });
+
   it('failures spread over many addresses reach the per-username ceiling; an admin clears it (audited)', async () => {
     const { id, username } = await createOperator(server());
     for (let address = 1; address <= 4; address += 1) {
