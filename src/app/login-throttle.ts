@@ -48,7 +48,7 @@ export class LoginThrottle {
   /** The password was right: this username's failures from this address are forgiven, the attempt given back. */
   async succeeded(username: string, ip: string): Promise<void> {
     const keys = keysOf(username, ip);
-    await this.store.clear(keys.pair);
+    await this.store.reset([keys.pair]);
     await this.store.release([keys.address, keys.username]);
   }
 

@@ -36,6 +36,10 @@ export class MemoryThrottleStore implements ThrottleStore {
     }
   }
 
+  async reset(keys: readonly string[]): Promise<void> {
+    for (const key of keys) this.#windows.delete(key);
+  }
+
   async clear(prefix: string): Promise<void> {
     for (const key of this.#windows.keys()) if (key.startsWith(prefix)) this.#windows.delete(key);
   }

@@ -63,6 +63,11 @@ export class RedisThrottleStore implements ThrottleStore {
     await this.#redis.eval(RELEASE, keys.length, ...keys.map((key) => this.#prefix + key));
   }
 
+  async reset(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.#redis.del(...keys.map((key) => this.#prefix + key));
+  }
+
   async clear(prefix: string): Promise<void> {
     const match = `${escapeGlob(this.#prefix + prefix)}*`;
     let cursor = '0';

@@ -16,11 +16,13 @@ export type Taken = { taken: true } | { taken: false; retryAfterMs: number };
  *   (retryAfterMs > 0). Parallel takes never push a counter past its limit.
  * - A counter's window starts at its first attempt; when it ends the counter is gone (it never lives forever).
  * - `release` gives one attempt back to counters that still exist, never below zero, and never creates one.
- * - `clear` forgets every counter whose key starts with `prefix`.
+ * - `reset` forgets exactly the given counters; `clear` every counter whose key starts with `prefix` (slower: it may
+ *   walk all keys, so it is for rare requests).
  */
 export interface ThrottleStore {
   take(counters: readonly Counter[]): Promise<Taken>;
   release(keys: readonly string[]): Promise<void>;
+  reset(keys: readonly string[]): Promise<void>;
   clear(prefix: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -103,6 +103,15 @@ describe.each(kinds)('$name', (kind) => {
     expect(await takenOf(Array.from({ length: 3 }, () => store.take([counter('one', 2)])))).toBe(1);
   });
 
+  it('reset forgets exactly the given counters, also for another process', async () => {
+    const { store, peer } = deploy();
+    const keys = ['from:1.2.3.4', 'from:1.2.3.45', 'address:1.2.3.4'];
+    for (const key of keys) await store.take([counter(key, 1)]);
+    await peer().reset(['from:1.2.3.4', 'address:1.2.3.4', 'never-taken']);
+    const again = await Promise.all(keys.map((key) => store.take([counter(key, 1)])));
+    expect(again.map((result) => result.taken)).toEqual([true, false, true]);
+  });
+
   it('clear forgets every counter under a prefix and nothing else, also for another process', async () => {
     const { store, peer } = deploy();
     const keys = ['user:ann:all', 'user:ann:from:1.2.3.4', 'user:anna:all', 'user:a*:all', 'address:1.2.3.4'];
