@@ -38,6 +38,8 @@ export class OperatorService {
       audit: AuditLog;
       /** Tells every process an operator changed (caches, and sockets of signed-out operators). */
       announce?: (change: { operatorId: OperatorId; signedOut: boolean }) => Promise<void>;
+      /** An operator may have room for waiting chats (created, activated, a new limit or role). */
+      roomChanged?: () => Promise<void>;
     },
   ) {}
 
@@ -83,6 +85,7 @@ export class OperatorService {
       return created;
     }).catch(rethrowUniqueViolation(username));
     await this.deps.announce?.({ operatorId: operator.id, signedOut: false });
+    await this.deps.roomChanged?.();
     return operator;
   }
 
@@ -126,6 +129,7 @@ export class OperatorService {
       return { operator: updatedOperator, signedOut: signsOut };
     }).catch(rethrowUniqueViolation(changes.username ?? ''));
     await this.deps.announce?.({ operatorId: id, signedOut: updated.signedOut });
+    if (changes.maxActiveChats !== undefined || changes.isActive === true || changes.role !== undefined) await this.deps.roomChanged?.();
     return updated.operator;
   }
 

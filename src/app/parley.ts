@@ -44,6 +44,7 @@ import { RetentionJob } from './retention.js';
 import { ChannelRuntime, type ChannelFactories } from './runtime.js';
 import { SendJob } from './send.js';
 import { SettingsService } from './settings.js';
+import { WaitingChats } from './waiting-chats.js';
 
 export interface Parley {
   config: Config;
@@ -134,8 +135,10 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     tokens,
     audit,
     announce: (change) => bus.publish('operators.changed', change),
+    roomChanged: () => waitingChats.assign(),
   });
   const assignments = new Assignments({ chats: chatRepository, operators: operatorRepository });
+  const waitingChats = new WaitingChats({ database, chats: chatRepository, assignments, settings, events: publisher, logger });
   const conversation = new ConversationEvents({ database, messages: messageRepository, chats: chatRepository, events: publisher });
   const ingest = new IngestService({
     database,
@@ -191,6 +194,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     assignments,
     settings,
     events: publisher,
+    waiting: waitingChats,
     announceRead: (chatId) => bus.publish('chats.read', { chatId }),
   });
   const messages = new MessageService({
@@ -277,6 +281,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     jobs.handle('media.download', (payload, context) => media.download(payload, context), { concurrency: 2, maxAttempts: 20, backoffMs: backoffBaseMs });
     jobs.handle('messages.cleanup', async () => void (await retention.run()), { concurrency: 1, maxAttempts: 3, backoffMs: 60_000 });
     await bus.subscribe('accounts.changed', (payload) => void runtime.reconcile((payload as { accountId: number }).accountId as never));
+    await bus.subscribe('settings.changed', () => void waitingChats.assign());
     await bus.subscribe('chats.read', (payload) => void readReceipts.chatRead((payload as { chatId: number }).chatId as never));
     if (config.demo) await ensureDemoAccount(accountRepository, logger);
     await recoverInterruptedWork({
@@ -296,6 +301,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
       requeuePendingWork({ messages: messageRepository, media: mediaRepository, jobs }).catch((error: unknown) =>
         logger.error({ err: error }, 'sweeping pending work failed'),
       );
+      void waitingChats.assign();
     }, SWEEP_INTERVAL_MS);
     sweeper.unref();
   }
