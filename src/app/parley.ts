@@ -29,7 +29,7 @@ import { AuthService } from './auth.js';
 import { ensureInitialAdmin } from './bootstrap.js';
 import { ChatService } from './chats.js';
 import { ConversationEvents } from './conversation-events.js';
-import { ensureDemoAccount } from './demo.js';
+import { syncDemoAccount } from './demo.js';
 import { OperatorDirectory } from './directory.js';
 import { createInfrastructure } from './infrastructure.js';
 import { IngestService } from './ingest.js';
@@ -283,7 +283,8 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     await bus.subscribe('accounts.changed', (payload) => void runtime.reconcile((payload as { accountId: number }).accountId as never));
     await bus.subscribe('settings.changed', () => void waitingChats.assign());
     await bus.subscribe('chats.read', (payload) => void readReceipts.chatRead((payload as { chatId: number }).chatId as never));
-    if (config.demo) await ensureDemoAccount(accountRepository, logger);
+    const demoChanged = await syncDemoAccount(accountRepository, config.demo, logger);
+    if (demoChanged !== null) await bus.publish('accounts.changed', { accountId: demoChanged });
     await recoverInterruptedWork({
       database,
       accounts: accountRepository,
