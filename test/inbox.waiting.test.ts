@@ -33,7 +33,7 @@ async function createOperator(server: TestServer, fields: Json): Promise<{ id: n
 }
 
 describe.each(STACKS)('waiting chats on $name', (stack) => {
-  it('a raised limit, a resolved, released or reassigned chat, a new or activated operator each take waiting chats at once', async () => {
+  it('a raised limit, a resolved, released or reassigned chat, a new or activated operator each take waiting chats at once, as does turning auto-assignment on', async () => {
     const server = await startServer(stack);
     try {
       const { admin } = server;
@@ -87,6 +87,11 @@ describe.each(STACKS)('waiting chats on $name', (stack) => {
       await admin.patch(`/api/operators/${annaId}/`, { max_active_chats: 10 }).expect(200);
       expect(await assigneeOf(admin, c8)).toBeNull();
       expect((await veraSocket.next()).data).toMatchObject({ id: c6.id, status: 'resolved' });
+
+      // Turned on again: the waiting chat goes to the least loaded operator (Vera has one chat, Anna two).
+      await admin.patch('/api/settings/', { auto_assignment: 'least_loaded' }).expect(200);
+      const late = await adminSocket.until((f) => f.type === 'chat.updated' && f.data.id === c8.id);
+      expect(late.data.assignee_id).toBe(vera.id);
       adminSocket.close();
       annaSocket.close();
       veraSocket.close();
