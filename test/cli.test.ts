@@ -2,6 +2,12 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ChatStatus } from '../src/domain/chat.js';
+import { externalId, type OperatorId } from '../src/domain/ids.js';
+import { AccountRepository } from '../src/store/accounts.js';
+import { ChatRepository } from '../src/store/chats.js';
+import { openDatabase, type Database } from '../src/store/db.js';
+import { OperatorRepository } from '../src/store/operators.js';
 import { Api } from './support/api.js';
 import { freePort, runParley, spawnParley, waitForHttp } from './support/cli.js';
 
@@ -36,7 +42,11 @@ describe('the parley command', () => {
 
     const created = await runParley(['operator', 'create', '--username', 'Boss', '--role', 'admin'], env, dir, 'boss-password\n');
     expect(created).toMatchObject({ code: 0, stdout: 'created admin "boss" (id 1)\n' });
-    await runParley(['operator', 'create', '--username', 'anna', '--password', 'anna-password', '--display-name', 'Анна'], env, dir);
+    await runParley(
+      ['operator', 'create', '--username', 'anna', '--password', 'anna-password', '--display-name', 'Анна', '--max-active-chats', '3'],
+      env,
+      dir,
+    );
     const duplicate = await runParley(['operator', 'create', '--username', 'BOSS', '--password', 'whatever-1'], env, dir);
     expect(duplicate.code).toBe(1);
     expect(duplicate.stderr).toContain('username "boss" is already taken');
@@ -44,12 +54,39 @@ describe('the parley command', () => {
     expect(badRole).toMatchObject({ code: 1 });
     expect(badRole.stderr).toContain('--role must be one of admin, operator');
 
+    const database = openDatabase({ dialect: 'sqlite', file: path.join(dir, 'data', 'parley.db') });
+    try {
+      await assignChats(database, 2 as OperatorId, ['open', 'pending', 'resolved']);
+      await new OperatorRepository(database).update(1 as OperatorId, { isActive: false });
+    } finally {
+      await database.close();
+    }
+
     const listed = await runParley(['operator', 'list'], env, dir);
     expect(listed.code).toBe(0);
-    expect(listed.stdout.split('\n')[0]).toMatch(/^ID\s+USERNAME\s+ROLE\s+STATE\s+NAME$/);
-    expect(listed.stdout).toMatch(/1\s+boss\s+admin\s+active/);
-    expect(listed.stdout).toMatch(/2\s+anna\s+operator\s+active\s+Анна/);
-  }, 60_000); // seven CLI runs, each loading the whole app through tsx (about 3 s apiece on 2 cores)
+    const lines = listed.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^ID\s+USERNAME\s+ROLE\s+STATE\s+CHATS\s+LIMIT\s+NAME$/);
+    // Anna's load counts her open and pending chats, not the resolved one; the boss has no limit; boss is deactivated.
+    expect(lines[1]).toMatch(/^1\s+boss\s+admin\s+inactive\s+0\s+none\s+boss$/);
+    expect(lines[2]).toMatch(/^2\s+anna\s+operator\s+active\s+2\s+3\s+Анна$/);
+  }, 120_000); // seven CLI runs, each loading the whole app through tsx (3 s apiece on 2 idle cores, 15 s when busy)
+
+  /** Chats of a new simulator account, assigned to `operatorId`, one per status. */
+  async function assignChats(database: Database, operatorId: OperatorId, statuses: ChatStatus[]): Promise<void> {
+    const account = await new AccountRepository(database).insert({ type: 'simulator', title: 'Shop', desiredState: 'stopped', settings: {} });
+    const chats = new ChatRepository(database);
+    for (const [i, status] of statuses.entries()) {
+      const { chat } = await chats.insert(database.db, {
+        accountId: account.id,
+        externalId: externalId(String(100 + i)),
+        type: 'private',
+        title: `Customer ${i}`,
+        contactId: null,
+        at: Date.now(),
+      });
+      await chats.update(database.db, chat.id, { assigneeId: operatorId, status });
+    }
+  }
 
   it('start on a fresh machine: serves health, creates an admin whose password is in a 0600 file, stops on SIGTERM', async () => {
     const dir = workDir();

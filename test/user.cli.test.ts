@@ -22,18 +22,31 @@ describe('parley accounts', () => {
       const fresh = await accounts.insert({ type: 'user', title: 'New phone', desiredState: 'stopped', settings: {} });
 
       const stopped = await runParley(['accounts', 'stop-all'], env, dir);
-      expect(stopped).toMatchObject({ code: 0, stdout: 'stopped 1 account (2 already stopped)\n' });
+      expect(stopped).toMatchObject({ code: 0, stdout: `stopped account ${shop.id} "Shop" (simulator)\n1 stopped, 2 already stopped\n` });
       expect((await accounts.get(shop.id as AccountId)).desiredState).toBe('stopped');
+      // Run again, it says that nothing changed.
+      expect((await runParley(['accounts', 'stop-all'], env, dir)).stdout).toBe('nothing changed (3 already stopped)\n');
 
       const started = await runParley(['accounts', 'start-all'], env, dir);
-      expect(started).toMatchObject({ code: 0, stdout: 'started 2 accounts (0 already running; not logged in yet: "New phone")\n' });
+      expect(started).toMatchObject({
+        code: 0,
+        stdout:
+          `started account ${shop.id} "Shop" (simulator)\n` +
+          `started account ${sales.id} "Sales" (user)\n` +
+          `not started: account ${fresh.id} "New phone" (user) has not logged in yet\n` +
+          '2 started, 0 already running\n',
+      });
       expect((await accounts.get(shop.id)).desiredState).toBe('running');
       // a halted account gets another chance, as with POST /api/accounts/{id}/start/
       expect(await accounts.get(sales.id)).toMatchObject({ desiredState: 'running', status: 'stopped' });
       expect((await accounts.get(fresh.id)).desiredState).toBe('stopped');
+      // Nothing left to start: it says so, and writes nothing (the audit below has no fourth entry).
+      const again = await runParley(['accounts', 'start-all'], env, dir);
+      expect(again.stdout).toBe(`not started: account ${fresh.id} "New phone" (user) has not logged in yet\nnothing changed (2 already running)\n`);
       const audit = await database.db.selectFrom('audit_log').select(['action', 'details']).orderBy('id').execute();
       expect(audit.map((a) => a.action)).toEqual(['account.stopped', 'account.started', 'account.started']);
       expect(audit.every((a) => a.details === '{"via":"cli"}')).toBe(true);
+
 
       const usage = await runParley(['accounts', 'restart-all'], env, dir);
       expect(usage.code).toBe(2);
@@ -42,5 +55,5 @@ describe('parley accounts', () => {
     } finally {
       await database.close();
     }
-  });
+  }, 120_000); // six CLI runs, each loading the whole app through tsx (3 s apiece on 2 idle cores, 15 s when busy)
 });

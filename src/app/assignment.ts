@@ -17,11 +17,14 @@ export class Assignments {
     private readonly deps: { chats: ChatRepository; operators: OperatorRepository },
   ) {}
 
-  /** Picks an operator by policy for an unassigned chat and assigns it; null when nobody qualifies. */
-  async autoAssign(trx: Trx, chat: Chat, policy: AutoAssignmentPolicy): Promise<OperatorId | null> {
+  /**
+   * Picks an operator by policy for an unassigned chat and assigns it; null when nobody qualifies.
+   * `exclude`: an operator who must not get this chat (he just released it).
+   */
+  async autoAssign(trx: Trx, chat: Chat, policy: AutoAssignmentPolicy, exclude?: OperatorId): Promise<OperatorId | null> {
     if (policy === 'none' || chat.assigneeId !== null) return null;
     const { chats, operators } = this.deps;
-    const candidates = await operators.lockAssignable(trx);
+    const candidates = (await operators.lockAssignable(trx)).filter((c) => c.id !== exclude);
     const counts = await chats.activeCounts(trx, candidates.map((c) => c.id));
     const chosen = chooseAssignee(
       policy,

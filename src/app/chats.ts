@@ -14,6 +14,7 @@ import type { Assignments } from './assignment.js';
 import { chatUpdated, type DomainEvent, type EventSink } from './events.js';
 import type { Actor } from './operators.js';
 import type { SettingsService } from './settings.js';
+import type { Released, WaitingChats } from './waiting-chats.js';
 
 export type AssigneeFilter = 'me' | 'unassigned' | OperatorId;
 
@@ -27,6 +28,8 @@ interface Deps {
   assignments: Assignments;
   settings: SettingsService;
   events: EventSink;
+  /** Given a chance whenever a change can give an operator room or make a chat wait. */
+  waiting: WaitingChats;
   /** An operator read the chat: the source may tell the customer (personal accounts' read receipts). */
   announceRead?: (chatId: ChatId) => Promise<void>;
 }
@@ -68,24 +71,39 @@ export class ChatService {
   async assign(actor: Actor, id: ChatId, operatorId: OperatorId): Promise<ChatView> {
     const me = actor.principal.operator;
     if (!isAdmin(me) && operatorId !== me.id) throw new Forbidden('operators can only assign chats to themselves');
-    return this.change(actor, id, (trx, chat) => this.deps.assignments.assign(trx, chat, operatorId, me.id));
+    let previous: OperatorId | null = null;
+    const view = await this.change(actor, id, (trx, chat) => {
+      previous = chat.assigneeId;
+      return this.deps.assignments.assign(trx, chat, operatorId, me.id);
+    });
+    if (previous !== null && previous !== operatorId) await this.deps.waiting.assign();
+    return view;
   }
 
   /** Admins release any chat; an operator releases his own. */
   async unassign(actor: Actor, id: ChatId): Promise<ChatView> {
     const me = actor.principal.operator;
-    return this.change(actor, id, async (trx, chat) => {
+    let released: Released | undefined;
+    const view = await this.change(actor, id, async (trx, chat) => {
       if (!isAdmin(me) && chat.assigneeId !== me.id) throw new Forbidden('only the assignee or an admin can release this chat');
-      return this.deps.assignments.unassign(trx, chat, me.id);
+      const changed = await this.deps.assignments.unassign(trx, chat, me.id);
+      if (changed && chat.assigneeId !== null) released = { chatId: chat.id, operatorId: chat.assigneeId };
+      return changed;
     });
+    if (released) await this.deps.waiting.assign(released);
+    return view;
   }
 
+  /** Resolving frees the assignee's place; reopening an unassigned chat makes it wait: either way the queue moves. */
   async setStatus(actor: Actor, id: ChatId, status: ChatStatus): Promise<ChatView> {
-    return this.change(actor, id, async (trx, chat) => {
+    let changed = false;
+    const view = await this.change(actor, id, async (trx, chat) => {
       if (chat.status === status) return false;
       await this.deps.chats.update(trx, chat.id, { status });
-      return true;
+      return (changed = true);
     });
+    if (changed) await this.deps.waiting.assign();
+    return view;
   }
 
   async markRead(actor: Actor, id: ChatId): Promise<ChatView> {

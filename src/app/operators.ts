@@ -41,6 +41,8 @@ export class OperatorService {
       throttle: LoginThrottle;
       /** Tells every process an operator changed (caches, and sockets of signed-out operators). */
       announce?: (change: { operatorId: OperatorId; signedOut: boolean }) => Promise<void>;
+      /** An operator may have room for waiting chats (created, activated, a new limit or role). */
+      roomChanged?: () => Promise<void>;
     },
   ) {}
 
@@ -86,6 +88,7 @@ export class OperatorService {
       return created;
     }).catch(rethrowUniqueViolation(username));
     await this.deps.announce?.({ operatorId: operator.id, signedOut: false });
+    await this.deps.roomChanged?.();
     return operator;
   }
 
@@ -130,6 +133,7 @@ export class OperatorService {
     }).catch(rethrowUniqueViolation(changes.username ?? ''));
     if (changes.passwordHash !== undefined) await this.deps.throttle.clear(updated.operator.username);
     await this.deps.announce?.({ operatorId: id, signedOut: updated.signedOut });
+    if (changes.maxActiveChats !== undefined || changes.isActive === true || changes.role !== undefined) await this.deps.roomChanged?.();
     return updated.operator;
   }
 

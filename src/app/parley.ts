@@ -29,7 +29,7 @@ import { AuthService } from './auth.js';
 import { ensureInitialAdmin } from './bootstrap.js';
 import { ChatService } from './chats.js';
 import { ConversationEvents } from './conversation-events.js';
-import { ensureDemoAccount } from './demo.js';
+import { syncDemoAccount } from './demo.js';
 import { OperatorDirectory } from './directory.js';
 import { createInfrastructure } from './infrastructure.js';
 import { IngestService } from './ingest.js';
@@ -44,6 +44,7 @@ import { RetentionJob } from './retention.js';
 import { ChannelRuntime, type ChannelFactories } from './runtime.js';
 import { SendJob } from './send.js';
 import { SettingsService } from './settings.js';
+import { WaitingChats } from './waiting-chats.js';
 
 export interface Parley {
   config: Config;
@@ -137,8 +138,10 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     audit,
     throttle,
     announce: (change) => bus.publish('operators.changed', change),
+    roomChanged: () => waitingChats.assign(),
   });
   const assignments = new Assignments({ chats: chatRepository, operators: operatorRepository });
+  const waitingChats = new WaitingChats({ database, chats: chatRepository, assignments, settings, events: publisher, logger });
   const conversation = new ConversationEvents({ database, messages: messageRepository, chats: chatRepository, events: publisher });
   const ingest = new IngestService({
     database,
@@ -194,6 +197,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     assignments,
     settings,
     events: publisher,
+    waiting: waitingChats,
     announceRead: (chatId) => bus.publish('chats.read', { chatId }),
   });
   const messages = new MessageService({
@@ -280,8 +284,10 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     jobs.handle('media.download', (payload, context) => media.download(payload, context), { concurrency: 2, maxAttempts: 20, backoffMs: backoffBaseMs });
     jobs.handle('messages.cleanup', async () => void (await retention.run()), { concurrency: 1, maxAttempts: 3, backoffMs: 60_000 });
     await bus.subscribe('accounts.changed', (payload) => void runtime.reconcile((payload as { accountId: number }).accountId as never));
+    await bus.subscribe('settings.changed', () => void waitingChats.assign());
     await bus.subscribe('chats.read', (payload) => void readReceipts.chatRead((payload as { chatId: number }).chatId as never));
-    if (config.demo) await ensureDemoAccount(accountRepository, logger);
+    const demoChanged = await syncDemoAccount(accountRepository, config.demo, logger);
+    if (demoChanged !== null) await bus.publish('accounts.changed', { accountId: demoChanged });
     await recoverInterruptedWork({
       database,
       accounts: accountRepository,
@@ -299,6 +305,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
       requeuePendingWork({ messages: messageRepository, media: mediaRepository, jobs }).catch((error: unknown) =>
         logger.error({ err: error }, 'sweeping pending work failed'),
       );
+      void waitingChats.assign();
     }, SWEEP_INTERVAL_MS);
     sweeper.unref();
   }

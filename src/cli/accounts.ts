@@ -17,39 +17,42 @@ export async function accountsCommand(argv: string[]): Promise<number> {
   const { config } = loadConfig();
   const parley = await createParley(config, createLogger('warn'), { bootstrapAdmin: false, runWork: false });
   try {
-    const line = sub === 'start-all' ? await startAll(parley) : await stopAll(parley);
-    process.stdout.write(`${line}\n`);
+    const lines = sub === 'start-all' ? await startAll(parley) : await stopAll(parley);
+    process.stdout.write(`${lines.join('\n')}\n`);
     return 0;
   } finally {
     await parley.close();
   }
 }
 
-async function startAll(parley: Parley): Promise<string> {
+/** One line per account changed or left out, then a summary ("nothing changed" when nothing did). */
+async function startAll(parley: Parley): Promise<string[]> {
   const accounts = new AccountRepository(parley.database);
+  const lines: string[] = [];
   let started = 0;
   let running = 0;
-  const waiting: string[] = [];
   for (const account of await accounts.listLive()) {
     if (account.status === 'login_pending' || (account.type === 'user' && account.externalId === null)) {
-      waiting.push(`"${account.title}"`);
+      lines.push(`not started: ${describe(account)} has not logged in yet`);
       continue;
     }
-    if (account.desiredState === 'running' && !canRestart(account)) {
+    // Wanted running and not halted: a runtime has it or picks it up, so writing again would change nothing.
+    if (account.desiredState === 'running' && account.status !== 'error' && account.status !== 'needs_reauth') {
       running += 1;
       continue;
     }
     await accounts.update(account.id, { desiredState: 'running' });
     if (canRestart(account)) await accounts.setStatus(account.id, { status: 'stopped', reason: null, until: null });
     await changed(parley, account, 'account.started');
+    lines.push(`started ${describe(account)}`);
     started += 1;
   }
-  const notes = [`${running} already running`, ...(waiting.length > 0 ? [`not logged in yet: ${waiting.join(', ')}`] : [])];
-  return `started ${started} account${started === 1 ? '' : 's'} (${notes.join('; ')})`;
+  return [...lines, summary(started, 'started', running, 'already running')];
 }
 
-async function stopAll(parley: Parley): Promise<string> {
+async function stopAll(parley: Parley): Promise<string[]> {
   const accounts = new AccountRepository(parley.database);
+  const lines: string[] = [];
   let stopped = 0;
   let already = 0;
   for (const account of await accounts.listLive()) {
@@ -59,9 +62,20 @@ async function stopAll(parley: Parley): Promise<string> {
     }
     await accounts.update(account.id, { desiredState: 'stopped' });
     await changed(parley, account, 'account.stopped');
+    lines.push(`stopped ${describe(account)}`);
     stopped += 1;
   }
-  return `stopped ${stopped} account${stopped === 1 ? '' : 's'} (${already} already stopped)`;
+  return [...lines, summary(stopped, 'stopped', already, 'already stopped')];
+}
+
+function describe(account: Account): string {
+  return `account ${account.id} ${JSON.stringify(account.title)} (${account.type})`;
+}
+
+function summary(changedCount: number, verb: string, unchanged: number, unchangedWords: string): string {
+  const counted = `${unchanged} ${unchangedWords}`;
+  if (changedCount > 0) return `${changedCount} ${verb}, ${counted}`;
+  return unchanged === 0 ? 'nothing changed (no accounts to change)' : `nothing changed (${counted})`;
 }
 
 /** Records who did it and tells the processes running channels (their status changes reach admins live). */

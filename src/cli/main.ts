@@ -20,9 +20,11 @@ Commands:
       --role <role>      admin | operator (default operator)
       --display-name <n> shown to other operators
       --max-active-chats <n>
-  operator list          list operators
-  accounts start-all     start every account (Telegram bots, personal accounts, simulators)
-  accounts stop-all      stop every account
+  operator list          list operators: active or not, CHATS (open and pending chats assigned now)
+                         and LIMIT (max_active_chats; none = no limit)
+  accounts start-all     start every account (Telegram bots, personal accounts, simulators); prints
+                         each account it started, or that nothing changed
+  accounts stop-all      stop every account; prints each account it stopped, or that nothing changed
   help                   show this help
 
 Configuration comes from environment variables and a .env file (see README.md).`;

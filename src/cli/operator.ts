@@ -5,6 +5,7 @@ import { loadConfig } from '../config.js';
 import { Invalid } from '../domain/errors.js';
 import { ROLES, type Role } from '../domain/operator.js';
 import { createLogger } from '../log.js';
+import { ChatRepository } from '../store/chats.js';
 
 export async function operatorCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -56,8 +57,9 @@ async function create(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** CHATS: open and pending chats assigned now; LIMIT: max_active_chats. */
 async function list(): Promise<number> {
-  const operators = await withParley(async (parley) => {
+  const { operators, load } = await withParley(async (parley) => {
     const all = [];
     let cursor: string | undefined;
     do {
@@ -65,10 +67,19 @@ async function list(): Promise<number> {
       all.push(...page.results);
       cursor = page.next ?? undefined;
     } while (cursor);
-    return all;
+    const counts = await new ChatRepository(parley.database).activeCounts(parley.database.db, all.map((o) => o.id));
+    return { operators: all, load: counts };
   });
-  const rows = operators.map((o) => [String(o.id), o.username, o.role, o.isActive ? 'active' : 'inactive', o.displayName]);
-  const header = ['ID', 'USERNAME', 'ROLE', 'STATE', 'NAME'];
+  const rows = operators.map((o) => [
+    String(o.id),
+    o.username,
+    o.role,
+    o.isActive ? 'active' : 'inactive',
+    String(load.get(o.id) ?? 0),
+    o.maxActiveChats === null ? 'none' : String(o.maxActiveChats),
+    o.displayName,
+  ]);
+  const header = ['ID', 'USERNAME', 'ROLE', 'STATE', 'CHATS', 'LIMIT', 'NAME'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
   for (const row of [header, ...rows]) {
     process.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()}\n`);

@@ -252,6 +252,29 @@ export class ChatRepository {
     return counts;
   }
 
+  /**
+   * Unassigned open or pending chats a customer wrote in, oldest first, after the keyset `after`
+   * (auto-assignment's queue when an operator has room again).
+   */
+  async waiting(executor: Executor, limit: number, after?: { createdAt: number; id: ChatId }): Promise<Chat[]> {
+    let query = executor
+      .selectFrom('chats as c')
+      .selectAll('c')
+      .where('c.assignee_id', 'is', null)
+      .where('c.status', '!=', 'resolved')
+      .where('c.deleted_at', 'is', null)
+      .where(({ exists, selectFrom }) =>
+        exists(selectFrom('messages as m').select('m.id').whereRef('m.chat_id', '=', 'c.id').where('m.direction', '=', 'in')),
+      );
+    if (after) {
+      query = query.where((eb) =>
+        eb.or([eb('c.created_at', '>', after.createdAt), eb.and([eb('c.created_at', '=', after.createdAt), eb('c.id', '>', after.id)])]),
+      );
+    }
+    const rows = await query.orderBy('c.created_at', 'asc').orderBy('c.id', 'asc').limit(limit).execute();
+    return rows.map(toChat);
+  }
+
   private views(executor: Executor) {
     return executor
       .selectFrom('chats as c')

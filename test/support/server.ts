@@ -30,6 +30,9 @@ export interface TestServer {
   anonymous: Api;
   /** Creates an operator through the API and returns a client logged in as him. */
   operator(options?: { role?: 'admin' | 'operator'; maxActiveChats?: number | null }): Promise<Api>;
+  /** Stops the server but keeps its database and DATA_DIR, so another can start on them (a restart). */
+  stop(): Promise<void>;
+  /** Stops the server (once) and removes its database, Redis keys and DATA_DIR. */
   close(): Promise<void>;
 }
 
@@ -76,6 +79,13 @@ export async function startServer(target: Dialect | Stack, options: ServerOption
   const url = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : '';
   const anonymous = new Api(url);
   const admin = await anonymous.login(ADMIN.username, ADMIN.password);
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await app.close();
+    await parley.close();
+  };
 
   return {
     url,
@@ -97,9 +107,9 @@ export async function startServer(target: Dialect | Stack, options: ServerOption
       }).expect(201);
       return anonymous.login(username, password);
     },
+    stop,
     async close() {
-      await app.close();
-      await parley.close();
+      await stop();
       await database.drop();
       if (config.redisUrl) await deleteRedisKeys(config.redisUrl, [config.redisPrefix]);
       rmSync(dataDir, { recursive: true, force: true });
