@@ -2,6 +2,7 @@
 // counted on the account; the updates behind them still arrive, by long polling and by webhook alike.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Message } from 'grammy/types';
+import { IngestService } from '../src/app/ingest.js';
 import { Keys } from '../src/security/keys.js';
 import { startFakeBotApi, type FakeBot, type FakeBotApi } from './fakes/bot-api/index.js';
 import type { UpdatePayload } from './fakes/bot-api/types.js';
@@ -81,6 +82,36 @@ describe.each(STACKS)('updates that can never be stored, on $name', (stack) => {
       const accountNow = (await server.admin.get(`/api/accounts/${account.id}/`).expect(200)).body;
       expect(accountNow).toMatchObject({ status: 'active', skipped_updates: broken.length + refused });
       log.close();
+    }, 60_000);
+
+    it('a unique-key violation is stored again at once (a race); one that repeats is no race and is skipped', async () => {
+      const bot = newBot(telegram);
+      const account = await addBot(server.admin, bot);
+      const log = new FrameLog(await TestSocket.connect(server.url, server.admin.token ?? ''));
+      const handle = IngestService.prototype.handle;
+      const duplicate = () => Object.assign(new Error('Duplicate entry'), { code: stack.dialect === 'mysql' ? 'ER_DUP_ENTRY' : 'SQLITE_CONSTRAINT_UNIQUE' });
+      let raced = 0;
+      const spy = vi.spyOn(IngestService.prototype, 'handle').mockImplementation(async function (this: IngestService, source, event) {
+        const text = event.type === 'message.new' ? event.message.text : null;
+        if (text === 'lost a race once' && raced++ === 0) throw duplicate();
+        if (text === 'refused every time') throw duplicate();
+        return handle.call(this, source, event);
+      });
+      try {
+        const customer = bot.customer({ id: (customerId += 1), first_name: 'Racer' });
+        customer.sendText('lost a race once');
+        customer.sendText('refused every time');
+        const after = customer.sendText('after the refused one');
+        await log.find((f) => f.type === 'message.created' && f.data.text === 'after the refused one', 30_000);
+        await bot.waitForCall('getUpdates', (c) => Number(c.params.offset) > after.update_id, 30_000);
+      } finally {
+        spy.mockRestore();
+        log.close();
+      }
+      expect(raced).toBe(2);
+      expect(await stored(server.admin, 'lost a race once')).toHaveLength(1);
+      expect(await stored(server.admin, 'refused every time')).toHaveLength(0);
+      expect((await server.admin.get(`/api/accounts/${account.id}/`).expect(200)).body.skipped_updates).toBe(1);
     }, 60_000);
   });
 

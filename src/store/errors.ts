@@ -23,12 +23,11 @@ const PASSING_CODES = new Set([
 
 /**
  * Whether a write failed for a reason that passes (the database is busy, a lock or the connection was lost),
- * so the same write is worth trying again. A unique-key violation counts: it is a concurrent writer of the
- * same row, and the retry finds that row. Everything else (NOT NULL, out of range, bad data) will fail again.
+ * so the same write is worth trying again later. Everything else (NOT NULL, out of range, data too long) will
+ * fail again; a unique-key violation is left to the caller (a concurrent writer, or a row that will not go).
  */
 export function isPassingFailure(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  if (isUniqueViolation(error)) return true;
   const { code, fatal, name } = error as { code?: unknown; fatal?: unknown; name?: unknown };
   if (typeof code === 'string' && (PASSING_SQLITE.test(code) || PASSING_CODES.has(code))) return true;
   // mysql2 marks errors that broke the connection; ioredis gives up on a request while Redis is away.

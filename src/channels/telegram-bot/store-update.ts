@@ -4,7 +4,7 @@
 // lost) is thrown, so the update is fetched or delivered again.
 import type { Update } from 'grammy/types';
 import type { Logger } from '../../log.js';
-import { isPassingFailure } from '../../store/errors.js';
+import { isPassingFailure, isUniqueViolation } from '../../store/errors.js';
 import type { InboundEvent } from '../channel.js';
 import { malformation } from './update-shape.js';
 import { toInboundEvents } from './updates.js';
@@ -28,10 +28,24 @@ export async function storeUpdate(update: Update, target: UpdateTarget): Promise
     return skip(update, target, `the update could not be read (${describe(error)})`, error);
   }
   try {
-    for (const event of events) await target.store(event);
+    for (const event of events) await storeRacing(target, event);
   } catch (error) {
     if (isPassingFailure(error)) throw error;
     return skip(update, target, `the database refused the update (${describe(error)})`, error);
+  }
+}
+
+/**
+ * A unique-key violation is another request storing the same update at the same moment (two webhook
+ * deliveries, polling and a stale webhook); it has committed by now, so storing again finds its rows. A second
+ * violation is no race: the update is refused for good.
+ */
+async function storeRacing(target: UpdateTarget, event: InboundEvent): Promise<void> {
+  try {
+    await target.store(event);
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    await target.store(event);
   }
 }
 
