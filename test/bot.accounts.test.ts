@@ -1,3 +1,5 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { AccountId } from '../src/domain/ids.js';
 import type { FakeBotApi } from './fakes/bot-api/index.js';
@@ -56,6 +58,25 @@ describe.each(STACKS)('adding and running bots on $name', (stack) => {
       await offline.close();
     }
   });
+
+  it('a Bot API that takes the connection and never answers: adding the bot is a 503 within 10 s', async () => {
+    const silent = await SilentServer.start();
+    const stalled = await startServer(stack, { env: { TELEGRAM_BOT_API_ROOT: silent.url } });
+    try {
+      const bot = newBot(telegram);
+      const started = Date.now();
+      const answer = await stalled.admin.post('/api/accounts/', { type: 'bot', token: bot.token }).expect(503);
+      const elapsed = Date.now() - started;
+      expect(silent.connections).toBeGreaterThan(0);
+      expect(answer.body.error.code).toBe('channel_unavailable');
+      expect(answer.text).not.toContain(bot.token);
+      expect(elapsed).toBeLessThan(10_000);
+      expect((await stalled.admin.get('/api/accounts/').expect(200)).body.results).toHaveLength(0);
+    } finally {
+      await stalled.close();
+      await silent.close();
+    }
+  }, 40_000);
 
   it('a token Telegram stops accepting puts the bot in error, stops it, tells admins; started again it works', async () => {
     const { admin, url, parley } = server;
@@ -127,3 +148,31 @@ describe.each(STACKS)('adding and running bots on $name', (stack) => {
     socket.close();
   });
 });
+
+/** A server that accepts connections and never answers (a Bot API behind a hung proxy). */
+class SilentServer {
+  private readonly sockets = new Set<Socket>();
+
+  private constructor(private readonly server: Server) {
+    server.on('connection', (socket) => this.sockets.add(socket));
+  }
+
+  static async start(): Promise<SilentServer> {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return new SilentServer(server);
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  get connections(): number {
+    return this.sockets.size;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}

@@ -1,26 +1,40 @@
-// Killing Parley (kill -9) while it is storing a batch of polled updates loses nothing and stores nothing twice:
+// Killing Parley (kill -9) in the middle of a batch of polled updates loses nothing and stores nothing twice:
 // the polling offset is saved only after the batch committed, so Telegram sends the unconfirmed updates again.
+// The kill is timed from outside and proven: another program on the database holds the messages table's
+// lock once part of a batch is stored, so the process is stopped inside the batch, with some of its updates
+// stored but not confirmed to Telegram.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeBotApi, type FakeBotApi } from './fakes/bot-api/index.js';
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startFakeBotApi, type FakeBot, type FakeBotApi } from './fakes/bot-api/index.js';
 import { Api } from './support/api.js';
 import { addBot, newBot } from './support/bot.js';
 import { freePort, spawnParley, waitForHttp } from './support/cli.js';
+import { DIALECTS, prepareDatabase } from './support/database.js';
+import { outsideWriter, type OutsideWriter } from './support/outside-writer.js';
 
 const UPDATES = 600;
 const CUSTOMERS = 30;
+/** Kill once this many are stored: inside the second batch of 100. */
+const KILL_AFTER = 150;
 
-describe('a bot polled by a process that is killed mid-batch', () => {
+describe.each(DIALECTS)('a bot polled by a process killed mid-batch, on %s', (dialect) => {
   let telegram: FakeBotApi;
   let dir: string;
+  let database: { url: string; drop(): Promise<void> };
+  let writer: OutsideWriter;
   beforeAll(async () => {
     telegram = await startFakeBotApi();
     dir = mkdtempSync(path.join(tmpdir(), 'parley-kill-'));
+    database = await prepareDatabase(dialect, dir);
+    writer = await outsideWriter(database.url);
   });
   afterAll(async () => {
+    await writer.close();
     await telegram.close();
+    await database.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -30,6 +44,7 @@ describe('a bot polled by a process that is killed mid-batch', () => {
       ['start'],
       {
         DATA_DIR: path.join(dir, 'data'),
+        DATABASE_URL: database.url,
         PORT: String(port),
         TELEGRAM_BOT_API_ROOT: telegram.apiRoot,
         SECRET_KEY: 'kill-test-secret-key-kill-test-secret-key',
@@ -40,9 +55,12 @@ describe('a bot polled by a process that is killed mid-batch', () => {
       dir,
     );
     const url = `http://127.0.0.1:${port}`;
-    await waitForHttp(`${url}/api/health`, child);
+    // A cold start through tsx takes long on a busy machine.
+    await waitForHttp(`${url}/api/health`, child, 90_000);
     return { child, admin: await new Api(url).login('admin', 'admin-password-1') };
   }
+
+  const closed = (child: ChildProcess) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('close', resolve)));
 
   async function storedTexts(admin: Api): Promise<string[]> {
     const texts: string[] = [];
@@ -56,38 +74,47 @@ describe('a bot polled by a process that is killed mid-batch', () => {
     return texts;
   }
 
-  it('stores every update exactly once after a restart', async () => {
+  /** How many updates the fake handed out by getUpdates so far (counted from the first). */
+  function fetched(bot: FakeBot, firstId: number): number {
+    const ids = bot.calls('getUpdates').flatMap((c) => ((c.response as { result?: { update_id: number }[] } | undefined)?.result ?? []).map((u) => u.update_id));
+    return ids.length === 0 ? 0 : Math.max(...ids) - firstId + 1;
+  }
+
+  it('stores every update exactly once after a restart, and confirms them all', async () => {
     const bot = newBot(telegram, 'kill_test_bot');
+    const customers = Array.from({ length: CUSTOMERS }, (_, i) => bot.customer({ id: 8_100_000 + i, first_name: `Customer ${i}` }));
+    // Queued before the bot is added, so getUpdates hands them out in full batches of 100.
+    const updates = Array.from({ length: UPDATES }, (_, i) => customers[i % CUSTOMERS]?.sendText(`update ${i}`));
+    const firstId = updates[0]?.update_id ?? 0;
     const first = await startParley();
     await addBot(first.admin, bot);
-    const customers = Array.from({ length: CUSTOMERS }, (_, i) => bot.customer({ id: 8_100_000 + i, first_name: `Customer ${i}` }));
-    for (let i = 0; i < UPDATES; i += 1) customers[i % CUSTOMERS]?.sendText(`update ${i}`);
 
-    // Kill as soon as some, but not all, of the updates are stored.
-    let stored = 0;
-    while (stored < 150) {
-      const { body } = await first.admin.get('/api/chats/?limit=200').expect(200);
-      stored = body.results.reduce((sum: number, c: { unread_count: number }) => sum + c.unread_count, 0);
-    }
+    // Some of the second batch stored: from here on the process cannot commit (nor confirm) anything more.
+    await vi.waitFor(async () => expect(await writer.count('messages')).toBeGreaterThanOrEqual(KILL_AFTER), { timeout: 60_000, interval: 5 });
+    await writer.lock('messages');
+    const storedAtKill = await writer.count('messages');
     first.child.kill('SIGKILL');
-    await new Promise((resolve) => first.child.once('close', resolve));
-    expect(stored).toBeLessThan(UPDATES);
+    await closed(first.child);
+    const confirmedAtKill = UPDATES - bot.pendingUpdates().length;
+    const fetchedAtKill = fetched(bot, firstId);
+    await writer.release();
+
+    // The kill landed inside a batch: fetched, partly stored, not confirmed.
+    expect(confirmedAtKill).toBeLessThan(storedAtKill);
+    expect(storedAtKill).toBeLessThan(fetchedAtKill);
+    expect(await writer.count('messages')).toBe(storedAtKill);
 
     const second = await startParley();
     try {
-      let texts: string[] = [];
-      const deadline = Date.now() + 60_000;
-      while (texts.length < UPDATES && Date.now() < deadline) {
-        texts = await storedTexts(second.admin);
-        if (texts.length < UPDATES) await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+      await vi.waitFor(async () => expect(await writer.count('messages')).toBe(UPDATES), { timeout: 90_000, interval: 100 });
+      const texts = await storedTexts(second.admin);
       expect(texts).toHaveLength(UPDATES);
       expect(new Set(texts).size).toBe(UPDATES);
       // The offset was confirmed in the end: Telegram keeps nothing for the bot.
-      await bot.waitForCall('getUpdates', () => bot.pendingUpdates().length === 0, 20_000);
+      await bot.waitForCall('getUpdates', () => bot.pendingUpdates().length === 0, 30_000);
     } finally {
       second.child.kill('SIGTERM');
-      await new Promise((resolve) => second.child.once('close', resolve));
+      await closed(second.child);
     }
-  }, 120_000);
+  }, 300_000);
 });

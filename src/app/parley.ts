@@ -167,6 +167,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     state: new ChannelStateRepository(database),
     logger,
     retryBaseMs: backoffBaseMs,
+    countSkipped: (accountId) => accountRepository.countSkippedUpdate(accountId),
   });
   const botWebhook = new BotWebhookEndpoint({ accounts: accountRepository, ingest, keys, logger });
   const telegramUser = telegramUserConnector({

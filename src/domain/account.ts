@@ -29,6 +29,8 @@ export interface Account {
   username: string | null;
   phone: string | null;
   settings: AccountSettings;
+  /** Updates from Telegram that could never be stored (malformed, refused by the database) and were skipped. */
+  skippedUpdates: number;
   createdAt: Date;
   updatedAt: Date;
   deletedAt: Date | null;

@@ -21,6 +21,7 @@ export const AccountSchema = Type.Object({
   username: Nullable(Type.String()),
   phone: Nullable(Type.String()),
   settings: Json,
+  skipped_updates: Type.Integer({ description: 'updates from Telegram that could never be stored and were skipped (see the log for why)' }),
   created_at: Timestamp,
   updated_at: Timestamp,
 });

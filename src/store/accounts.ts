@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Account, AccountSettings, AccountStatus, AccountType, DesiredState } from '../domain/account.js';
 import type { AccountId, ExternalId } from '../domain/ids.js';
 import { decodeCursor, toPage, type Page } from './cursor.js';
@@ -21,6 +21,7 @@ export function toAccount(row: Row): Account {
     username: row.username,
     phone: row.phone,
     settings: JSON.parse(row.settings) as AccountSettings,
+    skippedUpdates: toNumber(row.skipped_updates),
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
     deletedAt: toDateOrNull(row.deleted_at),
@@ -165,6 +166,15 @@ export class AccountRepository {
       .where('id', '=', id)
       .execute();
     return true;
+  }
+
+  /** One more update skipped for good; a single statement, so concurrent webhook requests do not lose a count. */
+  async countSkippedUpdate(id: AccountId): Promise<void> {
+    await this.database.db
+      .updateTable('accounts')
+      .set({ skipped_updates: sql<number>`skipped_updates + 1` })
+      .where('id', '=', id)
+      .execute();
   }
 
   async softDelete(id: AccountId, executor: Executor = this.database.db): Promise<void> {

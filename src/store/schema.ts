@@ -65,6 +65,8 @@ export interface AccountsTable {
   /** Keyed hash of a bot token, to find a bot from the legacy webhook URL without storing the token plainly. */
   secret_lookup: NullableText;
   settings: Text;
+  /** Updates that could never be stored and were skipped so the ones behind them could pass. */
+  skipped_updates: ColumnType<DbInt, never, number>;
   created_at: Time;
   updated_at: Time;
   deleted_at: NullableTime;

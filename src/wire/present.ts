@@ -33,6 +33,7 @@ export function presentAccount(account: Account) {
     status_until: iso(account.statusUntil),
     desired_state: account.desiredState,
     external_id: account.externalId,
+    skipped_updates: account.skippedUpdates,
     username: account.username,
     phone: account.phone,
     settings: account.settings,

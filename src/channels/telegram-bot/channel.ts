@@ -12,7 +12,7 @@ import { BotApiFailure, BotClient } from './client.js';
 import { downloadFile } from './download.js';
 import { Polling } from './polling.js';
 import { sendError, sendOutbound } from './send.js';
-import { toInboundEvents } from './updates.js';
+import { storeUpdate } from './store-update.js';
 import { registerWebhook, removeWebhook, webhookSecret, webhookUrl } from './webhook.js';
 
 export interface BotChannelOptions {
@@ -26,6 +26,8 @@ export interface BotChannelOptions {
   /** First pause after a failed poll or registration; doubles up to a minute. */
   retryBaseMs: number;
   pollTimeoutSeconds: number;
+  /** Counts an update skipped because it can never be stored. */
+  countSkipped(accountId: Account['id']): Promise<void>;
 }
 
 const OFFSET_KEY = 'offset';
@@ -164,18 +166,11 @@ export class TelegramBotChannel implements Channel {
     };
   }
 
-  /** One update into the sink; an update that cannot be read is logged and skipped, not retried forever. */
+  /** One update into the sink; one that can never be stored is skipped (see store-update.ts), not retried forever. */
   private async deliver(update: Update): Promise<void> {
     const sink = this.sink;
     if (!sink) throw new Error('the channel is stopped');
-    let events;
-    try {
-      events = toInboundEvents(update);
-    } catch (error) {
-      this.logger.error({ err: error, updateId: update.update_id }, 'bot update could not be read; skipped');
-      return;
-    }
-    for (const event of events) await sink(event);
+    await storeUpdate(update, { store: sink, countSkipped: () => this.options.countSkipped(this.accountId), logger: this.logger });
   }
 
   private async revoked(failure: BotApiFailure): Promise<void> {

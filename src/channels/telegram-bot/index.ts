@@ -1,5 +1,6 @@
 // Telegram bots through the Bot API (grammY's Api only: the update loop and acknowledgements are ours).
 import type { ChannelFactory } from '../../app/runtime.js';
+import type { AccountId } from '../../domain/ids.js';
 import type { Logger } from '../../log.js';
 import type { Keys } from '../../security/keys.js';
 import type { SecretBox } from '../../security/secret-box.js';
@@ -21,6 +22,8 @@ export interface TelegramBotDeps {
   retryBaseMs: number;
   /** Long-poll timeout of getUpdates. */
   pollTimeoutSeconds?: number;
+  /** Counts an update skipped because it can never be stored. */
+  countSkipped(accountId: AccountId): Promise<void>;
 }
 
 export function telegramBotChannels(deps: TelegramBotDeps): ChannelFactory {
@@ -45,6 +48,7 @@ export function telegramBotChannels(deps: TelegramBotDeps): ChannelFactory {
         logger,
         retryBaseMs: deps.retryBaseMs,
         pollTimeoutSeconds: deps.pollTimeoutSeconds ?? 30,
+        countSkipped: deps.countSkipped,
       });
     },
   };

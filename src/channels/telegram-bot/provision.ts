@@ -8,6 +8,11 @@ import { BotApiFailure, BotClient } from './client.js';
 
 /** What @BotFather hands out: the bot's id, a colon, a secret. */
 const TOKEN_PATTERN = /^\d{1,20}:[A-Za-z0-9_-]{20,100}$/;
+/**
+ * An admin waits on this answer: a Bot API that takes the connection and never answers must become a 503
+ * within 10 s (getMe answers in well under a second when Telegram is reachable).
+ */
+const CHECK_TIMEOUT_SECONDS = 8;
 
 export interface ProvisionDeps {
   apiRoot: string;
@@ -21,7 +26,7 @@ export async function provisionBot(deps: ProvisionDeps, input: ProvisionInput): 
   if (!TOKEN_PATTERN.test(token)) {
     throw new Invalid('this is not a bot token', { field: 'token', reason: 'expected the form 123456789:AAE… given by @BotFather' });
   }
-  const client = new BotClient(token, { apiRoot: deps.apiRoot, timeoutSeconds: 30 });
+  const client = new BotClient(token, { apiRoot: deps.apiRoot, timeoutSeconds: CHECK_TIMEOUT_SECONDS });
   let me;
   try {
     me = await client.call((api) => api.getMe());

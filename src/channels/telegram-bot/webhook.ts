@@ -11,7 +11,8 @@ import type { Logger } from '../../log.js';
 import type { Keys } from '../../security/keys.js';
 import type { AccountRepository } from '../../store/accounts.js';
 import type { BotClient } from './client.js';
-import { ALLOWED_UPDATES, toInboundEvents } from './updates.js';
+import { storeUpdate } from './store-update.js';
+import { ALLOWED_UPDATES } from './updates.js';
 
 export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 
@@ -61,18 +62,25 @@ export class BotWebhookEndpoint {
     return this.live(await this.deps.accounts.findBySecretLookup(this.deps.keys.mac('lookup', token)));
   }
 
-  /** Stores what the update says; resolves after the commit. */
+  /**
+   * Stores what the update says; resolves after the commit, or once an update that can never be stored was
+   * skipped (answering 200 lets Telegram drop it). A failure that passes is a 503: Telegram delivers it again.
+   */
   async receive(account: Account, update: Update): Promise<void> {
-    let events;
-    try {
-      events = toInboundEvents(update);
-    } catch (error) {
-      // An update we cannot read would be redelivered forever: log it and let Telegram drop it.
-      this.deps.logger.error({ err: error, accountId: account.id, updateId: update.update_id }, 'bot update could not be read; skipped');
-      return;
-    }
     const source = { accountId: account.id, network: 'telegram' as const, settings: account.settings };
-    for (const event of events) await this.deps.ingest.handle(source, event);
+    const logger = this.deps.logger.child({ accountId: account.id });
+    try {
+      await storeUpdate(update, {
+        store: async (event) => {
+          await this.deps.ingest.handle(source, event);
+        },
+        countSkipped: () => this.deps.accounts.countSkippedUpdate(account.id),
+        logger,
+      });
+    } catch (error) {
+      logger.warn({ err: error, updateId: update.update_id }, 'bot update not stored yet; Telegram will deliver it again');
+      throw new ChannelUnavailable('the update could not be stored yet; deliver it again');
+    }
   }
 
   private live(account: Account | undefined): Account {

@@ -19,7 +19,9 @@ const Accepted = Type.Object({ ok: Type.Boolean() });
 const answers = { 200: Accepted, ...errorResponses(400, 401, 404, 503) };
 const durability =
   'Answers 200 only after what the update says is stored; any other answer makes Telegram deliver it again, and a ' +
-  'repeated update is stored once. 503 while the bot is stopped in Parley (Telegram keeps the update until it is started).';
+  'repeated update is stored once. 503 while the bot is stopped in Parley (Telegram keeps the update until it is started) ' +
+  'or while the database cannot store it for now (busy, connection lost). An update that can never be stored (malformed, ' +
+  'or refused by the database for good) is answered 200, logged and counted in the account’s `skipped_updates`.';
 
 export function webhookRoutes(app: App, parley: Parley): void {
   const accounts = new WeakMap<FastifyRequest, Account>();

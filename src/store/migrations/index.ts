@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import { migrationContext, type Dialect } from './builder.js';
 import { coreTables } from './0001-core-tables.js';
 import { mtprotoSessions } from './0002-mtproto-sessions.js';
+import { skippedUpdates } from './0003-skipped-updates.js';
 
 /** The one migration set, in order; names never change once released. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -9,5 +10,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001-core-tables': coreTables(context),
     '0002-mtproto-sessions': mtprotoSessions(context),
+    '0003-skipped-updates': skippedUpdates(context),
   };
 }
