@@ -1,5 +1,6 @@
 // Shared pieces of route schemas. Bodies reject unknown properties; the TypeScript types come from here.
 import { Type, type TProperties, type TSchema } from 'typebox';
+import { ERROR_CODES } from '../domain/errors.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, ROLES, USERNAME_PATTERN } from '../domain/operator.js';
 
 /** A string from a fixed set, typed as the union of its values. */
@@ -15,16 +16,7 @@ export function Body<T extends TProperties>(properties: T, description?: string)
 export const ErrorResponse = Type.Object(
   {
     error: Type.Object({
-      code: StringEnum([
-        'invalid',
-        'unauthenticated',
-        'forbidden',
-        'not_found',
-        'conflict',
-        'rate_limited',
-        'channel_unavailable',
-        'internal',
-      ] as const),
+      code: StringEnum(ERROR_CODES),
       message: Type.String(),
       details: Type.Optional(Type.Object({}, { additionalProperties: true })),
     }),
@@ -36,7 +28,12 @@ export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Ty
 
 export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601, UTC' });
 
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });
+/** Every id in a path or query: a canonical decimal (`01`, `1.5`, `+1`, `0x1`, `1e0` are refused by plugins/validation.ts). */
+export const idSchema = (description = 'an id: a decimal integer, no sign or leading zeros') =>
+  Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description });
+export const Id = idSchema();
+
+export const IdParams = Type.Object({ id: Id });
 
 export const PageQuery = {
   cursor: Type.Optional(Type.String({ maxLength: 512, description: 'the `next` value of the previous page' })),
