@@ -1,5 +1,6 @@
 // Shared pieces of route schemas. Bodies reject unknown properties; the TypeScript types come from here.
 import { Type, type TProperties, type TSchema } from 'typebox';
+import { named } from './components.js';
 import { ERROR_CODES } from '../domain/errors.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, ROLES, USERNAME_PATTERN } from '../domain/operator.js';
 
@@ -13,15 +14,18 @@ export function Body<T extends TProperties>(properties: T, description?: string)
   return Type.Object(properties, { additionalProperties: false, ...(description && { description }) });
 }
 
-export const ErrorResponse = Type.Object(
-  {
-    error: Type.Object({
-      code: StringEnum(ERROR_CODES),
-      message: Type.String(),
-      details: Type.Optional(Type.Object({}, { additionalProperties: true })),
-    }),
-  },
-  { description: 'Every 4xx and 5xx answer has this shape.' },
+export const ErrorResponse = named(
+  'Error',
+  Type.Object(
+    {
+      error: Type.Object({
+        code: StringEnum(ERROR_CODES),
+        message: Type.String(),
+        details: Type.Optional(Type.Object({}, { additionalProperties: true })),
+      }),
+    },
+    { description: 'Every 4xx and 5xx answer has this shape.' },
+  ),
 );
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -53,8 +57,9 @@ export const DisplayName = Type.String({ minLength: 1, maxLength: 128 });
 export const RoleSchema = StringEnum(ROLES);
 export const MaxActiveChats = Nullable(Type.Integer({ minimum: 0, maximum: 10_000 }));
 
-export const OperatorSchema = Type.Object(
-  {
+export const OperatorSchema = named(
+  'Operator',
+  Type.Object({
     id: Type.Integer(),
     username: Type.String(),
     display_name: Type.String(),
@@ -64,7 +69,7 @@ export const OperatorSchema = Type.Object(
     created_at: Timestamp,
     updated_at: Timestamp,
     last_login_at: Nullable(Timestamp),
-  },
+  }),
 );
 
 /** Error answers documented on every route. */

@@ -8,6 +8,7 @@ import websocket from '@fastify/websocket';
 import { registerAjvFormats, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Parley } from '../app/parley.js';
+import { registerComponents } from './components.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { registerOpenApi } from './plugins/openapi.js';
@@ -60,6 +61,7 @@ export async function buildServer(parley: Parley, version = '0.1.0'): Promise<Fa
   registerAuth(app, parley);
   refuseUnknownQueryParameters(app);
   await registerOpenApi(app, version);
+  registerComponents(app);
 
   const routes = app as App;
   rootRoutes(routes);
