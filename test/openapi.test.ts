@@ -58,7 +58,7 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it('describes every operation, and describes and exemplifies every response', async () => {
+  it('describes every operation, exemplifies its body, and describes and exemplifies every response', async () => {
     const doc = await document();
     const all = operations(doc);
     expect(all.length).toBeGreaterThan(45);
@@ -66,6 +66,9 @@ describe('the OpenAPI document', () => {
       expect(operation.description?.length, `${where} has no description`).toBeGreaterThan(20);
       expect(operation.description, where).not.toBe(operation.summary);
       expect(Object.keys(operation.responses ?? {}).length, where).toBeGreaterThan(0);
+      for (const media of Object.values((operation.requestBody?.content ?? {}) as Record<string, Json>)) {
+        expect(media.example, `${where} has no request example`).toBeDefined();
+      }
       for (const [status, response] of Object.entries(operation.responses as Record<string, Json>)) {
         expect(response.description, `${where} ${status}`).toBeTruthy();
         expect(response.description, `${where} ${status}`).not.toBe('Default Response');
@@ -84,6 +87,10 @@ describe('the OpenAPI document', () => {
     const refs = (schema: unknown): unknown => JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"doc#/components/'));
     let checked = 0;
     for (const { where, operation } of operations(doc)) {
+      for (const [type, media] of Object.entries((operation.requestBody?.content ?? {}) as Record<string, Json>)) {
+        const validate = ajv.compile(refs(media.schema) as object);
+        expect(validate(media.example), `${where} ${type} body: ${JSON.stringify(validate.errors)}`).toBe(true);
+      }
       for (const [status, response] of Object.entries(operation.responses as Record<string, Json>)) {
         const media = response.content?.['application/json'];
         if (!media?.schema) continue;

@@ -2,8 +2,9 @@
 // every response (examples are built from the schemas, so they cannot drift), and the WebSocket route, which
 // @fastify/websocket hides, documented with its frames.
 type Schema = Record<string, unknown>;
-type Operation = { summary?: string; description?: string; responses?: Record<string, Response> };
-type Response = { description?: string; content?: Record<string, { schema?: Schema; example?: unknown }> };
+type Media = Record<string, { schema?: Schema; example?: unknown }>;
+type Operation = { summary?: string; description?: string; requestBody?: { content?: Media }; responses?: Record<string, Response> };
+type Response = { description?: string; content?: Media };
 export type OpenApiDocument = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } };
 
 const ERROR_ANSWERS: Record<string, { description: string; code: string; message: string; details?: object }> = {
@@ -33,6 +34,9 @@ export function completeDocument(document: OpenApiDocument): OpenApiDocument {
   const { schemas } = document.components;
   for (const item of Object.values(document.paths)) {
     for (const operation of Object.values(item)) {
+      for (const media of Object.values(operation.requestBody?.content ?? {})) {
+        if (media.example === undefined && media.schema) media.example = exampleOf(media.schema, schemas, 0);
+      }
       for (const [status, response] of Object.entries(operation.responses ?? {})) describe(status, response, schemas);
     }
   }
@@ -75,6 +79,9 @@ function refName(schema: Schema): string | undefined {
   return typeof schema.$ref === 'string' ? schema.$ref.split('/').at(-1) : undefined;
 }
 
+/** Nullable fields shown as null: a typical object is not deleted, edited or in a failed state. */
+const NULL_IN_EXAMPLES = new Set(['deleted_at', 'edited_at', 'status_reason', 'status_until', 'error', 'retry_at', 'password_hint']);
+
 const EXAMPLE_STRINGS: Record<string, string> = {
   text: 'Здравствуйте! Заказ ещё актуален?',
   title: 'Иван Петров',
@@ -85,6 +92,9 @@ const EXAMPLE_STRINGS: Record<string, string> = {
   phone: '+447700900123',
   token: 'pt_3q2-7Yv9kXc',
   epoch: '3f9c1e',
+  password: 'correct-horse-battery-staple',
+  code: '12345',
+  idempotency_key: 'reply-7f3a9c',
   mime_type: 'image/jpeg',
   file_name: 'photo.jpg',
   url: '/api/media/5/',
@@ -103,7 +113,10 @@ function exampleOf(schema: Schema, schemas: Record<string, Schema>, depth: numbe
   if (Array.isArray(schema.enum)) return schema.enum[0];
   for (const key of ['anyOf', 'oneOf'] as const) {
     const branches = schema[key] as Schema[] | undefined;
-    if (branches) return exampleOf(branches.find((b) => b.type !== 'null') ?? branches[0] ?? {}, schemas, depth + 1, name);
+    if (!branches) continue;
+    const nullable = branches.find((b) => b.type === 'null');
+    if (nullable && NULL_IN_EXAMPLES.has(name)) return null;
+    return exampleOf(branches.find((b) => b !== nullable) ?? nullable ?? {}, schemas, depth + 1, name);
   }
   if (Array.isArray(schema.allOf)) {
     return Object.assign({}, ...(schema.allOf as Schema[]).map((part) => exampleOf(part, schemas, depth + 1, name)));
@@ -119,14 +132,24 @@ function exampleOf(schema: Schema, schemas: Record<string, Schema>, depth: numbe
     case 'number':
       return /(^|_)id$/.test(name) ? 42 : name === 'seq' ? 12 : typeof schema.minimum === 'number' ? Math.max(schema.minimum, 1) : 1;
     case 'boolean':
-      return name.startsWith('is_') ? false : true;
+      return name !== 'is_blocked';
     case 'string':
       if (schema.format === 'date-time') return '2026-01-15T09:30:00.000Z';
       if (schema.format === 'binary') return '(the file’s bytes)';
-      return EXAMPLE_STRINGS[name] ?? (/external_id$/.test(name) ? '5123456789' : name || 'text');
+      return exampleString(schema, name);
     case 'null':
       return null;
     default:
       return {};
   }
+}
+
+/** Strings that fit most of our patterns (decimal ids, usernames, hex keys), tried when the name-based one does not. */
+const PATTERN_CANDIDATES = ['5123456789', 'me', 'anna', 'f'.repeat(32)];
+
+function exampleString(schema: Schema, name: string): string {
+  const preferred = EXAMPLE_STRINGS[name] ?? (/(^|_)id$/.test(name) ? '5123456789' : name || 'text');
+  const fitting = typeof schema.pattern === 'string' ? new RegExp(schema.pattern, 'u') : undefined;
+  const value = fitting ? ([preferred, ...PATTERN_CANDIDATES].find((candidate) => fitting.test(candidate)) ?? preferred) : preferred;
+  return value.padEnd(Number(schema.minLength ?? 0), '0');
 }
