@@ -149,7 +149,7 @@ export class LoginService {
 
   async verifyCode(actor: Actor, id: AccountId, code: string): Promise<LoginResult> {
     requireAdmin(actor);
-    const pending = this.find(id, 'code_sent');
+    const pending = await this.find(id, 'code_sent');
     return this.serialized(pending, async () => {
       const outcome = await this.step(pending, () => pending.session.signIn(code.trim()));
       return this.signedIn(actor, pending, outcome);
@@ -158,7 +158,7 @@ export class LoginService {
 
   async verifyPassword(actor: Actor, id: AccountId, password: string): Promise<LoginResult> {
     requireAdmin(actor);
-    const pending = this.find(id, 'password_needed');
+    const pending = await this.find(id, 'password_needed');
     return this.serialized(pending, async () => {
       const user = await this.step(pending, () => pending.session.checkPassword(password));
       return this.signedIn(actor, pending, { state: 'signed_in', user });
@@ -167,7 +167,7 @@ export class LoginService {
 
   async resendCode(actor: Actor, id: AccountId): Promise<LoginResult> {
     requireAdmin(actor);
-    const pending = this.find(id, 'code_sent');
+    const pending = await this.find(id, 'code_sent');
     return this.serialized(pending, async () => {
       const sent = await this.step(pending, () => pending.session.resendCode());
       return this.advance(pending, loginProgress(id, 'code_sent', sent), 'waiting for the login code');
@@ -188,7 +188,7 @@ export class LoginService {
   async cancel(actor: Actor, id: AccountId): Promise<void> {
     requireAdmin(actor);
     const pending = this.pending.get(id);
-    if (!pending) throw noLogin(id);
+    if (!pending) throw await this.noLoginFor(id);
     await this.abandon(pending, 'the login was cancelled');
   }
 
@@ -282,13 +282,19 @@ export class LoginService {
     return run;
   }
 
-  private find(id: AccountId, state: LoginProgress['state']): Pending {
+  private async find(id: AccountId, state: LoginProgress['state']): Promise<Pending> {
     const pending = this.pending.get(id);
-    if (!pending) throw noLogin(id);
+    if (!pending) throw await this.noLoginFor(id);
     if (pending.progress.state !== state) {
       throw new Conflict(`this login is at step "${pending.progress.state}", not "${state}"`, { state: pending.progress.state });
     }
     return pending;
+  }
+
+  /** No login of this account here: 404 when there is no such account at all, so a typo is not a "conflict". */
+  private async noLoginFor(id: AccountId): Promise<NotFound | Conflict> {
+    const account = await this.deps.accounts.findById(id);
+    return account ? noLogin(id) : new NotFound(`account ${id} not found`);
   }
 
   private async advance(pending: Pending, progress: LoginProgress, reason: string): Promise<LoginResult> {

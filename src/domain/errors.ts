@@ -1,15 +1,19 @@
 // Typed domain errors: thrown by app/, mapped to HTTP in one place (http/plugins/errors.ts).
 // Messages are written for the API's users; never put a secret or a stack trace in one.
 
-export type ErrorCode =
-  | 'invalid'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'rate_limited'
-  | 'channel_unavailable'
-  | 'internal';
+export const ERROR_CODES = [
+  'invalid',
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'rate_limited',
+  'channel_unavailable',
+  'gone',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export type ErrorDetails = Record<string, unknown>;
 
@@ -73,5 +77,5 @@ export class ChannelUnavailable extends DomainError {
 
 /** What was asked for existed but is no longer kept (old realtime events): the client must reload. */
 export class Gone extends DomainError {
-  readonly code = 'not_found';
+  readonly code = 'gone';
 }

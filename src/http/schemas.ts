@@ -1,5 +1,7 @@
 // Shared pieces of route schemas. Bodies reject unknown properties; the TypeScript types come from here.
 import { Type, type TProperties, type TSchema } from 'typebox';
+import { named } from './components.js';
+import { ERROR_CODES } from '../domain/errors.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, ROLES, USERNAME_PATTERN } from '../domain/operator.js';
 
 /** A string from a fixed set, typed as the union of its values. */
@@ -12,31 +14,30 @@ export function Body<T extends TProperties>(properties: T, description?: string)
   return Type.Object(properties, { additionalProperties: false, ...(description && { description }) });
 }
 
-export const ErrorResponse = Type.Object(
-  {
-    error: Type.Object({
-      code: StringEnum([
-        'invalid',
-        'unauthenticated',
-        'forbidden',
-        'not_found',
-        'conflict',
-        'rate_limited',
-        'channel_unavailable',
-        'internal',
-      ] as const),
-      message: Type.String(),
-      details: Type.Optional(Type.Object({}, { additionalProperties: true })),
-    }),
-  },
-  { description: 'Every 4xx and 5xx answer has this shape.' },
+export const ErrorResponse = named(
+  'Error',
+  Type.Object(
+    {
+      error: Type.Object({
+        code: StringEnum(ERROR_CODES),
+        message: Type.String(),
+        details: Type.Optional(Type.Object({}, { additionalProperties: true })),
+      }),
+    },
+    { description: 'Every 4xx and 5xx answer has this shape.' },
+  ),
 );
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601, UTC' });
 
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });
+/** Every id in a path or query: a canonical decimal (`01`, `1.5`, `+1`, `0x1`, `1e0` are refused by plugins/validation.ts). */
+export const idSchema = (description = 'an id: a decimal integer, no sign or leading zeros') =>
+  Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description });
+export const Id = idSchema();
+
+export const IdParams = Type.Object({ id: Id });
 
 export const PageQuery = {
   cursor: Type.Optional(Type.String({ maxLength: 512, description: 'the `next` value of the previous page' })),
@@ -56,8 +57,9 @@ export const DisplayName = Type.String({ minLength: 1, maxLength: 128 });
 export const RoleSchema = StringEnum(ROLES);
 export const MaxActiveChats = Nullable(Type.Integer({ minimum: 0, maximum: 10_000 }));
 
-export const OperatorSchema = Type.Object(
-  {
+export const OperatorSchema = named(
+  'Operator',
+  Type.Object({
     id: Type.Integer(),
     username: Type.String(),
     display_name: Type.String(),
@@ -67,7 +69,7 @@ export const OperatorSchema = Type.Object(
     created_at: Timestamp,
     updated_at: Timestamp,
     last_login_at: Nullable(Timestamp),
-  },
+  }),
 );
 
 /** Error answers documented on every route. */

@@ -5,12 +5,14 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import websocket from '@fastify/websocket';
-import { TypeBoxValidatorCompiler, registerAjvFormats, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { registerAjvFormats, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Parley } from '../app/parley.js';
+import { registerComponents } from './components.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { registerOpenApi } from './plugins/openapi.js';
+import { refuseUnknownQueryParameters, validatorCompiler } from './plugins/validation.js';
 import { accountRoutes } from './routes/accounts.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
@@ -49,7 +51,7 @@ export async function buildServer(parley: Parley, version = '0.1.0'): Promise<Fa
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setValidatorCompiler(validatorCompiler);
 
   registerErrorHandling(app);
   registerRequestLog(app);
@@ -59,7 +61,9 @@ export async function buildServer(parley: Parley, version = '0.1.0'): Promise<Fa
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(multipart, { limits: MULTIPART_LIMITS });
   registerAuth(app, parley);
+  refuseUnknownQueryParameters(app);
   await registerOpenApi(app, version);
+  registerComponents(app);
 
   const routes = app as App;
   rootRoutes(routes);

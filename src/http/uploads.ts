@@ -46,7 +46,7 @@ export class Uploads {
     for await (const part of request.parts()) {
       if (part.type === 'field') {
         if (part.fieldname === FILE_FIELD) throw new Invalid('`file` must be a file part', { field: FILE_FIELD });
-        fields[part.fieldname] = /_id$/.test(part.fieldname) && /^\d{1,15}$/.test(String(part.value)) ? Number(part.value) : part.value;
+        fields[part.fieldname] = /_id$/.test(part.fieldname) && /^[1-9]\d{0,14}$/.test(String(part.value)) ? Number(part.value) : part.value;
         continue;
       }
       if (part.fieldname !== FILE_FIELD || this.received.has(request)) {

@@ -4,12 +4,13 @@ import { Type } from 'typebox';
 import { ACCOUNT_STATUSES, ACCOUNT_TYPES } from '../domain/account.js';
 import { CHAT_STATUSES, CHAT_TYPES } from '../domain/chat.js';
 import { MEDIA_STATUSES, MESSAGE_KINDS, OUTGOING_STATUSES } from '../domain/message.js';
+import { named } from './components.js';
 import { Nullable, StringEnum, Timestamp } from './schemas.js';
 
 const ExternalIdSchema = Type.String({ pattern: '^-?\\d{1,19}$', description: 'Telegram id (64-bit, as a string)' });
 const Json = Type.Object({}, { additionalProperties: true });
 
-export const AccountSchema = Type.Object({
+export const AccountSchema = named('Account', Type.Object({
   id: Type.Integer(),
   type: StringEnum(ACCOUNT_TYPES),
   title: Type.String(),
@@ -24,9 +25,9 @@ export const AccountSchema = Type.Object({
   skipped_updates: Type.Integer({ description: 'updates from Telegram that could never be stored and were skipped (see the log for why)' }),
   created_at: Timestamp,
   updated_at: Timestamp,
-});
+}));
 
-export const ContactSchema = Type.Object({
+export const ContactSchema = named('Contact', Type.Object({
   id: Type.Integer(),
   network: StringEnum(['telegram', 'simulator'] as const),
   external_id: ExternalIdSchema,
@@ -34,9 +35,9 @@ export const ContactSchema = Type.Object({
   last_name: Nullable(Type.String()),
   username: Nullable(Type.String()),
   phone: Nullable(Type.String()),
-});
+}));
 
-export const ChatSchema = Type.Object({
+export const ChatSchema = named('Chat', Type.Object({
   id: Type.Integer(),
   account: Type.Object({ id: Type.Integer(), type: StringEnum(ACCOUNT_TYPES), title: Type.String() }),
   external_id: ExternalIdSchema,
@@ -61,9 +62,9 @@ export const ChatSchema = Type.Object({
   created_at: Timestamp,
   updated_at: Timestamp,
   deleted_at: Nullable(Timestamp),
-});
+}));
 
-export const MediaSchema = Type.Object({
+export const MediaSchema = named('Media', Type.Object({
   id: Type.Integer(),
   kind: StringEnum(MESSAGE_KINDS),
   mime_type: Nullable(Type.String()),
@@ -75,9 +76,9 @@ export const MediaSchema = Type.Object({
   status: StringEnum(MEDIA_STATUSES),
   status_reason: Nullable(Type.String()),
   url: Type.String({ description: 'GET it (authenticated) for the file once status is ready' }),
-});
+}));
 
-export const MessageSchema = Type.Object({
+export const MessageSchema = named('Message', Type.Object({
   id: Type.Integer(),
   chat_id: Type.Integer(),
   external_id: Nullable(ExternalIdSchema),
@@ -100,18 +101,36 @@ export const MessageSchema = Type.Object({
   deleted_at: Nullable(Timestamp),
   read_at: Nullable(Timestamp),
   media: Type.Array(MediaSchema),
-});
+}));
 
-export const SendAttemptSchema = Type.Object({
+export const SendAttemptSchema = named('SendAttempt', Type.Object({
   attempt: Type.Integer(),
   status: Type.String(),
   error: Nullable(Type.String()),
   retry_at: Nullable(Timestamp),
   at: Timestamp,
-});
+}));
 
-export const SettingsSchema = Type.Object({
+export const SettingsSchema = named('Settings', Type.Object({
   auto_assignment: StringEnum(['none', 'round_robin', 'least_loaded'] as const),
   operators_see_unassigned: Type.Boolean(),
   retention_days: Nullable(Type.Integer({ minimum: 1 })),
-});
+}));
+
+const loginFields = {
+  account_id: Type.Integer(),
+  state: StringEnum(['code_sent', 'password_needed', 'qr', 'active', 'failed'] as const, 'where the login stands'),
+  code_type: Nullable(Type.String({ description: 'how Telegram delivered the code: app, sms, call, flash_call, email…' })),
+  next_code_type: Nullable(Type.String({ description: 'how resend_code would deliver it' })),
+  timeout: Nullable(Type.Integer({ description: 'seconds before the code can be sent again' })),
+  password_hint: Nullable(Type.String({ description: 'the hint of the 2FA password' })),
+  qr_url: Nullable(Type.String({ description: 'tg://login?token=… to show as a QR code' })),
+  qr_expires_at: Nullable(Timestamp),
+  error: Nullable(Type.String({ description: 'why the login ended without success' })),
+};
+
+export const LoginSchema = named('Login', Type.Object(loginFields, { description: 'Where the login of a personal account stands' }));
+export const LoginAnswer = named(
+  'LoginAnswer',
+  Type.Object({ ...loginFields, account: AccountSchema }, { description: 'A login step’s answer: where it stands, and the account' }),
+);

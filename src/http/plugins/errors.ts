@@ -1,6 +1,6 @@
 // The one place where errors become HTTP answers: `{error: {code, message, details?}}`, nothing internal in 5xx.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ChannelUnavailable, DomainError, Gone, RateLimited, type ErrorCode } from '../../domain/errors.js';
+import { ChannelUnavailable, DomainError, RateLimited, type ErrorCode } from '../../domain/errors.js';
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
   invalid: 400,
@@ -10,6 +10,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   conflict: 409,
   rate_limited: 429,
   channel_unavailable: 503,
+  gone: 410,
   internal: 500,
 };
 
@@ -31,8 +32,7 @@ export function sendError(reply: FastifyReply, status: number, code: ErrorCode, 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof DomainError) {
-      const status =
-        error instanceof Gone ? 410 : error instanceof ChannelUnavailable && error.retryAfterSeconds ? 429 : STATUS_BY_CODE[error.code];
+      const status = error instanceof ChannelUnavailable && error.retryAfterSeconds ? 429 : STATUS_BY_CODE[error.code];
       const retryAfter = error instanceof RateLimited || error instanceof ChannelUnavailable ? error.retryAfterSeconds : undefined;
       if (retryAfter) reply.header('retry-after', String(retryAfter));
       return sendError(reply, status, status === 429 ? 'rate_limited' : error.code, error.message, error.details);
@@ -68,7 +68,7 @@ interface ValidationIssue {
 function explainValidation(context: string, issues: ValidationIssue[]): { field: string; message: string }[] {
   const field = (path: string) => `${context}${path.replaceAll('/', '.')}`;
   const names = (value: unknown) => (Array.isArray(value) ? value.map(String) : []);
-  return issues.flatMap((issue) => {
+  return withoutUnionBranches(issues).flatMap((issue) => {
     switch (issue.keyword) {
       case 'required':
         return names(issue.params.requiredProperties ?? [issue.params.missingProperty]).map((name) => ({
@@ -82,10 +82,30 @@ function explainValidation(context: string, issues: ValidationIssue[]): { field:
         }));
       case 'boolean':
         return []; // TypeBox's echo of an additionalProperties failure, reported above
+      case 'enum':
+        return [{ field: field(issue.instancePath), message: `must be one of: ${names(issue.params.allowedValues).join(', ')}` }];
+      case 'anyOf':
+        return [{ field: field(issue.instancePath), message: unionMessage(issue, issues) }];
       default:
         return [{ field: field(issue.instancePath), message: issue.message ?? 'is not valid' }];
     }
   });
+}
+
+/** A value that matches no branch of `integer | null` is one problem: the branches' own complaints are folded into it. */
+function withoutUnionBranches(issues: ValidationIssue[]): ValidationIssue[] {
+  const unions = issues.filter((issue) => issue.keyword === 'anyOf').map((issue) => `${issue.schemaPath}/anyOf/`);
+  return issues.filter((issue) => !unions.some((prefix) => issue.schemaPath.startsWith(prefix)));
+}
+
+function unionMessage(union: ValidationIssue, issues: ValidationIssue[]): string {
+  const prefix = `${union.schemaPath}/anyOf/`;
+  const branches = issues
+    .filter((issue) => issue.schemaPath.startsWith(prefix) && !issue.schemaPath.slice(prefix.length).includes('/anyOf/'))
+    .map((issue) => (issue.keyword === 'enum' ? `one of: ${(issue.params.allowedValues as unknown[]).join(', ')}` : issue.message ?? ''))
+    .map((message) => message.replace(/^must be /, ''))
+    .filter((message, i, all) => message && all.indexOf(message) === i);
+  return branches.length > 0 ? `must be ${branches.join(' or ')}` : 'is not valid';
 }
 
 /** Fastify's own 4xx (bad JSON, body too large, wrong content type) in plain words. */

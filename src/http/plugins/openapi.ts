@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { completeDocument, type OpenApiDocument } from '../openapi-document.js';
 
 export const OPENAPI_PATH = '/api/openapi.json';
 export const DOCS_PATH = '/api/docs';
@@ -16,7 +17,10 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         description:
           'REST API of Parley, the omnichannel CRM for Telegram. Authenticate with `Authorization: Token <token>` ' +
           '(from POST /api/auth/token/). Errors always look like `{"error": {"code", "message", "details"}}`. ' +
-          'Lists answer `{results, next}`: pass `next` back as `?cursor=` for the following page.',
+          'Lists answer `{results, next}`: pass `next` back as `?cursor=` for the following page. Ids in paths and ' +
+          'queries are plain decimals (`42`, never `042`, `+42` or `42.0`); an unknown query parameter is a 400. ' +
+          'Live updates come over the WebSocket `/ws/messages/` (see that operation), as the frames named `*Frame` ' +
+          'under components (their union is `ServerFrame`).',
       },
       components: {
         securitySchemes: {
@@ -27,14 +31,30 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       },
       security: [{ token: [] }, { bearer: [] }, { session: [] }],
     },
+    // Shared schemas keep their own names under components (the default would be def-0, def-1, …).
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     transform: ({ schema, url, route }) => {
       const isPublic = (route.config as { public?: boolean } | undefined)?.public === true;
-      return { schema: isPublic ? { ...schema, security: [] } : schema, url } as never;
+      const documented = route.websocket ? websocketSchema(schema) : schema;
+      return { schema: isPublic ? { ...documented, security: [] } : documented, url } as never;
     },
+    transformObject: (document) =>
+      'openapiObject' in document ? (completeDocument(document.openapiObject as unknown as OpenApiDocument) as never) : document.swaggerObject,
   });
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith(DOCS_PATH)) route.config = { ...route.config, public: true };
   });
   await app.register(swaggerUi, { routePrefix: DOCS_PATH, staticCSP: true, uiConfig: { docExpansion: 'list' } });
   app.get(OPENAPI_PATH, { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+}
+
+/** @fastify/websocket hides its routes from the document; ours is part of the API, so it is shown with its frames. */
+function websocketSchema(schema: object): object {
+  return {
+    ...schema,
+    hide: false,
+    response: {
+      101: { description: 'Switching protocols: the socket then carries JSON frames, each one a ServerFrame.', $ref: 'ServerFrame#' },
+    },
+  };
 }

@@ -32,7 +32,7 @@ export function accountRoutes(app: App, parley: Parley): void {
       schema: {
         tags,
         summary: 'List accounts (Telegram bots, personal accounts, simulators)',
-        description: 'Admins only.',
+        description: 'Admins only. Ordered by id, with each account’s status and the state an admin asked for.',
         querystring: Type.Object(PageQuery),
         response: { 200: Page(AccountSchema), ...errorResponses(400, 401, 403) },
       },
@@ -77,7 +77,13 @@ export function accountRoutes(app: App, parley: Parley): void {
   app.get(
     '/api/accounts/:id/',
     {
-      schema: { tags, summary: 'Get an account', description: 'Admins only.', params: IdParams, response: { 200: AccountSchema, ...errorResponses(400, 401, 403, 404) } },
+      schema: {
+        tags,
+        summary: 'Get an account',
+        description: 'Admins only. Its status (and why: `status_reason`, `status_until`) and the desired state.',
+        params: IdParams,
+        response: { 200: AccountSchema, ...errorResponses(400, 401, 403, 404) },
+      },
     },
     async (request) => presentAccount(await parley.accounts.get(actorOf(request), request.params.id as AccountId)),
   );

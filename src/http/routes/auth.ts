@@ -71,6 +71,7 @@ export function authRoutes(app: App, parley: Parley): void {
       schema: {
         tags: ['auth'],
         summary: 'Revoke the token or session used for this request',
+        description: 'Only the credential of this request ends: the operator’s other tokens and sessions stay valid. A session’s cookies are cleared.',
         response: { 204: Type.Null(), ...errorResponses(401, 403) },
       },
     },

@@ -4,7 +4,7 @@ import { CHAT_STATUSES } from '../../domain/chat.js';
 import type { AccountId, ChatId, ContactId, OperatorId } from '../../domain/ids.js';
 import { presentChat } from '../../wire/present.js';
 import { actorOf } from '../plugins/auth.js';
-import { Body, errorResponses, IdParams, Nullable, Page, PageQuery, StringEnum, Timestamp } from '../schemas.js';
+import { Body, errorResponses, Id, IdParams, Nullable, Page, PageQuery, StringEnum, Timestamp } from '../schemas.js';
 import type { App } from '../types.js';
 import { ChatSchema } from '../wire-schemas.js';
 
@@ -27,8 +27,8 @@ export function chatRoutes(app: App, parley: Parley): void {
           assignee: Type.Optional(
             Type.String({ pattern: '^(me|unassigned|[1-9]\\d{0,15})$', description: '`me`, `unassigned` or an operator id' }),
           ),
-          account: Type.Optional(Type.Integer({ minimum: 1 })),
-          contact: Type.Optional(Type.Integer({ minimum: 1 })),
+          account: Type.Optional(Id),
+          contact: Type.Optional(Id),
           q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'in the title and the customer’s name' })),
           include_deleted: Type.Optional(Type.Boolean({ description: 'admins: also chats of deleted accounts' })),
         }),
@@ -111,7 +111,13 @@ export function chatRoutes(app: App, parley: Parley): void {
   app.post(
     '/api/chats/:id/read/',
     {
-      schema: { tags, summary: 'Mark a chat read', params: IdParams, response: { 200: ChatSchema, ...errorResponses(400, 401, 404) } },
+      schema: {
+        tags,
+        summary: 'Mark a chat read',
+        description: `Sets its unread count to 0; for personal accounts the chat is also marked read on Telegram unless the account’s \`mark_read\` setting is off. ${visibility}`,
+        params: IdParams,
+        response: { 200: ChatSchema, ...errorResponses(400, 401, 404) },
+      },
     },
     async (request) => presentChat(await parley.chats.markRead(actorOf(request), request.params.id as ChatId)),
   );
@@ -122,6 +128,7 @@ export function chatRoutes(app: App, parley: Parley): void {
       schema: {
         tags,
         summary: 'Assignment history of a chat',
+        description: `Oldest first: who took or was given the chat, by whom (null: auto-assignment), and releases. ${visibility}`,
         params: IdParams,
         response: {
           200: Type.Object({

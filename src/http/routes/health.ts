@@ -10,9 +10,13 @@ export function healthRoutes(app: App, parley: Parley): void {
       schema: {
         tags: ['system'],
         summary: 'Liveness and database check',
+        description: 'Public. 200 when the process answers and the database answers a query; 503 otherwise (for load balancers and orchestrators).',
         response: {
           200: Type.Object({ status: Type.Literal('ok'), database: Type.Literal('ok') }),
-          503: Type.Object({ status: Type.Literal('unavailable'), database: Type.Literal('unreachable') }),
+          503: Type.Object(
+            { status: Type.Literal('unavailable'), database: Type.Literal('unreachable') },
+            { description: 'The database does not answer.' },
+          ),
         },
       },
     },

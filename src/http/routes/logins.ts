@@ -7,24 +7,12 @@ import type { LoginResult } from '../../app/logins.js';
 import type { AccountId } from '../../domain/ids.js';
 import { presentAccount, presentLogin } from '../../wire/present.js';
 import { actorOf } from '../plugins/auth.js';
-import { Body, errorResponses, IdParams, Nullable, StringEnum, Timestamp } from '../schemas.js';
+import { Body, errorResponses, IdParams } from '../schemas.js';
 import type { App } from '../types.js';
-import { AccountSchema } from '../wire-schemas.js';
+import { LoginAnswer, LoginSchema } from '../wire-schemas.js';
 
 const tags = ['accounts'];
 
-const LoginSchema = Type.Object({
-  account_id: Type.Integer(),
-  state: StringEnum(['code_sent', 'password_needed', 'qr', 'active', 'failed'] as const, 'where the login stands'),
-  code_type: Nullable(Type.String({ description: 'how Telegram delivered the code: app, sms, call, flash_call, email…' })),
-  next_code_type: Nullable(Type.String({ description: 'how resend_code would deliver it' })),
-  timeout: Nullable(Type.Integer({ description: 'seconds before the code can be sent again' })),
-  password_hint: Nullable(Type.String({ description: 'the hint of the 2FA password' })),
-  qr_url: Nullable(Type.String({ description: 'tg://login?token=… to show as a QR code' })),
-  qr_expires_at: Nullable(Timestamp),
-  error: Nullable(Type.String({ description: 'why the login ended without success' })),
-});
-const LoginAnswer = Type.Intersect([LoginSchema, Type.Object({ account: AccountSchema })]);
 
 const Credentials = {
   api_id: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'from my.telegram.org; default TELEGRAM_API_ID' })),

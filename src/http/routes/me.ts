@@ -12,6 +12,7 @@ export function meRoutes(app: App, _parley: Parley): void {
       schema: {
         tags: ['auth'],
         summary: 'The operator making the request',
+        description: 'Whoever the token, session or ticket belongs to: the web app asks it first to know the role.',
         response: { 200: Type.Object({ operator: OperatorSchema }), ...errorResponses(401) },
       },
     },

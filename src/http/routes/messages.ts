@@ -1,10 +1,11 @@
 import { Type } from 'typebox';
 import type { Parley } from '../../app/parley.js';
+import { Invalid } from '../../domain/errors.js';
 import type { ChatId, MessageId } from '../../domain/ids.js';
 import { MAX_TEXT_LENGTH } from '../../domain/message.js';
 import { presentMessage } from '../../wire/present.js';
 import { actorOf } from '../plugins/auth.js';
-import { Body, errorResponses, IdParams, Page, PageQuery } from '../schemas.js';
+import { Body, errorResponses, Id, idSchema, IdParams, Page, PageQuery } from '../schemas.js';
 import type { App } from '../types.js';
 import { jsonOrForm, Uploads } from '../uploads.js';
 import { MessageSchema, SendAttemptSchema } from '../wire-schemas.js';
@@ -36,16 +37,22 @@ export function messageRoutes(app: App, parley: Parley): void {
       schema: {
         tags,
         summary: 'Messages the caller may see, newest first',
+        description: 'Across the chats the caller may see; `chat` (or `chat_id`) narrows to one chat (404 if he may not see it), `q` searches the text.',
         querystring: Type.Object({
           ...PageQuery,
-          chat: Type.Optional(Type.Integer({ minimum: 1 })),
+          chat: Type.Optional(Id),
+          chat_id: Type.Optional(idSchema('the same as `chat` (the name by_chat uses)')),
           q: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
         }),
         response: { 200: Page(MessageSchema), ...errorResponses(400, 401, 404) },
       },
     },
     async (request) => {
-      const { cursor, limit = 50, chat, q } = request.query;
+      const { cursor, limit = 50, q } = request.query;
+      const chat = request.query.chat ?? request.query.chat_id;
+      if (request.query.chat_id !== undefined && chat !== request.query.chat_id) {
+        throw new Invalid('querystring.chat_id: names another chat than `chat`; pass one of them', { field: 'querystring.chat_id' });
+      }
       const page = await parley.messages.list(
         actorOf(request),
         { ...(chat !== undefined && { chatId: chat as ChatId }), ...(q !== undefined && { q }) },
@@ -61,7 +68,8 @@ export function messageRoutes(app: App, parley: Parley): void {
       schema: {
         tags,
         summary: 'A conversation, paging backwards from the newest message',
-        querystring: Type.Object({ ...PageQuery, chat_id: Type.Integer({ minimum: 1 }) }),
+        description: 'The messages of one chat, newest first; pass `next` back as `cursor` for older ones. 404 for a chat the caller may not see.',
+        querystring: Type.Object({ ...PageQuery, chat_id: Id }),
         response: { 200: Page(MessageSchema), ...errorResponses(400, 401, 404) },
       },
     },
@@ -74,7 +82,15 @@ export function messageRoutes(app: App, parley: Parley): void {
 
   app.get(
     '/api/messages/:id/',
-    { schema: { tags, summary: 'Get a message', params: IdParams, response: { 200: MessageSchema, ...errorResponses(400, 401, 404) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Get a message',
+        description: 'With its media and, for outgoing messages, its delivery status. 404 when its chat is not visible to the caller.',
+        params: IdParams,
+        response: { 200: MessageSchema, ...errorResponses(400, 401, 404) },
+      },
+    },
     async (request) => presentMessage(await parley.messages.get(actorOf(request), request.params.id as MessageId)),
   );
 
@@ -166,6 +182,7 @@ export function messageRoutes(app: App, parley: Parley): void {
       schema: {
         tags,
         summary: 'Delivery attempts of an outgoing message',
+        description: 'Each try to hand the message to Telegram, oldest first, with the error and when the next try is due; empty for incoming messages.',
         params: IdParams,
         response: { 200: Type.Object({ results: Type.Array(SendAttemptSchema) }), ...errorResponses(400, 401, 404) },
       },

@@ -82,7 +82,7 @@ export function operatorRoutes(app: App, parley: Parley): void {
       schema: {
         tags,
         summary: 'Get an operator',
-        description: adminOnly,
+        description: `${adminOnly} Deactivated operators too; deleted ones are 404.`,
         params: IdParams,
         response: { 200: OperatorSchema, ...errorResponses(400, 401, 403, 404) },
       },

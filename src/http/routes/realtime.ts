@@ -7,16 +7,11 @@ import type { Principal } from '../../app/auth.js';
 import type { Parley } from '../../app/parley.js';
 import { Gone } from '../../domain/errors.js';
 import { principalOf, SESSION_COOKIE } from '../plugins/auth.js';
+import { ServerFrame } from '../frames.js';
 import { errorResponses, Timestamp } from '../schemas.js';
 import type { App } from '../types.js';
 
 const POLICY_VIOLATION = 1008;
-
-const FrameSchema = Type.Object({
-  type: Type.String({ description: 'message.created, message.updated, chat.created, chat.updated, chat.removed, account.updated' }),
-  seq: Type.Integer(),
-  data: Type.Unknown(),
-});
 
 export function realtimeRoutes(app: App, parley: Parley): void {
   app.get(
@@ -32,7 +27,9 @@ export function realtimeRoutes(app: App, parley: Parley): void {
           'credentials close the socket with code 1008. Frames are JSON `{type, seq, epoch, data}`; the first is ' +
           '`hello` with the current seq. Reconnect with `?since=<seq>&epoch=<epoch>` to receive what was missed ' +
           'first; a `reset` frame means it is gone and the client should reload. `seq` grows by one per frame ' +
-          'for each operator; order frames by it.',
+          'for each operator; order frames by it. The frame types are the `*Frame` schemas (union `ServerFrame`). ' +
+          'The server closes the socket with 1008 when the credentials fail or the operator is signed out ' +
+          '(deactivated, deleted) and 1001 when it shuts down; it pings every 30 s and drops sockets that do not answer.',
         querystring: Type.Object({
           token: Type.Optional(Type.String({ maxLength: 256 })),
           ticket: Type.Optional(Type.String({ maxLength: 256 })),
@@ -80,7 +77,7 @@ export function realtimeRoutes(app: App, parley: Parley): void {
           '(only the most recent are kept) or the epoch changed: reload the state through the REST API.',
         querystring: Type.Object({ since: Type.Integer({ minimum: 0 }), epoch: Type.Optional(Type.String({ maxLength: 64 })) }),
         response: {
-          200: Type.Object({ epoch: Type.String(), results: Type.Array(FrameSchema) }),
+          200: Type.Object({ epoch: Type.String(), results: Type.Array(ServerFrame) }),
           ...errorResponses(400, 401, 410),
         },
       },

@@ -20,7 +20,12 @@ export function settingsRoutes(app: App, parley: Parley): void {
   app.get(
     '/api/settings/',
     {
-      schema: { tags: ['system'], summary: 'Workspace settings', response: { 200: SettingsSchema, ...errorResponses(401) } },
+      schema: {
+        tags: ['system'],
+        summary: 'Workspace settings',
+        description: 'Every operator may read them; admins change them with PATCH.',
+        response: { 200: SettingsSchema, ...errorResponses(401) },
+      },
     },
     async () => present(await parley.settings.current()),
   );

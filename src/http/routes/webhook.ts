@@ -7,7 +7,8 @@ import type { Parley } from '../../app/parley.js';
 import { SECRET_HEADER } from '../../channels/telegram-bot/index.js';
 import type { Account } from '../../domain/account.js';
 import type { AccountId } from '../../domain/ids.js';
-import { errorResponses } from '../schemas.js';
+import { canonicalId } from '../plugins/validation.js';
+import { errorResponses, Id } from '../schemas.js';
 import type { App } from '../types.js';
 
 const tags = ['webhooks'];
@@ -37,14 +38,14 @@ export function webhookRoutes(app: App, parley: Parley): void {
           `Registered by Parley with setWebhook when PUBLIC_URL is set. Telegram sends the \`${SECRET_HEADER}\` header ` +
           'that Parley gave it; without it, or with another value, the answer is 401 and nothing is stored. ' +
           durability,
-        params: Type.Object({ account_id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) }),
+        params: Type.Object({ account_id: Id }),
         body: UpdateBody,
         response: answers,
       },
       onRequest: async (request) => {
-        const id = Number((request.params as Record<string, unknown>).account_id);
+        const id = canonicalId((request.params as Record<string, unknown>).account_id);
         const secret = request.headers[SECRET_HEADER];
-        if (!Number.isSafeInteger(id) || id < 1) return; // the params schema answers 400
+        if (id === undefined) return; // the params schema answers 400
         accounts.set(request, await parley.botWebhook.byId(id as AccountId, typeof secret === 'string' ? secret : undefined));
       },
     },
