@@ -87,6 +87,8 @@ export interface ParleyOptions {
   backoffBaseMs?: number;
   /** Personal accounts: mtcute clients on another wire (tests: a fake Telegram), shorter waits for Telegram. */
   telegramUser?: { clients?: TelegramClientFactory; timeoutMs?: number };
+  /** How long a browser session lasts (default 14 days; tests see one end). */
+  sessionLifetimeMs?: number;
 }
 
 const RECONCILE_INTERVAL_MS = 5_000;
@@ -127,7 +129,15 @@ export async function createParley(config: Config, logger: Logger, options: Parl
   const publisher = new RealtimePublisher({ directory, settings, log: eventLog, bus, logger });
   const hub = new SocketHub({ bus, log: eventLog, logger });
   const throttle = new LoginThrottle(new MemoryThrottleStore());
-  const auth = new AuthService({ operators: operatorRepository, tokens, audit, throttle, keys });
+  const auth = new AuthService({
+    operators: operatorRepository,
+    tokens,
+    audit,
+    throttle,
+    keys,
+    announceRevoked: (tokenId) => bus.publish('tokens.revoked', { tokenId }),
+    ...(options.sessionLifetimeMs !== undefined && { sessionLifetimeMs: options.sessionLifetimeMs }),
+  });
   const operators = new OperatorService({
     database,
     operators: operatorRepository,
@@ -269,6 +279,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     const change = payload as { operatorId: number; signedOut: boolean };
     if (change.signedOut) hub.disconnect(change.operatorId, 1008, 'signed out');
   });
+  await bus.subscribe('tokens.revoked', (payload) => hub.disconnectToken((payload as { tokenId: number }).tokenId, 'signed out'));
   await hub.start();
   if (options.bootstrapAdmin ?? true) await ensureInitialAdmin(config, operatorRepository, operators, logger);
 

@@ -55,6 +55,10 @@ export async function buildServer(parley: Parley, version = '0.1.0'): Promise<Fa
   await app.register(helmet, { global: true, contentSecurityPolicy: { useDefaults: false, directives: APP_DIRECTIVES } });
   await app.register(cors, corsOptions(config.corsOrigins));
   await app.register(cookie);
+  // Before the plugin's own preClose, which closes sockets without a code: clients must see 1001 (going away).
+  app.addHook('preClose', async () => {
+    for (const client of app.websocketServer.clients) client.close(1001, 'server shutting down');
+  });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(multipart, { limits: MULTIPART_LIMITS });
   registerAuth(app, parley);
