@@ -38,6 +38,8 @@ export class OperatorService {
       audit: AuditLog;
       /** Tells every process an operator changed (caches, and sockets of signed-out operators). */
       announce?: (change: { operatorId: OperatorId; signedOut: boolean }) => Promise<void>;
+      /** An operator's password was replaced; `previousHash` is the one it replaced. */
+      passwordChanged?: (operatorId: OperatorId, previousHash: string) => Promise<void>;
     },
   ) {}
 
@@ -96,6 +98,7 @@ export class OperatorService {
     if (patch.maxActiveChats !== undefined) changes.maxActiveChats = patch.maxActiveChats;
     if (patch.isActive !== undefined) changes.isActive = patch.isActive;
     if (patch.password !== undefined) changes.passwordHash = await hashPassword(patch.password);
+    const previousHash = changes.passwordHash === undefined ? undefined : await this.passwordHashOf(id);
 
     const updated = await database.db.transaction().execute(async (trx) => {
       const current = await operators.findById(id, trx);
@@ -126,7 +129,13 @@ export class OperatorService {
       return { operator: updatedOperator, signedOut: signsOut };
     }).catch(rethrowUniqueViolation(changes.username ?? ''));
     await this.deps.announce?.({ operatorId: id, signedOut: updated.signedOut });
+    if (previousHash !== undefined) await this.deps.passwordChanged?.(id, previousHash);
     return updated.operator;
+  }
+
+  private async passwordHashOf(id: OperatorId): Promise<string | undefined> {
+    const operator = await this.deps.operators.findById(id);
+    return operator && (await this.deps.operators.findCredentials(operator.username))?.passwordHash;
   }
 
   async delete(actor: Actor, id: OperatorId): Promise<void> {

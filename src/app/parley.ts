@@ -1,4 +1,5 @@
 // The composition root: builds every part from the config, wires the seams, and closes them in reverse order.
+import { mkdirSync } from 'node:fs';
 import { simulatorChannels } from '../channels/simulator/index.js';
 import { BotWebhookEndpoint, telegramBotChannels } from '../channels/telegram-bot/index.js';
 import { telegramClients, telegramUserConnector, type TelegramClientFactory } from '../channels/telegram-user/index.js';
@@ -26,7 +27,8 @@ import { TokenRepository } from '../store/tokens.js';
 import { AccountService } from './accounts.js';
 import { Assignments } from './assignment.js';
 import { AuthService } from './auth.js';
-import { ensureInitialAdmin } from './bootstrap.js';
+import { ensureInitialAdmin, retireInitialPassword } from './bootstrap.js';
+import { resealLegacySecrets } from './reseal.js';
 import { ChatService } from './chats.js';
 import { ConversationEvents } from './conversation-events.js';
 import { ensureDemoAccount } from './demo.js';
@@ -100,6 +102,8 @@ const LOGIN_IDLE_MS = 15 * 60_000;
 const SWEEP_INTERVAL_MS = 60_000;
 
 export async function createParley(config: Config, logger: Logger, options: ParleyOptions = {}): Promise<Parley> {
+  // sessions, sealed secrets and customers' files live here: Parley's user only
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const database = openDatabase(config.database);
   try {
     const { applied } = await migrateToLatest(database);
@@ -118,7 +122,9 @@ export async function createParley(config: Config, logger: Logger, options: Parl
   const audit = new AuditLog(database);
   const operatorRepository = new OperatorRepository(database);
   const tokens = new TokenRepository(database);
-  const accountRepository = new AccountRepository(database);
+  const secrets = new SecretBox(keys);
+  const accountRepository = new AccountRepository(database, secrets);
+  await resealLegacySecrets(database, secrets, logger);
   const contacts = new ContactRepository();
   const chatRepository = new ChatRepository(database);
   const mediaRepository = new MediaRepository(database);
@@ -144,6 +150,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     tokens,
     audit,
     announce: (change) => bus.publish('operators.changed', change),
+    passwordChanged: retireInitialPassword(config, logger),
   });
   const assignments = new Assignments({ chats: chatRepository, operators: operatorRepository });
   const conversation = new ConversationEvents({ database, messages: messageRepository, chats: chatRepository, events: publisher });
@@ -166,7 +173,6 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     apiRoot: config.telegram.botApiRoot,
     publicUrl: config.publicUrl,
     downloadLimitBytes: config.telegram.botDownloadLimitBytes,
-    secrets: new SecretBox(keys),
     keys,
     state: new ChannelStateRepository(database),
     logger,
@@ -176,7 +182,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
   const telegramUser = telegramUserConnector({
     telegram: config.telegram,
     database,
-    secrets: new SecretBox(keys),
+    secrets,
     state: new ChannelStateRepository(database),
     clients: options.telegramUser?.clients ?? telegramClients(config.telegram),
     logger,
