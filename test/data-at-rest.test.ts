@@ -43,9 +43,9 @@ async function boot(dataDir: string, telegram: FakeBotApi): Promise<{ parley: Pa
 }
 
 /** The format SecretBox wrote before values were bound to their rows. */
-function sealV1(plaintext: string | Uint8Array): string {
+function sealV1(plaintext: string | Uint8Array, secretKey = SECRET_KEY): string {
   const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', new Keys(SECRET_KEY).key('secret-box'), iv);
+  const cipher = createCipheriv('aes-256-gcm', new Keys(secretKey).key('secret-box'), iv);
   const data = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), data.toString('base64url')].join('.');
 }
@@ -114,6 +114,9 @@ describe('data at rest (SQLite in DATA_DIR)', () => {
       await db.updateTable('accounts').set({ secret: sealV1(bot.token), desired_state: 'running' }).where('id', '=', botAccountId).execute();
       await session.insertInto('mtproto_auth_keys').values({ account_id: botAccountId, dc: 2, idx: 0, auth_key: sealV1(new Uint8Array([7, 7, 7])), expires_at: null }).execute();
       await session.insertInto('mtproto_kv').values({ account_id: botAccountId, key: 'self', value: sealV1(new Uint8Array([1, 2])), updated_at: 1 }).execute();
+      // one sealed under another SECRET_KEY: it cannot be resealed, and must not keep Parley from starting
+      const foreign = sealV1(new Uint8Array([9]), 'another-secret-key-0123456789abcdefghij');
+      await session.insertInto('mtproto_kv').values({ account_id: botAccountId, key: 'dc', value: foreign, updated_at: 1 }).execute();
       chmodSync(path.join(dataDir, 'parley.db'), 0o644); // as earlier versions created it
     } finally {
       await first.close();
@@ -133,9 +136,11 @@ describe('data at rest (SQLite in DATA_DIR)', () => {
       const box = new SecretBox(new Keys(SECRET_KEY));
       const session = db.withTables<{ mtproto_auth_keys: { account_id: number; auth_key: string }; mtproto_kv: { account_id: number; key: string; value: string } }>();
       const key = await session.selectFrom('mtproto_auth_keys').select('auth_key').where('account_id', '=', botAccountId).executeTakeFirstOrThrow();
-      const entry = await session.selectFrom('mtproto_kv').select('value').where('account_id', '=', botAccountId).executeTakeFirstOrThrow();
+      const entry = await session.selectFrom('mtproto_kv').select('value').where('account_id', '=', botAccountId).where('key', '=', 'self').executeTakeFirstOrThrow();
       expect([...box.open(key.auth_key, authKeyField(botAccountId, 2, 0))]).toEqual([7, 7, 7]);
       expect([...box.open(entry.value, kvField(botAccountId, 'self'))]).toEqual([1, 2]);
+      const left = await session.selectFrom('mtproto_kv').select('value').where('account_id', '=', botAccountId).where('key', '=', 'dc').executeTakeFirstOrThrow();
+      expect(left.value).toMatch(/^v1\./);
 
       // Bound: the token copied into another account's row does not open there, nor as another column.
       const accounts = new AccountRepository(first.parley.database, box);

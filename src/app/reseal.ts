@@ -4,7 +4,7 @@ import { authKeyField } from '../channels/telegram-user/storage/auth-keys.js';
 import { kvField } from '../channels/telegram-user/storage/kv.js';
 import type { SessionTables } from '../channels/telegram-user/storage/tables.js';
 import type { Logger } from '../log.js';
-import type { SecretBox } from '../security/secret-box.js';
+import type { SealedField, SecretBox } from '../security/secret-box.js';
 import { accountSecretField } from '../store/accounts.js';
 import type { Database } from '../store/db.js';
 import { toNumber } from '../store/rows.js';
@@ -13,17 +13,28 @@ const LEGACY = 'v1.%';
 
 export async function resealLegacySecrets(database: Database, secrets: SecretBox, logger: Logger): Promise<void> {
   const { db } = database;
-  let count = 0;
+  const session = db.withTables<SessionTables>();
+  const tally = { resealed: 0, unreadable: 0 };
+  /** The new value, or null when the old one does not open (another SECRET_KEY): it is left as it is. */
+  const reseal = (sealed: string, field: SealedField): string | null => {
+    try {
+      const fresh = secrets.reseal(sealed, field);
+      if (fresh) tally.resealed += 1;
+      return fresh;
+    } catch {
+      tally.unreadable += 1;
+      return null;
+    }
+  };
+
   for (const row of await db.selectFrom('accounts').select(['id', 'secret']).where('secret', 'like', LEGACY).execute()) {
-    const sealed = row.secret && secrets.reseal(row.secret, accountSecretField(toNumber(row.id)));
+    const sealed = row.secret && reseal(row.secret, accountSecretField(toNumber(row.id)));
     if (!sealed) continue;
     await db.updateTable('accounts').set({ secret: sealed }).where('id', '=', row.id).where('secret', '=', row.secret).execute();
-    count += 1;
   }
-  const session = db.withTables<SessionTables>();
   const keys = await session.selectFrom('mtproto_auth_keys').select(['account_id', 'dc', 'idx', 'auth_key']).where('auth_key', 'like', LEGACY).execute();
   for (const row of keys) {
-    const sealed = secrets.reseal(row.auth_key, authKeyField(toNumber(row.account_id), toNumber(row.dc), toNumber(row.idx)));
+    const sealed = reseal(row.auth_key, authKeyField(toNumber(row.account_id), toNumber(row.dc), toNumber(row.idx)));
     if (!sealed) continue;
     await session
       .updateTable('mtproto_auth_keys')
@@ -33,10 +44,9 @@ export async function resealLegacySecrets(database: Database, secrets: SecretBox
       .where('idx', '=', row.idx)
       .where('auth_key', '=', row.auth_key)
       .execute();
-    count += 1;
   }
   for (const row of await session.selectFrom('mtproto_kv').select(['account_id', 'key', 'value']).where('value', 'like', LEGACY).execute()) {
-    const sealed = secrets.reseal(row.value, kvField(toNumber(row.account_id), row.key));
+    const sealed = reseal(row.value, kvField(toNumber(row.account_id), row.key));
     if (!sealed) continue;
     await session
       .updateTable('mtproto_kv')
@@ -45,7 +55,9 @@ export async function resealLegacySecrets(database: Database, secrets: SecretBox
       .where('key', '=', row.key)
       .where('value', '=', row.value)
       .execute();
-    count += 1;
   }
-  if (count > 0) logger.info({ resealed: count }, 'stored secrets sealed again, bound to their rows');
+  if (tally.resealed > 0) logger.info({ resealed: tally.resealed }, 'stored secrets sealed again, bound to their rows');
+  if (tally.unreadable > 0) {
+    logger.error({ unreadable: tally.unreadable }, 'some stored secrets do not open with this SECRET_KEY; they were left as they are');
+  }
 }
