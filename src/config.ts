@@ -283,7 +283,7 @@ function resolveSecretKey(
     problems.push(`SECRET_KEY is required when NODE_ENV=production (or put one in ${file})`);
     return '';
   }
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const generated = randomBytes(32).toString('base64url');
   writeFileSync(file, `${generated}\n`, { mode: 0o600 });
   warnings.push(`SECRET_KEY is not set: generated one into ${file}; back it up, it encrypts stored secrets`);

@@ -26,7 +26,7 @@ describe.each(STACKS)('adding and running bots on $name', (stack) => {
     const fetched = await admin.get(`/api/accounts/${account.id}/`).expect(200);
     expect(fetched.text).not.toContain(bot.token.split(':')[1]);
     const stored = await server.parley.database.db.selectFrom('accounts').select(['secret', 'secret_lookup']).where('id', '=', account.id).executeTakeFirstOrThrow();
-    expect(stored.secret).toMatch(/^v1\./);
+    expect(stored.secret).toMatch(/^v2\./);
     expect(stored.secret).not.toContain(bot.token.split(':')[1]);
 
     const twice = await admin.post('/api/accounts/', { type: 'bot', token: bot.token }).expect(409);

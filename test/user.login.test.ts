@@ -34,7 +34,7 @@ describe.each(STACKS)('logging a personal account in on $name', (stack) => {
     expect(telegram.calls.of('auth.sendCode')).toHaveLength(1);
     const keys = await server.parley.database.db.withTables<{ mtproto_auth_keys: { account_id: number; auth_key: string } }>()
       .selectFrom('mtproto_auth_keys').select('auth_key').where('account_id', '=', id).execute();
-    expect(keys.map((k) => k.auth_key.slice(0, 3))).toEqual(['v1.']);
+    expect(keys.map((k) => k.auth_key.slice(0, 3))).toEqual(['v2.']);
     await server.admin.get(`/api/accounts/${id}/login/`).expect(200).then((r) => expect(r.body.state).toBe('active'));
     socket.close();
   });
@@ -129,7 +129,7 @@ describe.each(STACKS)('logging a personal account in on $name', (stack) => {
     const done = await server.admin.post(`/api/accounts/${body.account_id}/verify_otp/`, { code: telegram.login.code }).expect(200);
     expect(done.body.account.title).toBe('Sales');
     const secret = await server.parley.database.db.selectFrom('accounts').select('secret').where('id', '=', body.account_id).executeTakeFirstOrThrow();
-    expect(secret.secret).toMatch(/^v1\./);
+    expect(secret.secret).toMatch(/^v2\./);
     expect(secret.secret).not.toContain(own.api_hash);
     const channelClient = server.telegram.built.filter((b) => b.phone === telegram.owner.phone).at(-1);
     expect(channelClient?.params.credentials).toEqual({ apiId: own.api_id, apiHash: own.api_hash });

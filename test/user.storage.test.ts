@@ -57,7 +57,7 @@ describe.each(DIALECTS)('personal-account session storage on %s', (dialect) => {
     await first.authKeys.setTemp(2, 0, key.slice(0, 32), 1000);
 
     const [stored] = await rows('mtproto_auth_keys', accountId);
-    expect(String(stored?.auth_key)).toMatch(/^v1\./);
+    expect(String(stored?.auth_key)).toMatch(/^v2\./);
     expect(String(stored?.auth_key)).not.toContain(Buffer.from(key).toString('base64').slice(0, 20));
 
     const second = storage(accountId);
@@ -76,7 +76,7 @@ describe.each(DIALECTS)('personal-account session storage on %s', (dialect) => {
     await first.kv.set('self', new Uint8Array([1, 2, 3]));
     await first.kv.set('self', new Uint8Array([4, 5]));
     const [row] = await rows('mtproto_kv', a);
-    expect(String(row?.value)).toMatch(/^v1\./);
+    expect(String(row?.value)).toMatch(/^v2\./);
 
     const again = storage(a);
     await again.driver.load?.();

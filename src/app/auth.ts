@@ -16,6 +16,8 @@ export interface Principal {
   operator: Operator;
   tokenId: TokenId;
   kind: TokenKind;
+  /** When the token or session stops being valid (epoch ms); null when only revoking ends it. */
+  expiresAt: number | null;
 }
 
 export interface LoginResult {
@@ -46,6 +48,9 @@ export class AuthService {
       audit: AuditLog;
       throttle: LoginThrottle;
       keys: Keys;
+      /** Tells every process a token or session was revoked, so its sockets close wherever they are. */
+      announceRevoked?: (tokenId: TokenId) => Promise<void>;
+      sessionLifetimeMs?: number;
     },
   ) {}
 
@@ -76,7 +81,7 @@ export class AuthService {
     await throttle.succeeded(username, input.ip);
     await operators.recordLogin(operator.id);
     const token = generateToken();
-    const expiresAt = input.kind === 'session' ? Date.now() + SESSION_LIFETIME_MS : null;
+    const expiresAt = input.kind === 'session' ? Date.now() + (this.deps.sessionLifetimeMs ?? SESSION_LIFETIME_MS) : null;
     const tokenId = await tokens.insert({
       operatorId: operator.id,
       kind: input.kind,
@@ -108,11 +113,12 @@ export class AuthService {
     if (stored.lastUsedAt === null || now - stored.lastUsedAt > TOUCH_INTERVAL_MS) {
       await this.deps.tokens.touch(stored.id, now);
     }
-    return { operator: stored.operator, tokenId: stored.id, kind: stored.kind };
+    return { operator: stored.operator, tokenId: stored.id, kind: stored.kind, expiresAt: stored.expiresAt };
   }
 
   async logout(principal: Principal, ip: string): Promise<void> {
     await this.deps.tokens.revoke(principal.tokenId);
+    await this.deps.announceRevoked?.(principal.tokenId);
     await this.deps.audit.record({
       actorId: principal.operator.id,
       action: 'auth.logout',
@@ -123,18 +129,27 @@ export class AuthService {
     });
   }
 
-  /** A single-use credential for one WebSocket connection, valid for a minute (keeps tokens out of URLs). */
+  /**
+   * A single-use credential for one WebSocket connection, valid for a minute (keeps tokens out of URLs). It names
+   * the token it was issued from (the hash covers the name, so it cannot be swapped): the socket lives and dies
+   * with that token or session.
+   */
   async issueTicket(principal: Principal): Promise<{ ticket: string; expiresAt: Date }> {
-    const ticket = generateToken();
+    const ticket = `${principal.tokenId}.${generateToken()}`;
     const expiresAt = Date.now() + TICKET_LIFETIME_MS;
     await this.deps.tokens.insert({ operatorId: principal.operator.id, kind: 'ticket', tokenHash: hashToken(ticket), name: null, expiresAt });
     return { ticket, expiresAt: new Date(expiresAt) };
   }
 
+  /** The principal of the token the ticket was issued from, when both are still usable. */
   async redeemTicket(ticket: string): Promise<Principal | undefined> {
+    const issuer = /^(\d{1,15})\./.exec(ticket)?.[1];
+    if (issuer === undefined) return undefined;
     const principal = await this.authenticate(ticket, 'ticket');
     if (!principal || !(await this.deps.tokens.revoke(principal.tokenId))) return undefined;
-    return principal;
+    const stored = await this.deps.tokens.findUsableById(Number(issuer) as TokenId, Date.now());
+    if (!stored || stored.operator.id !== principal.operator.id) return undefined;
+    return { operator: stored.operator, tokenId: stored.id, kind: stored.kind, expiresAt: stored.expiresAt };
   }
 
   /** CSRF token bound to one session: a keyed hash, so nothing more needs storing. */

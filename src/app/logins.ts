@@ -70,8 +70,8 @@ export interface LoginProvider {
   open(account: Pick<Account, 'id' | 'phone'>, credentials: ApiCredentials): LoginSession;
   /** Forgets an account's stored session, before a new login replaces it. */
   forget(accountId: AccountId): Promise<void>;
-  /** An account's own credentials, sealed for its secret column. */
-  seal(credentials: ApiCredentials): string;
+  /** An account's own credentials as its secret (in the clear; the account repository seals it). */
+  secretFor(credentials: ApiCredentials): string;
   /** The login succeeded: the account's first connection imports its recent history. */
   loggedIn(accountId: AccountId): Promise<void>;
 }
@@ -215,7 +215,7 @@ export class LoginService {
   private async begin(actor: Actor, existing: Account | undefined, input: StartLogin, credentials: { own: ApiCredentials | null; use: ApiCredentials }): Promise<Pending> {
     const { accounts, provider } = this.deps;
     const phone = input.phone ?? null;
-    const secret = credentials.own ? provider.seal(credentials.own) : undefined;
+    const secret = credentials.own ? provider.secretFor(credentials.own) : undefined;
     let account: Account;
     let created = !existing;
     if (existing) {

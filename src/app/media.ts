@@ -130,7 +130,7 @@ export interface StagedFile {
   path: string;
 }
 
-/** DATA_DIR/media: one copy per distinct content, named by its SHA-256. */
+/** DATA_DIR/media: one copy per distinct content, named by its SHA-256; readable by Parley's user only. */
 export class MediaFiles {
   constructor(readonly dir: string) {}
 
@@ -141,7 +141,7 @@ export class MediaFiles {
   /** Streams into a temporary file while hashing. */
   async stage(stream: Readable): Promise<StagedFile> {
     const tmpDir = path.join(this.dir, 'tmp');
-    await mkdir(tmpDir, { recursive: true });
+    await mkdir(tmpDir, { recursive: true, mode: 0o700 });
     const tmpPath = path.join(tmpDir, randomUUID());
     const hash = createHash('sha256');
     let size = 0;
@@ -153,7 +153,7 @@ export class MediaFiles {
       },
     });
     try {
-      await pipeline(stream, meter, createWriteStream(tmpPath));
+      await pipeline(stream, meter, createWriteStream(tmpPath, { mode: 0o600 }));
     } catch (error) {
       await rm(tmpPath, { force: true });
       throw error;
@@ -165,7 +165,7 @@ export class MediaFiles {
   /** Moves a staged file to its content address (the same content already there is simply replaced). */
   async commit(staged: StagedFile): Promise<void> {
     const target = this.absolute(staged.path);
-    await mkdir(path.dirname(target), { recursive: true });
+    await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
     await rename(staged.tmpPath, target);
   }
 

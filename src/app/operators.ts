@@ -43,6 +43,8 @@ export class OperatorService {
       announce?: (change: { operatorId: OperatorId; signedOut: boolean }) => Promise<void>;
       /** An operator may have room for waiting chats (created, activated, a new limit or role). */
       roomChanged?: () => Promise<void>;
+      /** An operator's password was replaced; `previousHash` is the one it replaced. */
+      passwordChanged?: (operatorId: OperatorId, previousHash: string) => Promise<void>;
     },
   ) {}
 
@@ -102,6 +104,7 @@ export class OperatorService {
     if (patch.maxActiveChats !== undefined) changes.maxActiveChats = patch.maxActiveChats;
     if (patch.isActive !== undefined) changes.isActive = patch.isActive;
     if (patch.password !== undefined) changes.passwordHash = await hashPassword(patch.password);
+    const previousHash = changes.passwordHash === undefined ? undefined : await this.passwordHashOf(id);
 
     const updated = await database.db.transaction().execute(async (trx) => {
       const current = await operators.findById(id, trx);
@@ -134,6 +137,7 @@ export class OperatorService {
     if (changes.passwordHash !== undefined) await this.deps.throttle.clear(updated.operator.username);
     await this.deps.announce?.({ operatorId: id, signedOut: updated.signedOut });
     if (changes.maxActiveChats !== undefined || changes.isActive === true || changes.role !== undefined) await this.deps.roomChanged?.();
+    if (previousHash !== undefined) await this.deps.passwordChanged?.(id, previousHash);
     return updated.operator;
   }
 
@@ -150,6 +154,11 @@ export class OperatorService {
       ip: actor.ip,
       details: { username: operator.username },
     });
+  }
+
+  private async passwordHashOf(id: OperatorId): Promise<string | undefined> {
+    const operator = await this.deps.operators.findById(id);
+    return operator && (await this.deps.operators.findCredentials(operator.username))?.passwordHash;
   }
 
   async delete(actor: Actor, id: OperatorId): Promise<void> {

@@ -1,4 +1,5 @@
 // The composition root: builds every part from the config, wires the seams, and closes them in reverse order.
+import { mkdirSync } from 'node:fs';
 import { simulatorChannels } from '../channels/simulator/index.js';
 import { BotWebhookEndpoint, telegramBotChannels } from '../channels/telegram-bot/index.js';
 import { telegramClients, telegramUserConnector, type TelegramClientFactory } from '../channels/telegram-user/index.js';
@@ -26,7 +27,8 @@ import { TokenRepository } from '../store/tokens.js';
 import { AccountService } from './accounts.js';
 import { Assignments } from './assignment.js';
 import { AuthService } from './auth.js';
-import { ensureInitialAdmin } from './bootstrap.js';
+import { ensureInitialAdmin, retireInitialPassword } from './bootstrap.js';
+import { resealLegacySecrets } from './reseal.js';
 import { ChatService } from './chats.js';
 import { ConversationEvents } from './conversation-events.js';
 import { syncDemoAccount } from './demo.js';
@@ -90,6 +92,8 @@ export interface ParleyOptions {
   telegramUser?: { clients?: TelegramClientFactory; timeoutMs?: number };
   /** Login throttling limits other than the defaults (tests reach a limit with fewer attempts). */
   loginLimits?: Partial<ThrottleLimits>;
+  /** How long a browser session lasts (default 14 days; tests see one end). */
+  sessionLifetimeMs?: number;
 }
 
 const RECONCILE_INTERVAL_MS = 5_000;
@@ -101,6 +105,8 @@ const LOGIN_IDLE_MS = 15 * 60_000;
 const SWEEP_INTERVAL_MS = 60_000;
 
 export async function createParley(config: Config, logger: Logger, options: ParleyOptions = {}): Promise<Parley> {
+  // sessions, sealed secrets and customers' files live here: Parley's user only
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const database = openDatabase(config.database);
   try {
     const { applied } = await migrateToLatest(database);
@@ -119,7 +125,9 @@ export async function createParley(config: Config, logger: Logger, options: Parl
   const audit = new AuditLog(database);
   const operatorRepository = new OperatorRepository(database);
   const tokens = new TokenRepository(database);
-  const accountRepository = new AccountRepository(database);
+  const secrets = new SecretBox(keys);
+  const accountRepository = new AccountRepository(database, secrets);
+  await resealLegacySecrets(database, secrets, logger);
   const contacts = new ContactRepository();
   const chatRepository = new ChatRepository(database);
   const mediaRepository = new MediaRepository(database);
@@ -130,7 +138,15 @@ export async function createParley(config: Config, logger: Logger, options: Parl
   const publisher = new RealtimePublisher({ directory, settings, log: eventLog, bus, logger });
   const hub = new SocketHub({ bus, log: eventLog, logger });
   const throttle = new LoginThrottle(throttleStore, options.loginLimits);
-  const auth = new AuthService({ operators: operatorRepository, tokens, audit, throttle, keys });
+  const auth = new AuthService({
+    operators: operatorRepository,
+    tokens,
+    audit,
+    throttle,
+    keys,
+    announceRevoked: (tokenId) => bus.publish('tokens.revoked', { tokenId }),
+    ...(options.sessionLifetimeMs !== undefined && { sessionLifetimeMs: options.sessionLifetimeMs }),
+  });
   const operators = new OperatorService({
     database,
     operators: operatorRepository,
@@ -139,6 +155,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     throttle,
     announce: (change) => bus.publish('operators.changed', change),
     roomChanged: () => waitingChats.assign(),
+    passwordChanged: retireInitialPassword(config, logger),
   });
   const assignments = new Assignments({ chats: chatRepository, operators: operatorRepository });
   const waitingChats = new WaitingChats({ database, chats: chatRepository, assignments, settings, events: publisher, logger });
@@ -162,7 +179,6 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     apiRoot: config.telegram.botApiRoot,
     publicUrl: config.publicUrl,
     downloadLimitBytes: config.telegram.botDownloadLimitBytes,
-    secrets: new SecretBox(keys),
     keys,
     state: new ChannelStateRepository(database),
     logger,
@@ -173,7 +189,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
   const telegramUser = telegramUserConnector({
     telegram: config.telegram,
     database,
-    secrets: new SecretBox(keys),
+    secrets,
     state: new ChannelStateRepository(database),
     clients: options.telegramUser?.clients ?? telegramClients(config.telegram),
     logger,
@@ -277,6 +293,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     const change = payload as { operatorId: number; signedOut: boolean };
     if (change.signedOut) hub.disconnect(change.operatorId, 1008, 'signed out');
   });
+  await bus.subscribe('tokens.revoked', (payload) => hub.disconnectToken((payload as { tokenId: number }).tokenId, 'signed out'));
   await hub.start();
   if (options.bootstrapAdmin ?? true) await ensureInitialAdmin(config, operatorRepository, operators, logger);
 

@@ -15,7 +15,7 @@ export interface ProvisionedAccount {
   externalId: ExternalId | null;
   username: string | null;
   phone: string | null;
-  /** Already sealed (SecretBox). */
+  /** In the clear (the account repository seals it for its row). */
   secret: string | null;
   /** Keyed hash identifying the secret without revealing it (legacy webhook lookup, duplicate check). */
   secretLookup: string | null;
@@ -29,7 +29,7 @@ export interface ProvisionInput {
 export interface ChannelFactory {
   /** Whether a send interrupted by a crash may be repeated safely (see Channel.capabilities). */
   idempotentSend: boolean;
-  /** `secret` is the account's sealed secret, as stored. */
+  /** `secret` is the account's secret in the clear (a bot's token, a personal account's API credentials). */
   create(account: Account, secret: string | null): Channel;
   /** Checks the input with the source and describes the account to store; throws Invalid with the reason. */
   provision?(input: ProvisionInput): Promise<ProvisionedAccount>;
@@ -133,8 +133,16 @@ export class ChannelRuntime implements ChannelLookup {
       await this.setStatus(account.id, 'error', `accounts of type ${account.type} cannot run in this version`);
       return;
     }
+    const secret = await this.deps.accounts.secretOf(account.id).catch((error: unknown) => {
+      this.deps.logger.error({ err: error, accountId: account.id }, 'the account’s stored secret could not be decrypted');
+      return undefined;
+    });
+    if (secret === undefined) {
+      await this.setStatus(account.id, 'error', 'the stored secret could not be decrypted (was SECRET_KEY changed?)');
+      return;
+    }
     await this.setStatus(account.id, 'connecting', null);
-    const channel = factory.create(account, await this.deps.accounts.secretOf(account.id));
+    const channel = factory.create(account, secret);
     const source: IngestSource = { accountId: account.id, network: channel.network, settings: account.settings };
     this.sources.set(account.id, source);
     const ingest = this.deps.ingest.sinkFor(source);

@@ -9,6 +9,7 @@ import { registerAjvFormats, type TypeBoxTypeProvider } from '@fastify/type-prov
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Parley } from '../app/parley.js';
 import { registerComponents } from './components.js';
+import { APP_DIRECTIVES } from './content-security.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { registerOpenApi } from './plugins/openapi.js';
@@ -55,9 +56,13 @@ export async function buildServer(parley: Parley, version = '0.1.0'): Promise<Fa
 
   registerErrorHandling(app);
   registerRequestLog(app);
-  await app.register(helmet, { global: true, contentSecurityPolicy: false });
+  await app.register(helmet, { global: true, contentSecurityPolicy: { useDefaults: false, directives: APP_DIRECTIVES } });
   await app.register(cors, corsOptions(config.corsOrigins));
   await app.register(cookie);
+  // Before the plugin's own preClose, which closes sockets without a code: clients must see 1001 (going away).
+  app.addHook('preClose', async () => {
+    for (const client of app.websocketServer.clients) client.close(1001, 'server shutting down');
+  });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(multipart, { limits: MULTIPART_LIMITS });
   registerAuth(app, parley);
@@ -102,8 +107,11 @@ function registerRequestLog(app: FastifyInstance): void {
   });
 }
 
+/** Every method a route uses: @fastify/cors allows only GET, HEAD and POST unless told. */
+const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'];
+
 function corsOptions(origins: string[]) {
   if (origins.length === 0) return { origin: false };
-  if (origins.includes('*')) return { origin: '*', credentials: false };
-  return { origin: origins, credentials: true };
+  if (origins.includes('*')) return { origin: '*', credentials: false, methods: CORS_METHODS };
+  return { origin: origins, credentials: true, methods: CORS_METHODS };
 }

@@ -1,7 +1,7 @@
 // The event bus seam: fire-and-forget messages between the parts of Parley, across processes when Redis is
 // configured. It carries notifications (frames for sockets, "settings changed"), never the only copy of data.
 
-export type Topic = 'frames' | 'operators.changed' | 'settings.changed' | 'accounts.changed' | 'chats.read';
+export type Topic = 'frames' | 'operators.changed' | 'settings.changed' | 'accounts.changed' | 'chats.read' | 'tokens.revoked';
 
 /**
  * Rules every implementation keeps:

@@ -19,10 +19,22 @@ export interface HubSocket {
 
 const OPEN = 1;
 const PING_INTERVAL_MS = 30_000;
+const POLICY_VIOLATION = 1008;
+/** setTimeout's ceiling (about 24.8 days); a later expiry is re-armed when it fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Who opened a socket, with what: the socket closes when that token or session is revoked or expires. */
+export interface SocketOwner {
+  operatorId: number;
+  tokenId: number;
+  expiresAt: number | null;
+}
 
 interface Connection {
   operatorId: number;
+  tokenId: number;
   socket: HubSocket;
+  expiry: NodeJS.Timeout | undefined;
   /** Frames that arrived while the backlog was being sent. */
   buffer: Frame[] | null;
   /** Frames up to here the client has (or was told to load through REST). */
@@ -59,12 +71,14 @@ export class SocketHub {
    * Registers a socket. Without `since` it gets a hello with the current seq and live frames after it;
    * with `since` it first gets the frames after that seq, or a `reset` when they are gone.
    */
-  async add(operatorId: number, socket: HubSocket, since: { seq: number; epoch: string } | null): Promise<void> {
-    const connection: Connection = { operatorId, socket, buffer: [], baseline: 0, sent: new Set(), alive: true };
+  async add(owner: SocketOwner, socket: HubSocket, since: { seq: number; epoch: string } | null): Promise<void> {
+    const { operatorId, tokenId } = owner;
+    const connection: Connection = { operatorId, tokenId, socket, expiry: undefined, buffer: [], baseline: 0, sent: new Set(), alive: true };
     const set = this.connections.get(operatorId) ?? new Set();
     set.add(connection);
     this.connections.set(operatorId, set);
     socket.on('close', () => this.remove(connection));
+    if (owner.expiresAt !== null) this.expireAt(connection, owner.expiresAt);
     socket.on('pong', () => (connection.alive = true));
 
     const { log } = this.deps;
@@ -88,10 +102,22 @@ export class SocketHub {
     for (const connection of this.connections.get(operatorId) ?? []) connection.socket.close(code, reason);
   }
 
+  /** Closes the sockets opened with a token or session (logged out, revoked). */
+  disconnectToken(tokenId: number, reason: string): void {
+    for (const set of this.connections.values()) {
+      for (const connection of set) if (connection.tokenId === tokenId) connection.socket.close(POLICY_VIOLATION, reason);
+    }
+  }
+
   async close(): Promise<void> {
     if (this.pinger) clearInterval(this.pinger);
     await this.unsubscribe?.();
-    for (const set of this.connections.values()) for (const c of set) c.socket.close(1001, 'server shutting down');
+    for (const set of this.connections.values()) {
+      for (const c of set) {
+        clearTimeout(c.expiry);
+        c.socket.close(1001, 'server shutting down');
+      }
+    }
     this.connections.clear();
   }
 
@@ -131,7 +157,18 @@ export class SocketHub {
     }
   }
 
+  private expireAt(connection: Connection, expiresAt: number): void {
+    const left = expiresAt - Date.now();
+    if (left <= 0) {
+      connection.socket.close(POLICY_VIOLATION, 'session expired');
+      return;
+    }
+    connection.expiry = setTimeout(() => this.expireAt(connection, expiresAt), Math.min(left, MAX_TIMER_MS));
+    connection.expiry.unref();
+  }
+
   private remove(connection: Connection): void {
+    clearTimeout(connection.expiry);
     const set = this.connections.get(connection.operatorId);
     set?.delete(connection);
     if (set?.size === 0) this.connections.delete(connection.operatorId);

@@ -1,6 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Account, AccountSettings, AccountStatus, AccountType, DesiredState } from '../domain/account.js';
 import type { AccountId, ExternalId } from '../domain/ids.js';
+import type { SealedField, SecretBox } from '../security/secret-box.js';
 import { decodeCursor, toPage, type Page } from './cursor.js';
 import type { Database, Executor } from './db.js';
 import { toDate, toDateOrNull, toIdString, toNumber } from './rows.js';
@@ -36,7 +37,7 @@ export interface NewAccount {
   externalId?: ExternalId | null;
   username?: string | null;
   phone?: string | null;
-  /** Already encrypted. */
+  /** In the clear: sealed here, bound to the account's row. */
   secret?: string | null;
   secretLookup?: string | null;
 }
@@ -58,13 +59,26 @@ export interface StatusChange {
   until: Date | null;
 }
 
-/** Accounts are soft-deleted: their chats and history stay readable by admins. */
+/** The column an account's secret is sealed for. */
+export function accountSecretField(id: number): SealedField {
+  return { table: 'accounts', column: 'secret', id };
+}
+
+/**
+ * Accounts are soft-deleted: their chats and history stay readable by admins. Secrets (a bot's token, a personal
+ * account's API credentials) go in and out in the clear and are sealed at rest; only code that writes or reads
+ * them needs the SecretBox.
+ */
 export class AccountRepository {
-  constructor(private readonly database: Database) {}
+  constructor(
+    private readonly database: Database,
+    private readonly secrets?: SecretBox,
+  ) {}
 
   async insert(account: NewAccount): Promise<Account> {
     const now = Date.now();
-    const result = await this.database.db
+    const id = await this.database.db.transaction().execute(async (trx) => {
+      const result = await trx
       .insertInto('accounts')
       .values({
         type: account.type,
@@ -74,14 +88,19 @@ export class AccountRepository {
         external_id: account.externalId ?? null,
         username: account.username ?? null,
         phone: account.phone ?? null,
-        secret: account.secret ?? null,
+        secret: null,
         secret_lookup: account.secretLookup ?? null,
         settings: JSON.stringify(account.settings),
         created_at: now,
         updated_at: now,
       })
       .executeTakeFirstOrThrow();
-    return this.get(Number(result.insertId) as AccountId);
+      const inserted = Number(result.insertId) as AccountId;
+      // sealed for the row's id, known only now
+      if (account.secret) await this.update(inserted, { secret: account.secret }, trx);
+      return inserted;
+    });
+    return this.get(id);
   }
 
   async findById(id: AccountId, options: { includeDeleted?: boolean } = {}): Promise<Account | undefined> {
@@ -123,9 +142,15 @@ export class AccountRepository {
     return row && toAccount(row);
   }
 
+  /** The account's secret in the clear; throws when it cannot be opened (another SECRET_KEY, another row's value). */
   async secretOf(id: AccountId): Promise<string | null> {
     const row = await this.database.db.selectFrom('accounts').select('secret').where('id', '=', id).executeTakeFirst();
-    return row?.secret ?? null;
+    return row?.secret ? this.box().openText(row.secret, accountSecretField(id)) : null;
+  }
+
+  private box(): SecretBox {
+    if (!this.secrets) throw new Error('this AccountRepository was made without a SecretBox: it cannot handle secrets');
+    return this.secrets;
   }
 
   async update(id: AccountId, changes: AccountChanges, executor: Executor = this.database.db): Promise<void> {
@@ -138,7 +163,7 @@ export class AccountRepository {
         ...(changes.externalId !== undefined && { external_id: changes.externalId }),
         ...(changes.username !== undefined && { username: changes.username }),
         ...(changes.phone !== undefined && { phone: changes.phone }),
-        ...(changes.secret !== undefined && { secret: changes.secret }),
+        ...(changes.secret !== undefined && { secret: changes.secret && this.box().seal(changes.secret, accountSecretField(id)) }),
         ...(changes.secretLookup !== undefined && { secret_lookup: changes.secretLookup }),
         updated_at: Date.now(),
       })

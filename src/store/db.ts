@@ -1,6 +1,6 @@
 // Opens the database chosen by DATABASE_URL. Each dialect is set up here so queries elsewhere need not care:
 // SQLite in WAL mode with foreign keys and 64-bit-safe integers; MySQL in utf8mb4 with READ COMMITTED.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, Kysely, MysqlDialect, SqliteDialect, type DatabaseConnection, type Transaction } from 'kysely';
@@ -27,7 +27,8 @@ export function openDatabase(config: DatabaseConfig): Database {
 }
 
 function openSqlite(file: string): Db {
-  mkdirSync(path.dirname(file), { recursive: true });
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  restrictToOwner(file);
   const database = new BetterSqlite3(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
@@ -35,6 +36,21 @@ function openSqlite(file: string): Db {
   // Telegram ids exceed 2^53: read every integer as a BigInt; rows.ts narrows the small ones.
   database.defaultSafeIntegers(true);
   return new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+}
+
+/**
+ * The database holds sessions and sealed secrets: owner-only (0600). SQLite creates the WAL and SHM files with
+ * the database file's permissions, so setting them on the database (created empty here if new) covers all three.
+ */
+function restrictToOwner(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  for (const existing of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      chmodSync(existing, 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
 }
 
 const STATEMENT_CACHE_SIZE = 500;

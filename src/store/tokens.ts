@@ -14,6 +14,8 @@ export interface StoredToken {
   kind: TokenKind;
   operator: Operator;
   lastUsedAt: number | null;
+  /** Epoch ms; null for tokens that live until revoked. */
+  expiresAt: number | null;
 }
 
 /** Tokens are looked up by hash only; the plaintext is never stored. */
@@ -47,12 +49,21 @@ export class TokenRepository {
 
   /** A token that is not revoked, not expired, and belongs to an active operator. */
   async findUsable(tokenHash: string, now: number): Promise<StoredToken | undefined> {
+    return this.findUsableWhere('token_hash', tokenHash, now);
+  }
+
+  /** The same check by id (the token a WebSocket ticket was issued from). */
+  async findUsableById(id: TokenId, now: number): Promise<StoredToken | undefined> {
+    return this.findUsableWhere('id', id, now);
+  }
+
+  private async findUsableWhere(column: 'token_hash' | 'id', value: string | number, now: number): Promise<StoredToken | undefined> {
     const row = await this.db
       .selectFrom('api_tokens as t')
       .innerJoin('operators as o', 'o.id', 't.operator_id')
       .selectAll('o')
-      .select(['t.id as token_id', 't.kind as token_kind', 't.last_used_at as token_last_used_at'])
-      .where('t.token_hash', '=', tokenHash)
+      .select(['t.id as token_id', 't.kind as token_kind', 't.last_used_at as token_last_used_at', 't.expires_at as token_expires_at'])
+      .where(`t.${column}`, '=', value)
       .where('t.revoked_at', 'is', null)
       .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', now)]))
       .where('o.is_active', '=', 1)
@@ -64,6 +75,7 @@ export class TokenRepository {
       kind: row.token_kind as TokenKind,
       operator: toOperator(row as Selectable<OperatorsTable>),
       lastUsedAt: toNumberOrNull(row.token_last_used_at),
+      expiresAt: toNumberOrNull(row.token_expires_at),
     };
   }
 

@@ -3,7 +3,6 @@ import type { ChannelFactory } from '../../app/runtime.js';
 import type { AccountId } from '../../domain/ids.js';
 import type { Logger } from '../../log.js';
 import type { Keys } from '../../security/keys.js';
-import type { SecretBox } from '../../security/secret-box.js';
 import type { ChannelStateRepository } from '../../store/channel-state.js';
 import { TelegramBotChannel } from './channel.js';
 import { provisionBot } from './provision.js';
@@ -15,7 +14,6 @@ export interface TelegramBotDeps {
   apiRoot: string;
   publicUrl: URL | undefined;
   downloadLimitBytes: number;
-  secrets: SecretBox;
   keys: Keys;
   state: ChannelStateRepository;
   logger: Logger;
@@ -27,19 +25,13 @@ export interface TelegramBotDeps {
 }
 
 export function telegramBotChannels(deps: TelegramBotDeps): ChannelFactory {
-  const { secrets, keys } = deps;
+  const { keys } = deps;
   return {
     idempotentSend: false,
-    provision: (input) => provisionBot({ apiRoot: deps.apiRoot, secrets, keys }, input),
+    provision: (input) => provisionBot({ apiRoot: deps.apiRoot, keys }, input),
     create: (account, secret) => {
       const logger = deps.logger.child({ accountId: account.id });
-      let token: string | null = null;
-      try {
-        token = secret ? secrets.openText(secret) : null;
-      } catch (error) {
-        logger.error({ err: error }, 'bot token could not be decrypted');
-      }
-      return new TelegramBotChannel(account, token, {
+      return new TelegramBotChannel(account, secret, {
         apiRoot: deps.apiRoot,
         publicUrl: deps.publicUrl,
         downloadLimitBytes: deps.downloadLimitBytes,

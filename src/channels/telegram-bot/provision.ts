@@ -1,9 +1,9 @@
-// Adding a bot: its token is checked with getMe, then stored sealed; the bot's identity fills the account.
+// Adding a bot: its token is checked with getMe (the account repository stores it sealed); the bot's identity
+// fills the account.
 import type { ProvisionedAccount, ProvisionInput } from '../../app/runtime.js';
 import { ChannelUnavailable, Invalid } from '../../domain/errors.js';
 import { externalId } from '../../domain/ids.js';
 import type { Keys } from '../../security/keys.js';
-import type { SecretBox } from '../../security/secret-box.js';
 import { BotApiFailure, BotClient } from './client.js';
 
 /** What @BotFather hands out: the bot's id, a colon, a secret. */
@@ -16,7 +16,6 @@ const CHECK_TIMEOUT_SECONDS = 8;
 
 export interface ProvisionDeps {
   apiRoot: string;
-  secrets: SecretBox;
   keys: Keys;
 }
 
@@ -45,7 +44,7 @@ export async function provisionBot(deps: ProvisionDeps, input: ProvisionInput): 
     externalId: externalId(me.id),
     username: me.username,
     phone: null,
-    secret: deps.secrets.seal(token),
+    secret: token,
     secretLookup: deps.keys.mac('lookup', token),
   };
 }

@@ -43,10 +43,10 @@ export function telegramUserConnector(deps: TelegramUserDeps): TelegramUserConne
   const credentialsOf = (secret: string | null): ApiCredentials | null => {
     if (!secret) return defaultCredentials;
     try {
-      const own = JSON.parse(secrets.openText(secret)) as { api_id?: unknown; api_hash?: unknown };
+      const own = JSON.parse(secret) as { api_id?: unknown; api_hash?: unknown };
       if (typeof own.api_id === 'number' && typeof own.api_hash === 'string') return { apiId: own.api_id, apiHash: own.api_hash };
     } catch (error) {
-      logger.error({ err: error }, 'an account’s API credentials could not be decrypted');
+      logger.error({ err: error }, 'an account’s API credentials could not be read');
     }
     return null;
   };
@@ -62,7 +62,7 @@ export function telegramUserConnector(deps: TelegramUserDeps): TelegramUserConne
         timeoutMs: deps.loginTimeoutMs,
       }),
     forget: (accountId: AccountId) => deleteSession(database, accountId),
-    seal: (credentials) => secrets.seal(JSON.stringify({ api_id: credentials.apiId, api_hash: credentials.apiHash })),
+    secretFor: (credentials) => JSON.stringify({ api_id: credentials.apiId, api_hash: credentials.apiHash }),
     loggedIn: (accountId) => state.set(accountId, HISTORY_PENDING, new Date().toISOString()),
   };
 

@@ -24,7 +24,9 @@ export function realtimeRoutes(app: App, parley: Parley): void {
         summary: 'WebSocket of live events',
         description:
           'Authenticate with `?ticket=` (from POST /api/ws-ticket/), the session cookie, or `?token=`; bad ' +
-          'credentials close the socket with code 1008. Frames are JSON `{type, seq, epoch, data}`; the first is ' +
+          'credentials close the socket with code 1008, and so does a cookie sent from a page of another origin. ' +
+          'The socket is closed (1008) when the token or session it was opened with is revoked, logged out or ' +
+          'expires, and with 1001 when the server stops. Frames are JSON `{type, seq, epoch, data}`; the first is ' +
           '`hello` with the current seq. Reconnect with `?since=<seq>&epoch=<epoch>` to receive what was missed ' +
           'first; a `reset` frame means it is gone and the client should reload. `seq` grows by one per frame ' +
           'for each operator; order frames by it. The frame types are the `*Frame` schemas (union `ServerFrame`). ' +
@@ -46,7 +48,8 @@ export function realtimeRoutes(app: App, parley: Parley): void {
         return;
       }
       const since = query.since !== undefined && query.epoch ? { seq: query.since, epoch: query.epoch } : null;
-      await parley.hub.add(principal.operator.id, socket, since);
+      const owner = { operatorId: principal.operator.id, tokenId: principal.tokenId, expiresAt: principal.expiresAt };
+      await parley.hub.add(owner, socket, since);
     },
   );
 
@@ -103,5 +106,18 @@ async function socketPrincipal(
   if (query.ticket) return parley.auth.redeemTicket(query.ticket);
   if (query.token) return parley.auth.authenticate(query.token, 'api');
   const session = request.cookies[SESSION_COOKIE];
-  return session ? parley.auth.authenticate(session, 'session') : undefined;
+  if (!session || !isTrustedOrigin(parley, request)) return undefined;
+  return parley.auth.authenticate(session, 'session');
+}
+
+/**
+ * Browsers send cookies with a WebSocket handshake from any page and the same-origin policy does not apply to
+ * it: a cookie only counts when the page is Parley's own (PUBLIC_URL, CORS_ORIGINS, or the host asked for).
+ * Programs that are not browsers send no Origin; they cannot be tricked into using someone else's cookie.
+ */
+function isTrustedOrigin(parley: Parley, request: FastifyRequest): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  const { publicUrl, corsOrigins } = parley.config;
+  return origin === `${request.protocol}://${request.host}` || origin === publicUrl?.origin || (origin !== '*' && corsOrigins.includes(origin));
 }

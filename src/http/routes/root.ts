@@ -1,10 +1,13 @@
 import type { App } from '../types.js';
+import { withInlineStyle } from '../content-security.js';
 import { DOCS_PATH } from '../plugins/openapi.js';
+
+const STYLE = 'body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#222}';
 
 const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Parley</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#222}</style>
+<style>${STYLE}</style>
 </head><body>
 <h1>Parley is running</h1>
 <p>The omnichannel CRM for Telegram. The web inbox is on its way; meanwhile the whole product is reachable through
@@ -14,7 +17,8 @@ the REST API.</p>
 
 /** Until the web app lands, `/` says what this is and where the API docs are. */
 export function rootRoutes(app: App): void {
-  app.get('/', { config: { public: true }, schema: { hide: true } }, async (_request, reply) =>
+  const helmet = { contentSecurityPolicy: { useDefaults: false, directives: withInlineStyle(STYLE) } };
+  app.get('/', { config: { public: true }, schema: { hide: true }, helmet }, async (_request, reply) =>
     reply.type('text/html; charset=utf-8').send(PAGE),
   );
 }

@@ -1,6 +1,7 @@
 // mtcute's auth keys for one account, sealed with SecretBox and written at once (mtcute requires it: a key
 // it created and used must survive a crash, or Telegram sees a new, unauthorised session).
 import type { IAuthKeysRepository } from '@mtcute/core';
+import type { SealedField } from '../../../security/secret-box.js';
 import type { SessionContext } from './tables.js';
 
 /** The permanent key of a data centre; temporary keys use their index (0, 1, …). */
@@ -46,7 +47,7 @@ export class SessionAuthKeys implements IAuthKeysRepository {
       .executeTakeFirst();
     if (!row) return null;
     if (now !== null && (row.expires_at === null || Number(row.expires_at) <= now)) return null;
-    return new Uint8Array(secrets.open(row.auth_key));
+    return new Uint8Array(secrets.open(row.auth_key, authKeyField(accountId, dc, idx)));
   }
 
   private async write(dc: number, idx: number, key: Uint8Array | null, expires: number | null): Promise<void> {
@@ -61,8 +62,13 @@ export class SessionAuthKeys implements IAuthKeysRepository {
       if (key === null) return;
       await trx
         .insertInto('mtproto_auth_keys')
-        .values({ account_id: accountId, dc, idx, auth_key: secrets.seal(key), expires_at: expires })
+        .values({ account_id: accountId, dc, idx, auth_key: secrets.seal(key, authKeyField(accountId, dc, idx)), expires_at: expires })
         .execute();
     });
   }
+}
+
+/** The row a sealed auth key belongs to (its primary key). */
+export function authKeyField(accountId: number, dc: number, idx: number): SealedField {
+  return { table: 'mtproto_auth_keys', column: 'auth_key', id: `${accountId}/${dc}/${idx}` };
 }

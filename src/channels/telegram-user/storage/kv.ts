@@ -2,6 +2,7 @@
 // writes of the update state (`updates_*`) wait behind the gate, in order (see index.ts for why).
 import type { IKeyValueRepository } from '@mtcute/core';
 import type { Logger } from '../../../log.js';
+import type { SealedField } from '../../../security/secret-box.js';
 import type { SessionContext } from './tables.js';
 import { orUpdate } from '../../../store/upsert.js';
 
@@ -40,7 +41,7 @@ export class SessionKeyValue implements IKeyValueRepository {
     const rows = await db.selectFrom('mtproto_kv').select(['key', 'value']).where('account_id', '=', accountId).execute();
     this.entries.clear();
     for (const row of rows) {
-      const bytes = isUpdateState(row.key) ? Buffer.from(row.value, 'base64') : secrets.open(row.value);
+      const bytes = isUpdateState(row.key) ? Buffer.from(row.value, 'base64') : secrets.open(row.value, kvField(accountId, row.key));
       this.entries.set(row.key, new Uint8Array(bytes));
     }
   }
@@ -91,10 +92,15 @@ export class SessionKeyValue implements IKeyValueRepository {
 
   private async write(key: string, value: Uint8Array): Promise<void> {
     const { db, dialect, accountId, secrets } = this.context;
-    const stored = isUpdateState(key) ? Buffer.from(value).toString('base64') : secrets.seal(value);
+    const stored = isUpdateState(key) ? Buffer.from(value).toString('base64') : secrets.seal(value, kvField(accountId, key));
     const row = { account_id: accountId, key, value: stored, updated_at: Date.now() };
     const insert = db.insertInto('mtproto_kv').values(row);
     const change = { value: stored, updated_at: row.updated_at };
     await orUpdate(dialect, insert, ['account_id', 'key'], change).execute();
   }
+}
+
+/** The row a sealed key-value entry belongs to (its primary key). */
+export function kvField(accountId: number, key: string): SealedField {
+  return { table: 'mtproto_kv', column: 'value', id: `${accountId}/${key}` };
 }
