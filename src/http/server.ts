@@ -54,6 +54,11 @@ export async function buildServer(parley: Parley, version = '0.1.0'): Promise<Fa
   await app.register(helmet, { global: true, contentSecurityPolicy: false });
   await app.register(cors, corsOptions(config.corsOrigins));
   await app.register(cookie);
+  // shutdown: sockets hear "going away" (1001) before @fastify/websocket's own preClose (added after this one) ends them
+  app.addHook('preClose', function goingAway(done) {
+    for (const client of this.websocketServer.clients) client.close(1001, 'server shutting down');
+    done();
+  });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(multipart, { limits: MULTIPART_LIMITS });
   registerAuth(app, parley);
