@@ -110,16 +110,32 @@ describe.each(STACKS)('a personal account recovering on $name', (stack) => {
     live.close();
   });
 
-  it('a dropped connection shows as connecting with the last error, and active again once mtcute reconnects', async () => {
+  it('a dropped connection shows as connecting with the last error; once reconnected, what came meanwhile is caught up once', async () => {
     const { account, telegram } = await logIn(server);
+    const dora = telegram.addCustomer({ firstName: 'Dora' });
     const socket = await server.socket();
+    dora.sendText('before the drop');
+    await socket.until((f) => f.type === 'message.created' && f.data.text === 'before the drop');
+
     const stub = server.telegram.latestStub(telegram.owner.phone ?? '');
-    stub.onError.emit(new Error('read ECONNRESET'));
-    stub.onConnectionState.emit('connecting');
+    stub.dropConnection(new Error('read ECONNRESET'));
     const lost = await untilAccount(socket, account.id, (a) => a.status === 'connecting');
     expect(lost.data.status_reason).toBe('connection to Telegram lost (read ECONNRESET); reconnecting');
-    stub.onConnectionState.emit('connected');
+    // sent while the connection is down: never pushed, only kept by Telegram
+    dora.sendText('while you were gone');
+    dora.sendMedia({ kind: 'voice', bytes: new Uint8Array(20), duration: 1 });
+    const mark = telegram.calls.mark();
+
+    stub.reconnect();
     await untilAccount(socket, account.id, (a) => a.status === 'active' && a.status_reason === null);
+    dora.sendText('back again');
+    await socket.until((f) => f.type === 'message.created' && f.data.text === 'back again');
+    await telegram.waitForCall('updates.getDifference', undefined, { since: mark });
+    expect(await texts(account.id, dora.id)).toEqual(['before the drop', 'while you were gone', null, 'back again']);
+    // nothing twice: a sentinel is the next message pushed
+    dora.sendText('sentinel');
+    expect((await socket.until((f) => f.type === 'message.created')).data.text).toBe('sentinel');
+    expect(await texts(account.id, dora.id)).toEqual(['before the drop', 'while you were gone', null, 'back again', 'sentinel']);
     socket.close();
   });
 });
