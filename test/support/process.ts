@@ -109,3 +109,32 @@ export class SilentServer {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
+
+/** IPC messages a child sent, and a way to await one that matches. */
+export class ChildMessages<T> {
+  private readonly received: T[] = [];
+  private waiters: (() => void)[] = [];
+
+  constructor(private readonly child: ChildProcess) {
+    const wake = () => {
+      const waiters = this.waiters;
+      this.waiters = [];
+      for (const resolve of waiters) resolve();
+    };
+    child.on('message', (message) => {
+      this.received.push(message as T);
+      wake();
+    });
+    child.once('exit', wake);
+  }
+
+  /** The first message (earlier ones included) that matches; fails if the child exits without sending it. */
+  async until(match: (message: T) => boolean): Promise<T> {
+    for (;;) {
+      const found = this.received.find(match);
+      if (found !== undefined) return found;
+      if (this.child.exitCode !== null || this.child.signalCode !== null) throw new Error('the process exited before sending the message');
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+}

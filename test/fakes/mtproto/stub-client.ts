@@ -26,11 +26,17 @@ import { NodeCryptoProvider } from '@mtcute/node/utils.js';
 import { WireError } from './faults.js';
 import { DC_ID } from './tl-builders.js';
 
+/** Where the server's pushes for one client go: the stub itself, or its stand-in for a stub in another process. */
+export interface PushTarget {
+  deliver(updates: tl.TypeUpdates): void;
+  deliverNow(updates: tl.TypeUpdates): void;
+}
+
 /** What the stub needs from the server; kept narrow so the two files do not import each other. */
 export interface ServerLink {
-  handle(request: tl.RpcMethod, options: RpcCallOptions | undefined, sessionKey: string, client: StubTelegramClient): Promise<unknown>;
-  listening(client: StubTelegramClient): void;
-  detach(client: StubTelegramClient): void;
+  handle(request: tl.RpcMethod, options: RpcCallOptions | undefined, sessionKey: string, client: PushTarget): Promise<unknown>;
+  listening(client: PushTarget): void;
+  detach(client: PushTarget): void;
 }
 
 export interface StubClientOptions {
@@ -71,7 +77,7 @@ function overTheWire<T>(value: T): T {
   return TlBinaryReader.deserializeObject<T>(__tlReaderMap, TlBinaryWriter.serializeObject(__tlWriterMap, value as { _: string }));
 }
 
-export class StubTelegramClient extends BaseTelegramClient {
+export class StubTelegramClient extends BaseTelegramClient implements PushTarget {
   /** Resolves once mtcute's updates loop is subscribed to server pushes; pushes before that are held. */
   readonly listening: Promise<void>;
   private readonly transport: FakeTransport;
