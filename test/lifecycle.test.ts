@@ -86,7 +86,7 @@ describe('the server process', () => {
       child.kill('SIGKILL');
       await telegram.close();
     }
-  }, 90_000);
+  }, 180_000); // a child loading the app through tsx, a 10 s login timeout, and a shutdown
 
   it('a port in use is one clear line and exit code 1, before anything starts', async () => {
     const holder = createServer();
@@ -105,5 +105,5 @@ describe('the server process', () => {
       child.kill('SIGKILL');
       await new Promise<void>((resolve) => holder.close(() => resolve()));
     }
-  }, 60_000);
+  }, 120_000);
 });
