@@ -21,7 +21,7 @@ describe('the parley command', () => {
     const unknown = await runParley(['launch'], {}, workDir());
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown command "launch"');
-  });
+  }, 120_000); // every CLI run loads the app through tsx: 3 s on an idle machine, 20 s and more on a busy one
 
   it('refuses bad configuration with one readable message and exit code 1', async () => {
     const dir = workDir();
@@ -31,7 +31,7 @@ describe('the parley command', () => {
     expect(stderr).toContain('PORT must be a whole number');
     expect(stderr).toContain('LOG_LEVEL must be one of');
     expect(stderr).not.toContain('    at ');
-  });
+  }, 60_000);
 
   it('migrates, creates operators (password from stdin) and lists them', async () => {
     const dir = workDir();
@@ -95,7 +95,7 @@ describe('the parley command', () => {
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     try {
-      await waitForHttp(`http://127.0.0.1:${port}/api/health`, child);
+      await waitForHttp(`http://127.0.0.1:${port}/api/health`, child, 90_000);
       const passwordFile = path.join(dir, 'data', 'initial-admin-password');
       expect(statSync(passwordFile).mode & 0o777).toBe(0o600);
       const password = readFileSync(passwordFile, 'utf8').trim();
@@ -110,5 +110,5 @@ describe('the parley command', () => {
     const code = await new Promise((resolve) => child.once('close', resolve));
     expect(code).toBe(0);
     expect(output).toContain('"msg":"stopped"');
-  });
+  }, 120_000);
 });

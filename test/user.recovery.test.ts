@@ -1,12 +1,22 @@
 // A personal account across restarts and failures: what was sent while Parley was down is stored once (also
-// when Telegram serves it twice), an update that could not be stored is never acknowledged, and a lost
-// connection shows on the account.
+// when Telegram serves it twice), an update that could not be stored is never acknowledged, a lost
+// connection shows on the account and is caught up after, and a crash with updates still waiting in the
+// ingest queue loses nothing and doubles nothing.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../src/store/db.js';
+import { parseConfig } from '../src/config.js';
+import { openDatabase, type Database } from '../src/store/db.js';
+import { serveChild } from './fakes/mtproto/remote.js';
+import { ChildMessages, ChildOutput, exited } from './support/process.js';
 import { STACKS } from './support/server.js';
 import type { TestSocket } from './support/socket.js';
 import { chatWith, logIn, messagesOf, untilAccount, UserServer } from './support/telegram-user.js';
+import type { ChildReport } from './support/user-process.js';
+
+const USER_PROCESS = fileURLToPath(new URL('./support/user-process.ts', import.meta.url));
+const TSX = import.meta.resolve('tsx');
 
 interface StateRow {
   key: string;
@@ -110,18 +120,98 @@ describe.each(STACKS)('a personal account recovering on $name', (stack) => {
     live.close();
   });
 
-  it('a dropped connection shows as connecting with the last error, and active again once mtcute reconnects', async () => {
+  it('a dropped connection shows as connecting with the last error; once reconnected, what came meanwhile is caught up once', async () => {
     const { account, telegram } = await logIn(server);
+    const dora = telegram.addCustomer({ firstName: 'Dora' });
     const socket = await server.socket();
+    dora.sendText('before the drop');
+    await socket.until((f) => f.type === 'message.created' && f.data.text === 'before the drop');
+
     const stub = server.telegram.latestStub(telegram.owner.phone ?? '');
-    stub.onError.emit(new Error('read ECONNRESET'));
-    stub.onConnectionState.emit('connecting');
+    stub.dropConnection(new Error('read ECONNRESET'));
     const lost = await untilAccount(socket, account.id, (a) => a.status === 'connecting');
     expect(lost.data.status_reason).toBe('connection to Telegram lost (read ECONNRESET); reconnecting');
-    stub.onConnectionState.emit('connected');
+    // sent while the connection is down: never pushed, only kept by Telegram
+    dora.sendText('while you were gone');
+    dora.sendMedia({ kind: 'voice', bytes: new Uint8Array(20), duration: 1 });
+    const mark = telegram.calls.mark();
+
+    stub.reconnect();
     await untilAccount(socket, account.id, (a) => a.status === 'active' && a.status_reason === null);
+    dora.sendText('back again');
+    await socket.until((f) => f.type === 'message.created' && f.data.text === 'back again');
+    await telegram.waitForCall('updates.getDifference', undefined, { since: mark });
+    expect(await texts(account.id, dora.id)).toEqual(['before the drop', 'while you were gone', null, 'back again']);
+    // nothing twice: a sentinel is the next message pushed
+    dora.sendText('sentinel');
+    expect((await socket.until((f) => f.type === 'message.created')).data.text).toBe('sentinel');
+    expect(await texts(account.id, dora.id)).toEqual(['before the drop', 'while you were gone', null, 'back again', 'sentinel']);
     socket.close();
   });
+});
+
+describe.each(STACKS)('a personal account whose process is killed on $name', (stack) => {
+  let server: UserServer;
+  beforeAll(async () => {
+    server = await UserServer.start(stack);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('killed with updates waiting in the ingest queue: nothing is acknowledged past them, and after a restart each is stored once', async () => {
+    const { account, telegram } = await logIn(server);
+    const erin = telegram.addCustomer({ firstName: 'Erin' });
+    const socket = await server.socket();
+    erin.sendText('one');
+    await socket.until((f) => f.type === 'message.created' && f.data.text === 'one');
+    socket.close();
+    await server.shutdown();
+
+    // the same data served by another process, whose ingest of "two" stalls: "three" and "four" queue up behind it
+    const child = fork(USER_PROCESS, [], {
+      cwd: server.env.DATA_DIR,
+      env: { PATH: process.env.PATH ?? '', ...server.env, PARLEY_TEST_HOLD: 'two' },
+      execArgv: ['--import', TSX],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    const output = new ChildOutput(child);
+    const reports = new ChildMessages<ChildReport>(child);
+    serveChild(child, telegram);
+    let twoPts: number;
+    try {
+      await telegram.whenListening();
+      erin.sendText('two');
+      twoPts = telegram.state.log.currentPts;
+      erin.sendText('three');
+      erin.sendText('four');
+      const fourPts = telegram.state.log.currentPts;
+      await reports.until((r) => r.kind === 'held' && r.text === 'two');
+      // mtcute has dispatched everything up to "four" (it saves the state only after dispatching)
+      await reports.until((r) => r.kind === 'state' && r.pts >= fourPts);
+      child.kill('SIGKILL');
+      expect(await exited(child)).toEqual({ code: null, signal: 'SIGKILL' });
+    } catch (error) {
+      throw new Error(`${String(error)}\n${output.text}`, { cause: error });
+    } finally {
+      child.kill('SIGKILL');
+    }
+
+    const database = openDatabase(parseConfig(server.env).config.database);
+    try {
+      expect(await storedPtsOf(database, account.id)).toBeLessThan(twoPts);
+    } finally {
+      await database.close();
+    }
+    await server.boot();
+    const live = await server.socket();
+    await telegram.whenListening();
+    erin.sendText('five');
+    await live.until((f) => f.type === 'message.created' && f.data.text === 'five');
+    const chat = await chatWith(server.admin, account.id, erin.id);
+    expect((await messagesOf(server.admin, chat.id)).map((m) => m.text)).toEqual(['one', 'two', 'three', 'four', 'five']);
+    live.close();
+  }, 120_000); // a child process loading the app through tsx takes a while on a busy machine
 });
 
 describe('a personal account when Telegram cannot be reached', () => {
@@ -172,4 +262,15 @@ async function poison(server: UserServer, text: string): Promise<void> {
 
 async function cure(database: Database): Promise<void> {
   await sql.raw('DROP TRIGGER IF EXISTS poison').execute(database.db);
+}
+
+async function storedPtsOf(database: Database, accountId: number): Promise<number> {
+  const row = await database.db
+    .withTables<{ mtproto_kv: { account_id: number; key: string; value: string } }>()
+    .selectFrom('mtproto_kv')
+    .select('value')
+    .where('account_id', '=', accountId)
+    .where('key', '=', 'updates_pts')
+    .executeTakeFirst();
+  return row ? Buffer.from(row.value, 'base64').readInt32LE(0) : 0;
 }

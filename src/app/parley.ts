@@ -98,8 +98,10 @@ export interface ParleyOptions {
 
 const RECONCILE_INTERVAL_MS = 5_000;
 const RETENTION_INTERVAL_MS = 24 * 3600_000;
-/** How long a login step or a personal account's connection waits for Telegram before saying it cannot. */
+/** How long a personal account's connection waits for Telegram before showing `connecting` and retrying. */
 const TELEGRAM_TIMEOUT_MS = 20_000;
+/** How long a login step waits for Telegram: an admin is waiting for the answer (503 well within 15 s). */
+const LOGIN_TIMEOUT_MS = 10_000;
 /** A personal account's login left alone this long is abandoned. */
 const LOGIN_IDLE_MS = 15 * 60_000;
 const SWEEP_INTERVAL_MS = 60_000;
@@ -193,7 +195,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     state: new ChannelStateRepository(database),
     clients: options.telegramUser?.clients ?? telegramClients(config.telegram),
     logger,
-    loginTimeoutMs: options.telegramUser?.timeoutMs ?? TELEGRAM_TIMEOUT_MS,
+    loginTimeoutMs: options.telegramUser?.timeoutMs ?? LOGIN_TIMEOUT_MS,
     connectTimeoutMs: options.telegramUser?.timeoutMs ?? TELEGRAM_TIMEOUT_MS,
     retryBaseMs: backoffBaseMs,
   });

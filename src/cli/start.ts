@@ -1,30 +1,72 @@
 import { createParley } from '../app/parley.js';
 import { loadConfig } from '../config.js';
 import { buildServer } from '../http/server.js';
-import { createLogger } from '../log.js';
+import { createLogger, type Logger } from '../log.js';
 import { VERSION } from '../version.js';
+import { listenProblem, portProblem } from './port.js';
+
+/** A shutdown that takes longer than this ends the process anyway (a supervisor would kill it soon after). */
+const SHUTDOWN_LIMIT_MS = 9_000;
 
 export async function startCommand(): Promise<number> {
   const { config, warnings } = loadConfig();
   const logger = createLogger(config.logLevel);
   for (const warning of warnings) logger.warn(warning);
+  // installed before anything starts, so a signal during startup still ends in a clean shutdown
+  const stopping = stopSignal(logger);
+  // checked before any channel connects: a second Parley on the same database must not poll its bots or
+  // connect its personal accounts, not even for a moment
+  const busy = await portProblem(config.host, config.port);
+  if (busy) return refuse(busy);
+
   const parley = await createParley(config, logger);
   const server = await buildServer(parley, VERSION);
-  await server.listen({ host: config.host, port: config.port });
-  logger.info({ version: VERSION, role: config.role, database: config.database.dialect }, `Parley is listening on http://${displayHost(config.host)}:${config.port}`);
+  try {
+    await server.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await server.close();
+    await parley.close();
+    const problem = listenProblem(error, config.host, config.port);
+    if (problem) return refuse(problem);
+    throw error;
+  }
+  logger.info(
+    { version: VERSION, role: config.role, database: config.database.dialect, pid: process.pid },
+    `Parley is listening on http://${displayHost(config.host)}:${config.port}`,
+  );
 
-  await new Promise<void>((resolve) => {
+  await stopping;
+  const watchdog = setTimeout(() => {
+    logger.error({ limitMs: SHUTDOWN_LIMIT_MS }, 'shutdown took too long; exiting anyway');
+    process.exit(1);
+  }, SHUTDOWN_LIMIT_MS);
+  watchdog.unref();
+  // logins waiting for Telegram end first, so their requests answer and HTTP can drain at once
+  await parley.logins.close();
+  await server.close();
+  await parley.close();
+  clearTimeout(watchdog);
+  logger.info('stopped');
+  return 0;
+}
+
+/** Resolves on the first SIGINT or SIGTERM; a second one ends the process at once (the default action). */
+function stopSignal(logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
       logger.info({ signal }, 'shutting down');
       resolve();
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
-  await server.close();
-  await parley.close();
-  logger.info('stopped');
-  return 0;
+}
+
+function refuse(problem: string): number {
+  process.stderr.write(`parley: ${problem}\n`);
+  return 1;
 }
 
 function displayHost(host: string): string {

@@ -81,6 +81,8 @@ export class UserServer {
   private constructor(
     readonly stack: Stack,
     private readonly config: Config,
+    /** The environment its config was parsed from (for a server of the same data in another process). */
+    readonly env: Record<string, string>,
     private readonly dataDir: string,
     private readonly dropDatabase: () => Promise<void>,
     private readonly options: UserServerOptions,
@@ -89,7 +91,7 @@ export class UserServer {
   static async start(stack: Stack, options: UserServerOptions = {}): Promise<UserServer> {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-user-'));
     const database = await prepareDatabase(stack.dialect, dataDir);
-    const { config } = parseConfig({
+    const env: Record<string, string> = {
       DATA_DIR: dataDir,
       DATABASE_URL: database.url,
       SECRET_KEY: 'test-secret-key-test-secret-key-0123456789',
@@ -100,8 +102,9 @@ export class UserServer {
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       ...(stack.redis && { REDIS_URL: inject('redisUrl') ?? '', REDIS_PREFIX: `t${randomBytes(6).toString('hex')}` }),
       ...options.env,
-    });
-    const server = new UserServer(stack, { ...config, host: '127.0.0.1' }, dataDir, database.drop, options);
+    };
+    const { config } = parseConfig(env);
+    const server = new UserServer(stack, { ...config, host: '127.0.0.1' }, env, dataDir, database.drop, options);
     await server.boot();
     return server;
   }

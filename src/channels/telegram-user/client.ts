@@ -63,6 +63,9 @@ export function telegramClients(telegram: Config['telegram']): TelegramClientFac
       storage: params.storage,
       updates: params.updates,
       network: params.network,
+      // mtcute's exit hook would re-raise SIGINT/SIGTERM and end the process before Parley's shutdown;
+      // Parley destroys every client itself when it stops
+      storageOptions: { cleanup: false },
       testMode: telegram.testServers,
       ...(telegram.dcAddress && { defaultDcs: dcOptions(telegram.dcAddress, telegram.testServers) }),
       logLevel: 2,

@@ -23,7 +23,7 @@ export interface TelegramUserDeps {
   state: ChannelStateRepository;
   clients: TelegramClientFactory;
   logger: Logger;
-  /** How long a login step waits for Telegram before answering 503 (20 s). */
+  /** How long a login step waits for Telegram before answering 503 (10 s). */
   loginTimeoutMs: number;
   /** How long a (re)connection waits for Telegram before the account shows `connecting` (20 s). */
   connectTimeoutMs: number;

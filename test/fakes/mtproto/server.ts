@@ -12,7 +12,7 @@ import { LoginFlow } from './login.js';
 import { buildMedia, type MediaSpec } from './media.js';
 import { Outgoing, type SentMessage } from './outgoing.js';
 import { TelegramState } from './state.js';
-import { StubTelegramClient, type ServerLink } from './stub-client.js';
+import { StubTelegramClient, type PushTarget, type ServerLink } from './stub-client.js';
 import { peerUser, unixNow, type UserSpec } from './tl-builders.js';
 import { updatesHandlers } from './update-log.js';
 
@@ -50,8 +50,8 @@ export class FakeTelegramServer implements ServerLink, MessageBox {
   readonly unhandled: MethodName[] = [];
   private readonly faults = new FaultTable();
   private readonly sessions = new Map<string, Session>();
-  private readonly clients = new Map<StubTelegramClient, Session>();
-  private readonly listeningClients = new Set<StubTelegramClient>();
+  private readonly clients = new Map<PushTarget, Session>();
+  private readonly listeningClients = new Set<PushTarget>();
   private listenWaiters: (() => void)[] = [];
   private readonly handlers: HandlerTable;
   private offline = 0;
@@ -162,7 +162,7 @@ export class FakeTelegramServer implements ServerLink, MessageBox {
     }
   }
 
-  async handle(request: tl.RpcMethod, options: RpcCallOptions | undefined, sessionKey: string, client: StubTelegramClient): Promise<unknown> {
+  async handle(request: tl.RpcMethod, options: RpcCallOptions | undefined, sessionKey: string, client: PushTarget): Promise<unknown> {
     const session = this.sessionFor(sessionKey);
     this.clients.set(client, session);
     this.calls.record(request, session.key, options);
@@ -189,13 +189,13 @@ export class FakeTelegramServer implements ServerLink, MessageBox {
     return new Promise((resolve) => this.listenWaiters.push(resolve));
   }
 
-  listening(client: StubTelegramClient): void {
+  listening(client: PushTarget): void {
     this.listeningClients.add(client);
     if (this.clients.get(client)?.userId !== this.owner.id) return;
     for (const resolve of this.listenWaiters.splice(0)) resolve();
   }
 
-  detach(client: StubTelegramClient): void {
+  detach(client: PushTarget): void {
     this.clients.delete(client);
     this.listeningClients.delete(client);
   }

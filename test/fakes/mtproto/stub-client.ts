@@ -26,11 +26,17 @@ import { NodeCryptoProvider } from '@mtcute/node/utils.js';
 import { WireError } from './faults.js';
 import { DC_ID } from './tl-builders.js';
 
+/** Where the server's pushes for one client go: the stub itself, or its stand-in for a stub in another process. */
+export interface PushTarget {
+  deliver(updates: tl.TypeUpdates): void;
+  deliverNow(updates: tl.TypeUpdates): void;
+}
+
 /** What the stub needs from the server; kept narrow so the two files do not import each other. */
 export interface ServerLink {
-  handle(request: tl.RpcMethod, options: RpcCallOptions | undefined, sessionKey: string, client: StubTelegramClient): Promise<unknown>;
-  listening(client: StubTelegramClient): void;
-  detach(client: StubTelegramClient): void;
+  handle(request: tl.RpcMethod, options: RpcCallOptions | undefined, sessionKey: string, client: PushTarget): Promise<unknown>;
+  listening(client: PushTarget): void;
+  detach(client: PushTarget): void;
 }
 
 export interface StubClientOptions {
@@ -71,11 +77,13 @@ function overTheWire<T>(value: T): T {
   return TlBinaryReader.deserializeObject<T>(__tlReaderMap, TlBinaryWriter.serializeObject(__tlWriterMap, value as { _: string }));
 }
 
-export class StubTelegramClient extends BaseTelegramClient {
+export class StubTelegramClient extends BaseTelegramClient implements PushTarget {
   /** Resolves once mtcute's updates loop is subscribed to server pushes; pushes before that are held. */
   readonly listening: Promise<void>;
   private readonly transport: FakeTransport;
   private delivery: Promise<void>;
+  /** Set while the connection is down: resolves when it is back. */
+  private down: { back: Promise<void>; restore: () => void } | undefined;
 
   constructor(
     private readonly server: ServerLink,
@@ -109,6 +117,8 @@ export class StubTelegramClient extends BaseTelegramClient {
   ): Promise<tl.RpcCallReturn[T['_']]> {
     if (this.destroyed) throw new Error('Client is destroyed');
     params?.abortSignal?.throwIfAborted();
+    // as mtcute's own calls do, a call made while the connection is down waits for the next one
+    if (this.down) await this.down.back;
     await this.prepare();
     const request: tl.RpcMethod = message;
     TlBinaryWriter.serializeObject(__tlWriterMap, request); // throws, as on the real wire, for a malformed request
@@ -138,8 +148,30 @@ export class StubTelegramClient extends BaseTelegramClient {
     await super.destroy();
   }
 
+  /**
+   * The connection to Telegram drops, reported the way mtcute's network layer reports it: the transport error,
+   * then "connecting". Until reconnect() the wire is gone: pushes are lost (Telegram keeps them for
+   * getDifference) and calls wait.
+   */
+  dropConnection(error: Error = new Error('read ECONNRESET')): void {
+    let restore = () => {};
+    const back = new Promise<void>((resolve) => (restore = resolve));
+    this.down = { back, restore };
+    this.onError.emit(error);
+    this.mt.onConnecting.emit();
+  }
+
+  /** A new connection is usable: waiting calls go out; the next push shows mtcute the pts gap to catch up on. */
+  reconnect(): void {
+    const down = this.down;
+    this.down = undefined;
+    this.mt.onUsable.emit();
+    down?.restore();
+  }
+
   /** A server push, in order, once mtcute's updates loop listens (before that it would be dropped). */
   deliver(updates: tl.TypeUpdates): void {
+    if (this.down) return; // nothing arrives on a closed connection
     const copy = overTheWire(updates);
     this.delivery = this.delivery.then(() => {
       if (!this.destroyed) this.mt.onUpdate.emit(copy);
