@@ -55,7 +55,7 @@ describe.each(DIALECTS)('a bot polled by a process killed mid-batch, on %s', (di
       dir,
     );
     const url = `http://127.0.0.1:${port}`;
-    // A cold start through tsx takes long on a busy machine.
+    // A start takes a while on a busy machine.
     await waitForHttp(`${url}/api/health`, child, 90_000);
     return { child, admin: await new Api(url).login('admin', 'admin-password-1') };
   }

@@ -21,7 +21,7 @@ describe('the parley command', () => {
     const unknown = await runParley(['launch'], {}, workDir());
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown command "launch"');
-  }, 120_000); // every CLI run loads the app through tsx: 3 s on an idle machine, 20 s and more on a busy one
+  }, 120_000); // generous: a machine busy with other tests slows every child process
 
   it('refuses bad configuration with one readable message and exit code 1', async () => {
     const dir = workDir();
@@ -69,7 +69,7 @@ describe('the parley command', () => {
     // Anna's load counts her open and pending chats, not the resolved one; the boss has no limit; boss is deactivated.
     expect(lines[1]).toMatch(/^1\s+boss\s+admin\s+inactive\s+0\s+none\s+boss$/);
     expect(lines[2]).toMatch(/^2\s+anna\s+operator\s+active\s+2\s+3\s+Анна$/);
-  }, 120_000); // seven CLI runs, each loading the whole app through tsx (3 s apiece on 2 idle cores, 15 s when busy)
+  }, 120_000); // seven CLI runs, each a child process (well under a second idle, several when busy)
 
   /** Chats of a new simulator account, assigned to `operatorId`, one per status. */
   async function assignChats(database: Database, operatorId: OperatorId, statuses: ChatStatus[]): Promise<void> {

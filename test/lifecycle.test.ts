@@ -86,7 +86,7 @@ describe('the server process', () => {
       child.kill('SIGKILL');
       await telegram.close();
     }
-  }, 180_000); // a child loading the app through tsx, a 10 s login timeout, and a shutdown
+  }, 180_000); // a child process, a 10 s login timeout, and a shutdown
 
   it('a port in use is one clear line and exit code 1, before anything starts', async () => {
     const holder = createServer();

@@ -55,5 +55,5 @@ describe('parley accounts', () => {
     } finally {
       await database.close();
     }
-  }, 120_000); // six CLI runs, each loading the whole app through tsx (3 s apiece on 2 idle cores, 15 s when busy)
+  }, 120_000); // six CLI runs, each a child process (well under a second idle, several when busy)
 });

@@ -1,10 +1,7 @@
-// Runs the real `parley` CLI as a child process (through tsx, so no build step is needed).
+// Runs the real `parley` CLI as a child process (bundled from src by the global setup: no build step needed).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
-
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
+import { CLI_BUNDLE } from './cli-bundle.js';
 
 export interface CliResult {
   code: number | null;
@@ -13,7 +10,7 @@ export interface CliResult {
 }
 
 export function spawnParley(args: string[], env: Record<string, string>, cwd: string): ChildProcess {
-  return spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+  return spawn(process.execPath, ['--enable-source-maps', CLI_BUNDLE, ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../src/store/db.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
+import { bundleCli } from './cli-bundle.js';
 import { probeMysql, probeRedis } from './services.js';
 
 declare module 'vitest' {
@@ -24,6 +25,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
   const mysqlUrl = await resolveService('TEST_MYSQL_URL', DEFAULT_MYSQL_URL, probeMysql);
   const redisUrl = await resolveService('TEST_REDIS_URL', DEFAULT_REDIS_URL, probeRedis);
 
+  await bundleCli();
   const dir = mkdtempSync(path.join(tmpdir(), 'parley-template-'));
   const sqliteTemplate = path.join(dir, 'template.db');
   const database = openDatabase({ dialect: 'sqlite', file: sqliteTemplate });
