@@ -1,5 +1,6 @@
 import { createParley } from '../app/parley.js';
 import { loadConfig } from '../config.js';
+import { WEB_ROOT } from '../http/routes/root.js';
 import { buildServer } from '../http/server.js';
 import { createLogger } from '../log.js';
 import { VERSION } from '../version.js';
@@ -9,7 +10,7 @@ export async function startCommand(): Promise<number> {
   const logger = createLogger(config.logLevel);
   for (const warning of warnings) logger.warn(warning);
   const parley = await createParley(config, logger);
-  const server = await buildServer(parley, VERSION);
+  const server = await buildServer(parley, VERSION, { webRoot: WEB_ROOT });
   await server.listen({ host: config.host, port: config.port });
   logger.info({ version: VERSION, role: config.role, database: config.database.dialect }, `Parley is listening on http://${displayHost(config.host)}:${config.port}`);
 
