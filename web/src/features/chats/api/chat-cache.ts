@@ -1,0 +1,25 @@
+// Applies a chat as the server now shows it to every cached list (live frames and our own actions),
+// so the lists stay right without refetching them.
+import type { QueryClient } from '@tanstack/react-query';
+import type { Chat, ChatPage } from '../../../api/types';
+import { chatFitsTab, CHATS_KEY, type ChatTab } from './get-chats';
+
+const byActivity = (a: Chat, b: Chat) => b.last_activity_at.localeCompare(a.last_activity_at) || b.id - a.id;
+
+export function putChat(queryClient: QueryClient, chat: Chat, myId: number): void {
+  for (const [key, page] of queryClient.getQueriesData<ChatPage>({ queryKey: CHATS_KEY })) {
+    if (!page) continue;
+    const tab = key[1] as ChatTab;
+    const others = page.results.filter((c) => c.id !== chat.id);
+    const results = chatFitsTab(chat, tab, myId) ? [...others, chat].sort(byActivity) : others;
+    queryClient.setQueryData<ChatPage>(key, { ...page, results });
+  }
+  queryClient.setQueryData(['chat', chat.id], chat);
+}
+
+export function dropChat(queryClient: QueryClient, chatId: number): void {
+  for (const [key, page] of queryClient.getQueriesData<ChatPage>({ queryKey: CHATS_KEY })) {
+    if (page) queryClient.setQueryData<ChatPage>(key, { ...page, results: page.results.filter((c) => c.id !== chatId) });
+  }
+  queryClient.removeQueries({ queryKey: ['chat', chatId] });
+}
