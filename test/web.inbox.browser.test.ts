@@ -3,6 +3,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SendRejected } from '../src/channels/channel.js';
+import type { SimulatorChannel } from '../src/channels/simulator/channel.js';
+import type { AccountId } from '../src/domain/ids.js';
 import { buildWebIfStale, WEB_BUILD_DIR } from '../web/scripts/build-web.js';
 import { openBrowser, type Browser } from './support/browser.js';
 import { createSimulator, customerWrites, newCustomer } from './support/inbox.js';
@@ -14,6 +17,7 @@ const STORY_TIMEOUT = 180_000;
 describe('the inbox in a browser', () => {
   let server: TestServer;
   let browser: Browser;
+  let accountId: number;
 
   beforeAll(async () => {
     await buildWebIfStale();
@@ -36,6 +40,7 @@ describe('the inbox in a browser', () => {
   it('admin signs in, a customer’s message appears live, the admin replies and sees it sent', async () => {
     const { page } = browser;
     const account = await createSimulator(server.admin, 'Shop simulator');
+    accountId = account.id;
 
     await page.goto(`${server.url}/inbox`);
     await page.getByRole('heading', { name: 'Sign in to Parley' }).waitFor();
@@ -72,6 +77,21 @@ describe('the inbox in a browser', () => {
 
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'inbox-conversation.png') });
+    expect(browser.problems).toEqual([]);
+  }, STORY_TIMEOUT);
+
+  it('a refused send shows the reason and Retry, and Retry sends it', async () => {
+    const { page } = browser;
+    const simulator = server.parley.runtime?.channel(accountId as AccountId) as SimulatorChannel;
+    simulator.failNext(new SendRejected('message_too_long', 'Bad Request: message is too long'));
+    const composer = page.getByRole('textbox', { name: 'Message' });
+    await composer.fill('Вот ссылка на трекинг');
+    await composer.press('Enter');
+    const reply = page.getByRole('listitem', { name: 'Operator' }).filter({ hasText: 'Вот ссылка на трекинг' });
+    await reply.getByText('Not sent: message_too_long: Bad Request: message is too long').waitFor();
+    await reply.getByRole('button', { name: 'Retry' }).click();
+    await reply.getByRole('status', { name: 'Sent' }).waitFor();
+    expect(simulator.delivered.filter((m) => m.text === 'Вот ссылка на трекинг')).toHaveLength(1);
     expect(browser.problems).toEqual([]);
   }, STORY_TIMEOUT);
 
