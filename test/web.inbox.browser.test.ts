@@ -1,14 +1,16 @@
-// The web app in a real browser against the real server (SQLite, the simulator): an admin signs in, a customer
-// writes, the message appears live, the admin answers and sees it sent; logout and an ended session go to login.
+// The web app in a real browser against the real server (SQLite, the simulator). Each story starts signed out
+// with its own customer: a customer writes, the message appears live, the operator answers and sees it sent;
+// a refused send and Retry; a dropped socket resumed; an ended session; Russian and logout.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WebSocketRoute } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SendRejected } from '../src/channels/channel.js';
 import type { SimulatorChannel } from '../src/channels/simulator/channel.js';
 import type { AccountId } from '../src/domain/ids.js';
 import { buildWebIfStale, WEB_BUILD_DIR } from '../web/scripts/build-web.js';
 import { openBrowser, type Browser } from './support/browser.js';
-import { createSimulator, customerWrites, newCustomer } from './support/inbox.js';
+import { createSimulator, customerWrites, newCustomer, type Customer } from './support/inbox.js';
 import { ADMIN, startServer, type TestServer } from './support/server.js';
 
 const SCREENSHOTS = path.resolve('docs/screenshots');
@@ -22,6 +24,7 @@ describe('the inbox in a browser', () => {
   beforeAll(async () => {
     await buildWebIfStale();
     server = await startServer('sqlite', { webRoot: WEB_BUILD_DIR });
+    accountId = (await createSimulator(server.admin, 'Shop simulator')).id;
     browser = await openBrowser();
   }, STORY_TIMEOUT);
 
@@ -30,33 +33,48 @@ describe('the inbox in a browser', () => {
     await server?.close();
   });
 
-  async function signIn(username: string, password: string) {
+  beforeEach(async () => {
+    await browser.context.clearCookies();
+    await browser.page.goto(`${server.url}/login`);
+    await browser.page.evaluate(() => localStorage.clear());
+    browser.problems.length = 0;
+  });
+
+  async function signIn() {
     const { page } = browser;
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password);
+    await page.getByRole('heading', { name: 'Sign in to Parley' }).waitFor();
+    await page.getByLabel('Username').fill(ADMIN.username);
+    await page.getByLabel('Password').fill(ADMIN.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
   }
 
-  it('admin signs in, a customer’s message appears live, the admin replies and sees it sent', async () => {
-    const { page } = browser;
-    const account = await createSimulator(server.admin, 'Shop simulator');
-    accountId = account.id;
+  /** A new customer writes; the admin follows a link to the chat, signs in and lands in the conversation. */
+  async function openConversation(name: string, text: string): Promise<{ customer: Customer; chatId: number }> {
+    const customer = newCustomer(name);
+    const { chat } = await customerWrites(server.admin, accountId, customer, text);
+    await browser.page.goto(`${server.url}/inbox/${chat.id}`);
+    await signIn();
+    await conversationWith(name).getByRole('listitem', { name: 'Customer' }).filter({ hasText: text }).waitFor();
+    return { customer, chatId: chat.id };
+  }
 
+  const conversationWith = (name: string) => browser.page.getByRole('list', { name: `Conversation with ${name}` });
+
+  it('a customer’s message appears live, the admin replies and sees it sent', async () => {
+    const { page } = browser;
     await page.goto(`${server.url}/inbox`);
-    await page.getByRole('heading', { name: 'Sign in to Parley' }).waitFor();
-    expect(new URL(page.url()).pathname).toBe('/login');
-    await signIn(ADMIN.username, ADMIN.password);
+    await signIn();
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/inbox');
 
     const customer = newCustomer('Иван Петров');
-    await customerWrites(server.admin, account.id, customer, 'Здравствуйте! Где мой заказ?');
+    await customerWrites(server.admin, accountId, customer, 'Здравствуйте! Где мой заказ?');
     const chatLink = page.getByRole('link', { name: /Иван Петров/ });
     await chatLink.waitFor();
     await expect(chatLink.textContent()).resolves.toContain('Здравствуйте! Где мой заказ?');
 
     await chatLink.click();
-    const conversation = page.getByRole('list', { name: 'Conversation with Иван Петров' });
+    const conversation = conversationWith('Иван Петров');
     await conversation.getByRole('listitem', { name: 'Customer' }).filter({ hasText: 'Где мой заказ?' }).waitFor();
 
     const composer = page.getByRole('textbox', { name: 'Message' });
@@ -72,7 +90,7 @@ describe('the inbox in a browser', () => {
     const { body } = await server.admin.get(`/api/messages/by_chat/?chat_id=${chatId}`).expect(200);
     expect(body.results[0]).toMatchObject({ direction: 'out', status: 'sent', text: 'Добрый день! Заказ уже в пути.\nТрек-номер пришлём сегодня.' });
 
-    await customerWrites(server.admin, account.id, customer, 'Спасибо!');
+    await customerWrites(server.admin, accountId, customer, 'Спасибо!');
     await conversation.getByRole('listitem', { name: 'Customer' }).filter({ hasText: 'Спасибо!' }).waitFor();
 
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -82,12 +100,13 @@ describe('the inbox in a browser', () => {
 
   it('a refused send shows the reason and Retry, and Retry sends it', async () => {
     const { page } = browser;
+    await openConversation('Мария Соколова', 'Пришлите ссылку на трекинг');
     const simulator = server.parley.runtime?.channel(accountId as AccountId) as SimulatorChannel;
     simulator.failNext(new SendRejected('message_too_long', 'Bad Request: message is too long'));
     const composer = page.getByRole('textbox', { name: 'Message' });
     await composer.fill('Вот ссылка на трекинг');
     await composer.press('Enter');
-    const reply = page.getByRole('listitem', { name: 'Operator' }).filter({ hasText: 'Вот ссылка на трекинг' });
+    const reply = conversationWith('Мария Соколова').getByRole('listitem', { name: 'Operator' }).filter({ hasText: 'Вот ссылка' });
     await reply.getByText('Not sent: message_too_long: Bad Request: message is too long').waitFor();
     await reply.getByRole('button', { name: 'Retry' }).click();
     await reply.getByRole('status', { name: 'Sent' }).waitFor();
@@ -95,36 +114,69 @@ describe('the inbox in a browser', () => {
     expect(browser.problems).toEqual([]);
   }, STORY_TIMEOUT);
 
-  it('a deep link after the session has ended goes to login and comes back to the same chat', async () => {
+  it('after the socket drops it resumes with since/epoch and shows what was missed, without reloading', async () => {
     const { page } = browser;
-    const chatPath = new URL(page.url()).pathname;
-    const session = (await browser.context.cookies(server.url)).find((cookie) => cookie.name === 'parley_session');
-    expect(session).toBeDefined();
-    const csrf = (await browser.context.cookies(server.url)).find((cookie) => cookie.name === 'parley_csrf');
+    const sockets: WebSocketRoute[] = [];
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await page.routeWebSocket(/\/ws\/messages\//, async (socket) => {
+      sockets.push(socket);
+      if (sockets.length > 1) await released; // the customer writes while the app is offline
+      socket.connectToServer();
+    });
+    const { customer } = await openConversation('Олег Смирнов', 'Добрый вечер');
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    const reloads: string[] = [];
+    page.on('request', (request) => {
+      if (/\/api\/(messages|chats)\//.test(request.url()) && !request.url().includes('/read/')) reloads.push(request.url());
+    });
+
+    await sockets[0]?.close();
+    await page.getByRole('status').filter({ hasText: 'Connecting…' }).waitFor();
+    await customerWrites(server.admin, accountId, customer, 'Вы ещё тут?');
+    release();
+    await conversationWith('Олег Смирнов').getByRole('listitem', { name: 'Customer' }).filter({ hasText: 'Вы ещё тут?' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+
+    const resumed = new URL(sockets[1]?.url() ?? 'http://unused/');
+    expect(resumed.searchParams.get('since')).toMatch(/^\d+$/);
+    expect(resumed.searchParams.get('epoch')).toBeTruthy();
+    expect(reloads).toEqual([]);
+    await page.unrouteAll();
+    expect(browser.problems).toEqual([]);
+  }, STORY_TIMEOUT);
+
+  it('when the session ends, the next action goes to login and back to the same chat', async () => {
+    const { page } = browser;
+    const { chatId } = await openConversation('Анна Кузнецова', 'Можно поменять адрес?');
+    const cookies = await browser.context.cookies(server.url);
+    const cookie = (name: string) => cookies.find((c) => c.name === name)?.value ?? '';
     await server.anonymous
       .post('/api/auth/logout/', undefined, {
-        headers: { cookie: `parley_session=${session?.value}`, 'x-csrf-token': csrf?.value ?? '', origin: server.url },
+        headers: { cookie: `parley_session=${cookie('parley_session')}`, 'x-csrf-token': cookie('parley_csrf'), origin: server.url },
       })
       .expect(204);
 
     await page.getByRole('link', { name: 'Unassigned' }).click();
-    await page.getByRole('heading', { name: 'Sign in to Parley' }).waitFor();
     await page.getByText('Your session has ended. Sign in again.').waitFor();
-    await signIn(ADMIN.username, ADMIN.password);
-    await page.getByRole('list', { name: 'Conversation with Иван Петров' }).waitFor();
-    expect(new URL(page.url()).pathname).toBe(chatPath);
+    await signIn();
+    await conversationWith('Анна Кузнецова').waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/inbox/${chatId}`);
     expect(browser.problems).toEqual([]);
   }, STORY_TIMEOUT);
 
-  it('switches to Russian and logs out', async () => {
+  it('switches to Russian, remembers it, and logs out', async () => {
     const { page } = browser;
+    await page.goto(`${server.url}/inbox`);
+    await signIn();
     await page.getByLabel('Language').selectOption('ru');
     await page.getByRole('link', { name: 'Все' }).waitFor();
+    await page.reload();
+    await page.getByRole('link', { name: 'Без оператора' }).waitFor();
     await page.getByRole('button', { name: 'Выйти' }).click();
     await page.getByRole('heading', { name: 'Вход в Parley' }).waitFor();
     await page.goto(`${server.url}/inbox`);
     await page.getByRole('heading', { name: 'Вход в Parley' }).waitFor();
-    await page.getByLabel('Язык').selectOption('en');
     expect(browser.problems).toEqual([]);
   }, STORY_TIMEOUT);
 });

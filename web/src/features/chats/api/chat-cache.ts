@@ -6,7 +6,10 @@ import { chatFitsTab, CHATS_KEY, type ChatTab } from './get-chats';
 
 const byActivity = (a: Chat, b: Chat) => b.last_activity_at.localeCompare(a.last_activity_at) || b.id - a.id;
 
-export function putChat(queryClient: QueryClient, chat: Chat, myId: number): void {
+/** HTTP answers pass `onlyNewer`: a frame about a later change may have overtaken the answer. */
+export function putChat(queryClient: QueryClient, chat: Chat, myId: number, onlyNewer = false): void {
+  const cached = queryClient.getQueryData<Chat>(['chat', chat.id]);
+  if (onlyNewer && cached && cached.updated_at > chat.updated_at) return;
   for (const [key, page] of queryClient.getQueriesData<ChatPage>({ queryKey: CHATS_KEY })) {
     if (!page) continue;
     const tab = key[1] as ChatTab;

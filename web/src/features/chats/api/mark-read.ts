@@ -11,5 +11,5 @@ export async function markRead(id: number): Promise<Chat> {
 export function useMarkRead() {
   const queryClient = useQueryClient();
   const me = useMe().data;
-  return useMutation({ mutationFn: markRead, onSuccess: (chat) => me && putChat(queryClient, chat, me.id) });
+  return useMutation({ mutationFn: markRead, onSuccess: (chat) => me && putChat(queryClient, chat, me.id, true) });
 }

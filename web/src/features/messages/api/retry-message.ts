@@ -7,7 +7,8 @@ export async function retryMessage(id: number): Promise<Message> {
   return unwrap(api.POST('/api/messages/{id}/retry/', { params: { path: { id } } }));
 }
 
+/** The answer (`pending`) applies only while no frame about the new attempt has arrived. */
 export function useRetryMessage() {
   const queryClient = useQueryClient();
-  return useMutation({ mutationFn: retryMessage, onSuccess: (message) => putMessage(queryClient, message) });
+  return useMutation({ mutationFn: retryMessage, onSuccess: (message) => putMessage(queryClient, message, (cached) => cached.status === 'failed') });
 }

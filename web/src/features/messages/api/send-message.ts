@@ -19,7 +19,8 @@ export async function sendMessage({ chatId, text, idempotencyKey }: Outgoing): P
   );
 }
 
+/** The answer only adds the message: once its frames have arrived they are newer than the answer. */
 export function useSendMessage() {
   const queryClient = useQueryClient();
-  return useMutation({ mutationFn: sendMessage, onSuccess: (message) => putMessage(queryClient, message) });
+  return useMutation({ mutationFn: sendMessage, onSuccess: (message) => putMessage(queryClient, message, () => false) });
 }
