@@ -98,6 +98,27 @@ describe('the inbox in a browser', () => {
     expect(browser.problems).toEqual([]);
   }, STORY_TIMEOUT);
 
+  it('a chat created while the list is loading is not lost when the older answer arrives', async () => {
+    const { page } = browser;
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    // Answers computed before the customer writes reach the page only after his chat's frame.
+    await page.route(/\/api\/chats\/\?/, async (route) => {
+      const response = await route.fetch();
+      if (!(await response.text()).includes('Пётр Орлов')) await released;
+      await route.fulfill({ response });
+    });
+    await page.goto(`${server.url}/inbox`);
+    await signIn();
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    await customerWrites(server.admin, accountId, newCustomer('Пётр Орлов'), 'Есть кто-нибудь?');
+    await page.getByRole('link', { name: /Пётр Орлов/ }).waitFor();
+    release();
+    await page.unrouteAll({ behavior: 'wait' });
+    await page.getByRole('link', { name: /Пётр Орлов/ }).waitFor();
+    expect(browser.problems).toEqual([]);
+  }, STORY_TIMEOUT);
+
   it('a refused send shows the reason and Retry, and Retry sends it', async () => {
     const { page } = browser;
     await openConversation('Мария Соколова', 'Пришлите ссылку на трекинг');
@@ -126,6 +147,7 @@ describe('the inbox in a browser', () => {
     });
     const { customer } = await openConversation('Олег Смирнов', 'Добрый вечер');
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    await page.waitForLoadState('networkidle'); // the lists reloaded once the socket said hello
     const reloads: string[] = [];
     page.on('request', (request) => {
       if (/\/api\/(messages|chats)\//.test(request.url()) && !request.url().includes('/read/')) reloads.push(request.url());

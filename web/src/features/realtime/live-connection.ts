@@ -7,7 +7,7 @@ export type LiveState = 'connecting' | 'online' | 'offline';
 
 export interface LiveHandlers {
   frame(frame: Frame): void;
-  /** Frames were lost (a new server, a reset): reload what is cached. */
+  /** Frames may have been missed (before the first hello, a new server, a reset): reload what is cached. */
   reload(): void;
   state(state: LiveState): void;
 }
@@ -20,7 +20,6 @@ export class LiveConnection {
   #delay = 500;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
-  #everOnline = false;
 
   constructor(private readonly handlers: LiveHandlers) {}
 
@@ -61,8 +60,8 @@ export class LiveConnection {
 
   #receive(frame: Frame): void {
     if (frame.type === 'hello' || frame.type === 'reset') {
-      const lost = frame.type === 'reset' || (this.#everOnline && !frame.data.resumed);
-      this.#everOnline = true;
+      // Not resumed (a first connection, a new server, a reset): what was loaded before may miss changes.
+      const lost = frame.type === 'reset' || !frame.data.resumed;
       this.#delay = 500;
       this.#position = { seq: frame.seq, epoch: frame.epoch };
       this.handlers.state('online');

@@ -2,6 +2,7 @@
 // so a send answered over HTTP and echoed over the socket appears once.
 import type { QueryClient } from '@tanstack/react-query';
 import type { Message, MessagePage } from '../../../api/types';
+import { updateQueries } from '../../../lib/query-sync';
 import { messagesKey } from './get-messages';
 
 /**
@@ -14,8 +15,7 @@ export function putMessage(
   message: Message,
   replaces: (cached: Message) => boolean = () => true,
 ): void {
-  queryClient.setQueryData<MessagePage>(messagesKey(message.chat_id), (page) => {
-    if (!page) return page;
+  updateQueries<MessagePage>(queryClient, messagesKey(message.chat_id), (page) => {
     const cached = page.results.find((m) => m.id === message.id);
     if (cached && !replaces(cached)) return page;
     const results = [message, ...page.results.filter((m) => m.id !== message.id)].sort((a, b) => b.id - a.id);
