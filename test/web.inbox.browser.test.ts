@@ -40,11 +40,11 @@ describe('the inbox in a browser', () => {
     browser.problems.length = 0;
   });
 
-  async function signIn() {
+  async function signIn(credentials: { username: string; password: string } = ADMIN) {
     const { page } = browser;
     await page.getByRole('heading', { name: 'Sign in to Parley' }).waitFor();
-    await page.getByLabel('Username').fill(ADMIN.username);
-    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByLabel('Username').fill(credentials.username);
+    await page.getByLabel('Password').fill(credentials.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
   }
 
@@ -184,6 +184,28 @@ describe('the inbox in a browser', () => {
     await signIn();
     await conversationWith('Анна Кузнецова').waitFor();
     expect(new URL(page.url()).pathname).toBe(`/inbox/${chatId}`);
+    expect(browser.problems).toEqual([]);
+  }, STORY_TIMEOUT);
+
+  it('an operator sees only his chats, and a chat assigned to him appears live under Mine', async () => {
+    const { page } = browser;
+    const operator = await server.operator();
+    const { body: me } = await operator.get('/api/me/').expect(200);
+    const { chat: othersChat } = await customerWrites(server.admin, accountId, newCustomer('Сергей Волков'), 'Это чужой чат');
+    const { body: admin } = await server.admin.get('/api/me/').expect(200);
+    await server.admin.post(`/api/chats/${othersChat.id}/assign/`, { operator_id: admin.operator.id }).expect(200);
+
+    await page.goto(`${server.url}/inbox`);
+    await signIn({ username: me.operator.username, password: 'operator-password-1' });
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    await page.getByText('No chats here yet.').waitFor();
+    await expect(page.getByRole('link', { name: 'All' }).count()).resolves.toBe(0);
+
+    const { chat } = await customerWrites(server.admin, accountId, newCustomer('Елена Морозова'), 'Нужна помощь с оплатой');
+    await server.admin.post(`/api/chats/${chat.id}/assign/`, { operator_id: me.operator.id }).expect(200);
+    await page.getByRole('link', { name: /Елена Морозова/ }).click();
+    await conversationWith('Елена Морозова').getByRole('listitem', { name: 'Customer' }).filter({ hasText: 'оплатой' }).waitFor();
+    await expect(page.getByRole('link', { name: /Сергей Волков/ }).count()).resolves.toBe(0);
     expect(browser.problems).toEqual([]);
   }, STORY_TIMEOUT);
 
