@@ -63,6 +63,8 @@ describe('the inbox in a browser', () => {
   it('a customer’s message appears live, the admin replies and sees it sent', async () => {
     const { page } = browser;
     await page.goto(`${server.url}/inbox`);
+    await page.getByRole('heading', { name: 'Sign in to Parley' }).waitFor();
+    await expect(page.getByText('Your session has ended').count()).resolves.toBe(0); // nobody had signed in
     await signIn();
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/inbox');

@@ -18,9 +18,12 @@ export class ApiError extends Error {
 }
 
 let onSessionEnded: () => void = () => {};
+let sessionEnded = false;
 export function whenSessionEnds(handler: () => void): void {
   onSessionEnded = handler;
 }
+/** Whether the server refused a request because the session ended (not: nobody has signed in yet). */
+export const sessionHasEnded = () => sessionEnded;
 
 export function csrfToken(): string {
   const entry = document.cookie.split('; ').find((part) => part.startsWith(`${CSRF_COOKIE}=`));
@@ -33,8 +36,12 @@ const session: Middleware = {
     return request;
   },
   onResponse({ request, response }) {
-    const own = request.url.endsWith('/api/auth/login/') || request.url.endsWith('/api/me/');
-    if (response.status === 401 && !own) onSessionEnded();
+    const login = request.url.endsWith('/api/auth/login/');
+    if (login && response.ok) sessionEnded = false;
+    if (response.status === 401 && !login && !request.url.endsWith('/api/me/')) {
+      sessionEnded = true;
+      onSessionEnded();
+    }
     return response;
   },
 };
