@@ -211,6 +211,22 @@ describe('the inbox in a browser', () => {
     expect(browser.problems).toEqual([]);
   }, STORY_TIMEOUT);
 
+  it('speaks Russian to a browser that prefers it', async () => {
+    const russian = await openBrowser({ locale: 'ru-RU' });
+    try {
+      await russian.page.goto(`${server.url}/inbox`);
+      await russian.page.getByRole('heading', { name: 'Вход в Parley' }).waitFor();
+      await russian.page.getByLabel('Имя пользователя').fill(ADMIN.username);
+      await russian.page.getByLabel('Пароль').fill(ADMIN.password);
+      await russian.page.getByRole('button', { name: 'Войти' }).click();
+      await russian.page.getByRole('link', { name: 'Без оператора' }).waitFor();
+      await expect(russian.page.evaluate('document.documentElement.lang')).resolves.toBe('ru');
+      expect(russian.problems).toEqual([]);
+    } finally {
+      await russian.close();
+    }
+  }, STORY_TIMEOUT);
+
   it('switches to Russian, remembers it, and logs out', async () => {
     const { page } = browser;
     await page.goto(`${server.url}/inbox`);

@@ -34,6 +34,7 @@ export async function openBrowser(options: { locale?: string } = {}): Promise<Br
     locale,
     viewport: { width: 1280, height: 800 },
   });
+  context.setDefaultTimeout(60_000); // a busy CI machine, not a reason to fail
   const page = context.pages()[0] ?? (await context.newPage());
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
