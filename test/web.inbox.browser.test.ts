@@ -2,6 +2,7 @@
 // with its own customer: a customer writes, the message appears live, the operator answers and sees it sent;
 // a refused send and Retry; a dropped socket resumed; an ended session; Russian and logout.
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -13,7 +14,8 @@ import { openBrowser, type Browser } from './support/browser.js';
 import { createSimulator, customerWrites, newCustomer, type Customer } from './support/inbox.js';
 import { ADMIN, startServer, type TestServer } from './support/server.js';
 
-const SCREENSHOTS = path.resolve('docs/screenshots');
+// The README's screenshots are refreshed with UPDATE_SCREENSHOTS=1; otherwise they go to a temporary folder.
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? path.resolve('docs/screenshots') : path.join(tmpdir(), 'parley-screenshots');
 const STORY_TIMEOUT = 180_000;
 
 describe('the inbox in a browser', () => {
