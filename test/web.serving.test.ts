@@ -53,5 +53,9 @@ describe('the built web app served at /', () => {
     expect(socket.body.error.code).toBe('not_found');
     await server().anonymous.get('/api/health').expect(200);
     await server().anonymous.get('/api/me/').expect(401);
+    const docs = await server().anonymous.get('/api/docs/').expect(200);
+    expect(docs.text).toContain('swagger');
+    const document = await server().anonymous.get('/api/openapi.json').expect(200);
+    expect(document.body.openapi).toBe('3.1.0');
   });
 });
