@@ -1,5 +1,6 @@
 import { createParley } from '../app/parley.js';
 import { loadConfig } from '../config.js';
+import { WEB_ROOT } from '../http/routes/root.js';
 import { buildServer } from '../http/server.js';
 import { createLogger, type Logger } from '../log.js';
 import { VERSION } from '../version.js';
@@ -20,7 +21,7 @@ export async function startCommand(): Promise<number> {
   if (busy) return refuse(busy);
 
   const parley = await createParley(config, logger);
-  const server = await buildServer(parley, VERSION);
+  const server = await buildServer(parley, VERSION, { webRoot: WEB_ROOT });
   try {
     await server.listen({ host: config.host, port: config.port });
   } catch (error) {

@@ -36,7 +36,12 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 registerAjvFormats();
 
-export async function buildServer(parley: Parley, version = '0.1.0'): Promise<FastifyInstance> {
+export interface ServerOptions {
+  /** The built web app to serve at `/` (dist/web); without it `/` is a page pointing to the API docs. */
+  webRoot?: string;
+}
+
+export async function buildServer(parley: Parley, version = '0.1.0', options: ServerOptions = {}): Promise<FastifyInstance> {
   const { config } = parley;
   const app = Fastify({
     loggerInstance: parley.logger as FastifyBaseLogger,
@@ -71,7 +76,7 @@ export async function buildServer(parley: Parley, version = '0.1.0'): Promise<Fa
   registerComponents(app);
 
   const routes = app as App;
-  rootRoutes(routes);
+  rootRoutes(routes, options.webRoot);
   healthRoutes(routes, parley);
   authRoutes(routes, parley);
   meRoutes(routes, parley);

@@ -42,6 +42,8 @@ export interface ServerOptions {
   redis?: boolean;
   /** Options for the composition root (channel fakes, short backoff). */
   parley?: ParleyOptions;
+  /** Serve this built web app at `/` (see test/support/web.ts). */
+  webRoot?: string;
 }
 
 /** The stacks the inbox runs on: embedded (SQLite, memory), and production-like (MySQL + Redis) when available. */
@@ -73,7 +75,7 @@ export async function startServer(target: Dialect | Stack, options: ServerOption
     backoffBaseMs: 50,
     ...options.parley,
   });
-  const app = await buildServer(parley);
+  const app = await buildServer(parley, undefined, { ...(options.webRoot && { webRoot: options.webRoot }) });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const url = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : '';

@@ -1,0 +1,53 @@
+import { useNavigate, useParams, useSearchParams } from 'react-router';
+import { Button } from '../../components/ui/button';
+import { useMe } from '../../features/auth/api/get-me';
+import { useLogout } from '../../features/auth/api/logout';
+import { ChatList } from '../../features/chats/components/chat-list';
+import { ChatTabs } from '../../features/chats/components/chat-tabs';
+import type { ChatTab } from '../../features/chats/api/get-chats';
+import { Conversation } from '../../features/messages/components/conversation';
+import { useLiveUpdates } from '../../features/realtime/use-live-updates';
+import { useI18n } from '../../lib/i18n';
+import { LanguageSwitch } from '../language-switch';
+
+const TABS: ChatTab[] = ['mine', 'unassigned', 'all'];
+
+/** Chat list and the open conversation; the URL holds the tab and the chat, so a deep link restores both. */
+export function InboxRoute() {
+  const { t } = useI18n();
+  const me = useMe().data;
+  const navigate = useNavigate();
+  const logout = useLogout();
+  const [params] = useSearchParams();
+  const { chatId } = useParams();
+  const openChatId = chatId && /^[1-9]\d*$/.test(chatId) ? Number(chatId) : null;
+  const isAdmin = me?.role === 'admin';
+  const requested = params.get('tab') as ChatTab | null;
+  const tab: ChatTab = requested && TABS.includes(requested) && (requested !== 'all' || isAdmin) ? requested : isAdmin ? 'all' : 'mine';
+  const live = useLiveUpdates(me?.id ?? 0);
+  if (!me) return null;
+
+  return (
+    <div className="inbox">
+      <header className="app-header">
+        <span className="app-name">{t('app.name')}</span>
+        <span className={`live live-${live}`} role="status">
+          {t(`live.${live}`)}
+        </span>
+        <span className="spacer" />
+        <span className="muted">{t('header.signedInAs', { name: me.display_name })}</span>
+        <LanguageSwitch />
+        <Button onClick={() => logout.mutate(undefined, { onSettled: () => navigate('/login', { replace: true }) })}>
+          {t('header.logout')}
+        </Button>
+      </header>
+      <aside className="chats-pane" aria-label={t('chats.title')}>
+        <ChatTabs tab={tab} isAdmin={isAdmin} openChatId={openChatId} />
+        <ChatList tab={tab} openChatId={openChatId} />
+      </aside>
+      <main className="conversation-pane">
+        {openChatId === null ? <p className="muted page-message">{t('conversation.pick')}</p> : <Conversation chatId={openChatId} />}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,25 @@
+// Applies a chat as the server now shows it to every cached list (live frames and our own actions),
+// so the lists stay right without refetching them.
+import type { QueryClient } from '@tanstack/react-query';
+import type { Chat, ChatPage } from '../../../api/types';
+import { updateQueries } from '../../../lib/query-sync';
+import { chatFitsTab, CHATS_KEY, type ChatTab } from './get-chats';
+
+const byActivity = (a: Chat, b: Chat) => b.last_activity_at.localeCompare(a.last_activity_at) || b.id - a.id;
+
+/** HTTP answers pass `onlyNewer`: a frame about a later change may have overtaken the answer. */
+export function putChat(queryClient: QueryClient, chat: Chat, myId: number, onlyNewer = false): void {
+  const cached = queryClient.getQueryData<Chat>(['chat', chat.id]);
+  if (onlyNewer && cached && cached.updated_at > chat.updated_at) return;
+  updateQueries<ChatPage>(queryClient, CHATS_KEY, (page, key) => {
+    const others = page.results.filter((c) => c.id !== chat.id);
+    const fits = chatFitsTab(chat, key[1] as ChatTab, myId);
+    return { ...page, results: fits ? [...others, chat].sort(byActivity) : others };
+  });
+  updateQueries<Chat>(queryClient, ['chat', chat.id], () => chat);
+}
+
+export function dropChat(queryClient: QueryClient, chatId: number): void {
+  updateQueries<ChatPage>(queryClient, CHATS_KEY, (page) => ({ ...page, results: page.results.filter((c) => c.id !== chatId) }));
+  queryClient.removeQueries({ queryKey: ['chat', chatId] });
+}

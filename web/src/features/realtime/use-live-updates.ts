@@ -1,0 +1,43 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import type { Frame } from '../../api/types';
+import { dropChat, putChat } from '../chats/api/chat-cache';
+import { CHATS_KEY } from '../chats/api/get-chats';
+import { putMessage } from '../messages/api/message-cache';
+import { LiveConnection, type LiveState } from './live-connection';
+
+/** Keeps the query cache current from the socket while the inbox is open; returns the connection's state. */
+export function useLiveUpdates(myId: number): LiveState {
+  const queryClient = useQueryClient();
+  const [state, setState] = useState<LiveState>('connecting');
+
+  useEffect(() => {
+    const apply = (frame: Frame) => {
+      switch (frame.type) {
+        case 'message.created':
+        case 'message.updated':
+          putMessage(queryClient, frame.data);
+          return;
+        case 'chat.created':
+        case 'chat.updated':
+          putChat(queryClient, frame.data, myId);
+          return;
+        case 'chat.removed':
+          dropChat(queryClient, frame.data.id);
+          return;
+        default:
+          return;
+      }
+    };
+    const reload = () => {
+      void queryClient.invalidateQueries({ queryKey: CHATS_KEY });
+      void queryClient.invalidateQueries({ queryKey: ['messages'] });
+      void queryClient.invalidateQueries({ queryKey: ['chat'] });
+    };
+    const connection = new LiveConnection({ frame: apply, reload, state: setState });
+    connection.start();
+    return () => connection.stop();
+  }, [queryClient, myId]);
+
+  return state;
+}
