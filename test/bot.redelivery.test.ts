@@ -1,11 +1,11 @@
 // The same update arriving more than once: after the database refused it for a while (the webhook answered
 // 5xx and Telegram delivered it again), twice at the same moment, and by polling and a stale webhook at once.
 // Each time it is stored exactly once.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Keys } from '../src/security/keys.js';
-import { startFakeBotApi, type FakeBot, type FakeBotApi } from './fakes/bot-api/index.js';
+import type { FakeBot, FakeBotApi } from './fakes/bot-api/index.js';
 import type { Json } from './support/api.js';
-import { addBot, Forwarder, newBot, sameDatabase, startBotServer } from './support/bot.js';
+import { addBot, newBot, sameDatabase, startBotServer , useWebhookBotServer } from './support/bot.js';
 import { outsideWriter } from './support/outside-writer.js';
 import { STACKS, type TestServer } from './support/server.js';
 
@@ -13,21 +13,9 @@ let customerId = 6_800_000;
 
 describe.each(STACKS)('an update delivered more than once, on $name', (stack) => {
   let telegram: FakeBotApi;
-  let proxy: Forwarder;
   let server: TestServer;
-
-  beforeAll(async () => {
-    // Slow retries leave the test time to act between two deliveries; a long timeout lets Parley answer itself.
-    telegram = await startFakeBotApi({ webhookRetryDelayMs: 300, webhookTimeoutMs: 120_000 });
-    proxy = await Forwarder.start();
-    server = await startBotServer(stack, telegram, { env: { PUBLIC_URL: proxy.url } });
-    proxy.target = server.url;
-  });
-  afterAll(async () => {
-    await server.close();
-    await proxy.close();
-    await telegram.close();
-  });
+  // Slow retries leave the test time to act between two deliveries; a long timeout lets Parley answer itself.
+  useWebhookBotServer(stack, { webhookRetryDelayMs: 300, webhookTimeoutMs: 120_000 }, (started) => ({ telegram, server } = started));
 
   const stored = async (api: TestServer, text: string): Promise<Json[]> =>
     (await api.admin.get(`/api/messages/?q=${encodeURIComponent(text)}`).expect(200)).body.results;

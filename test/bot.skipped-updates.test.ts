@@ -1,13 +1,13 @@
 // Updates that can never be stored (malformed, or refused by the database for good) are skipped, logged and
 // counted on the account; the updates behind them still arrive, by long polling and by webhook alike.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Message } from 'grammy/types';
 import { IngestService } from '../src/app/ingest.js';
 import { Keys } from '../src/security/keys.js';
-import { startFakeBotApi, type FakeBot, type FakeBotApi } from './fakes/bot-api/index.js';
+import type { FakeBot, FakeBotApi } from './fakes/bot-api/index.js';
 import type { UpdatePayload } from './fakes/bot-api/types.js';
 import type { Api, Json } from './support/api.js';
-import { addBot, Forwarder, FrameLog, newBot, startBotServer, useBotServer } from './support/bot.js';
+import { addBot, FrameLog, newBot, useBotServer , useWebhookBotServer } from './support/bot.js';
 import { STACKS, type TestServer } from './support/server.js';
 import { TestSocket } from './support/socket.js';
 
@@ -117,19 +117,8 @@ describe.each(STACKS)('updates that can never be stored, on $name', (stack) => {
 
   describe('webhook', () => {
     let telegram: FakeBotApi;
-    let proxy: Forwarder;
     let server: TestServer;
-    beforeAll(async () => {
-      telegram = await startFakeBotApi({ webhookRetryDelayMs: 20 });
-      proxy = await Forwarder.start();
-      server = await startBotServer(stack, telegram, { env: { PUBLIC_URL: proxy.url } });
-      proxy.target = server.url;
-    });
-    afterAll(async () => {
-      await server.close();
-      await proxy.close();
-      await telegram.close();
-    });
+    useWebhookBotServer(stack, { webhookRetryDelayMs: 20 }, (started) => ({ telegram, server } = started));
 
     it('answers 200 to them (never 500), counts them, and the next update is delivered', async () => {
       const bot = newBot(telegram);

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Keys } from '../src/security/keys.js';
-import { startFakeBotApi, type FakeBotApi } from './fakes/bot-api/index.js';
+import type { FakeBotApi } from './fakes/bot-api/index.js';
 import type { Json } from './support/api.js';
-import { addBot, Forwarder, FrameLog, newBot, sameDatabase, startBotServer } from './support/bot.js';
+import { addBot, Forwarder, FrameLog, newBot, sameDatabase, startBotServer , useWebhookBotServer } from './support/bot.js';
 import { STACKS, type TestServer } from './support/server.js';
 import { TestSocket } from './support/socket.js';
 
@@ -24,18 +24,7 @@ describe.each(STACKS)('bots in webhook mode on $name', (stack) => {
   let telegram: FakeBotApi;
   let proxy: Forwarder;
   let server: TestServer;
-
-  beforeAll(async () => {
-    telegram = await startFakeBotApi({ webhookRetryDelayMs: 20 });
-    proxy = await Forwarder.start();
-    server = await startBotServer(stack, telegram, { env: { PUBLIC_URL: proxy.url } });
-    proxy.target = server.url;
-  });
-  afterAll(async () => {
-    await server.close();
-    await proxy.close();
-    await telegram.close();
-  });
+  useWebhookBotServer(stack, { webhookRetryDelayMs: 20 }, (started) => ({ telegram, server, proxy } = started));
 
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     server.anonymous.post(path, body, { headers });

@@ -5,6 +5,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { startFakeBotApi, type FakeBot, type FakeBotApi } from '../fakes/bot-api/index.js';
+import type { FakeBotApiOptions } from '../fakes/bot-api/types.js';
 import type { Api, Json, Result } from './api.js';
 import { startServer, type ServerOptions, type Stack, type TestServer } from './server.js';
 import type { Frame, TestSocket } from './socket.js';
@@ -43,6 +44,31 @@ export function useBotServer(stack: Stack, use: (started: { telegram: FakeBotApi
   });
   afterAll(async () => {
     await started?.server.close();
+    await started?.telegram.close();
+  });
+}
+
+/**
+ * The same for webhook mode: Parley's PUBLIC_URL is a Forwarder started first (Telegram's fake posts there), so
+ * bots added to this server get their updates by webhook.
+ */
+export function useWebhookBotServer(
+  stack: Stack,
+  fake: FakeBotApiOptions,
+  use: (started: { telegram: FakeBotApi; server: TestServer; proxy: Forwarder }) => void,
+): void {
+  let started: { telegram: FakeBotApi; server: TestServer; proxy: Forwarder } | undefined;
+  beforeAll(async () => {
+    const telegram = await startFakeBotApi(fake);
+    const proxy = await Forwarder.start();
+    const server = await startBotServer(stack, telegram, { env: { PUBLIC_URL: proxy.url } });
+    proxy.target = server.url;
+    started = { telegram, server, proxy };
+    use(started);
+  });
+  afterAll(async () => {
+    await started?.server.close();
+    await started?.proxy.close();
     await started?.telegram.close();
   });
 }
