@@ -1,8 +1,7 @@
 // A socket lives only as long as the credentials it was opened with, and only for pages of Parley's own origin.
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Api } from './support/api.js';
-import { freePort, spawnParley, waitForHttp } from './support/cli.js';
+import { startApiProcess } from './support/api-process.js';
 import { ADMIN, startServer, STACKS, useServer, type TestServer } from './support/server.js';
 import { TestSocket } from './support/socket.js';
 
@@ -103,41 +102,23 @@ const shared = STACKS.find((stack) => stack.redis);
 describe.runIf(shared)('sockets held by another process (MySQL + Redis)', () => {
   it('a logout in one process closes the session’s socket in the other; stopping that process says 1001', async () => {
     const worker = await startServer(shared ?? STACKS[0]!);
-    const port = await freePort();
-    const { config } = worker.parley;
-    const api = spawnParley(
-      ['start'],
-      {
-        PARLEY_ROLE: 'api',
-        PORT: String(port),
-        DATA_DIR: path.join(worker.dataDir, 'api-process'),
-        DATABASE_URL: config.database.dialect === 'mysql' ? config.database.url : '',
-        REDIS_URL: config.redisUrl ?? '',
-        REDIS_PREFIX: config.redisPrefix,
-        SECRET_KEY: config.secretKey,
-        LOG_LEVEL: 'warn',
-      },
-      worker.dataDir,
-    );
-    let stderr = '';
-    api.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const api = await startApiProcess(worker);
     try {
-      const apiUrl = `http://127.0.0.1:${port}`;
-      await waitForHttp(`${apiUrl}/api/health`, api);
+      const apiUrl = api.url;
       const session = await browserSession(worker.url);
       const there = await hello(await TestSocket.open(apiUrl, {}, { cookie: session.cookie, origin: apiUrl }));
       const staying = await TestSocket.connect(apiUrl, worker.admin.token ?? '');
       await session.api.post('/api/auth/logout/').expect(204);
       expect(await there.waitClosed()).toEqual({ code: 1008, reason: 'signed out' });
 
-      const exited = new Promise((resolve) => api.once('close', resolve));
-      api.kill('SIGTERM');
+      const exited = new Promise((resolve) => api.child.once('close', resolve));
+      api.child.kill('SIGTERM');
       expect(await staying.waitClosed()).toEqual({ code: 1001, reason: 'server shutting down' });
       expect(await exited).toBe(0);
     } finally {
-      if (api.exitCode === null && api.signalCode === null) api.kill('SIGKILL');
+      if (api.child.exitCode === null && api.child.signalCode === null) api.child.kill('SIGKILL');
       await worker.close();
-      expect(stderr).toBe('');
+      expect(api.stderr()).toBe('');
     }
   }, 120_000);
 });

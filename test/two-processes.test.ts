@@ -1,7 +1,6 @@
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSimulator, customerWrites, newCustomer } from './support/inbox.js';
-import { freePort, spawnParley, waitForHttp } from './support/cli.js';
+import { startApiProcess } from './support/api-process.js';
 import { startServer, STACKS } from './support/server.js';
 import { TestSocket } from './support/socket.js';
 
@@ -10,28 +9,9 @@ const shared = STACKS.find((stack) => stack.redis);
 describe.runIf(shared)('two processes sharing MySQL and Redis', () => {
   it('an event produced in one process reaches a socket held by the other, and a reply made there is sent by the worker', async () => {
     const worker = await startServer(shared ?? STACKS[0]!);
-    const port = await freePort();
-    const { config } = worker.parley;
-    const database = config.database;
-    const api = spawnParley(
-      ['start'],
-      {
-        PARLEY_ROLE: 'api',
-        PORT: String(port),
-        DATA_DIR: path.join(worker.dataDir, 'api-process'),
-        DATABASE_URL: database.dialect === 'mysql' ? database.url : '',
-        REDIS_URL: config.redisUrl ?? '',
-        REDIS_PREFIX: config.redisPrefix,
-        SECRET_KEY: config.secretKey,
-        LOG_LEVEL: 'warn',
-      },
-      worker.dataDir,
-    );
-    let stderr = '';
-    api.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const api = await startApiProcess(worker);
     try {
-      const apiUrl = `http://127.0.0.1:${port}`;
-      await waitForHttp(`${apiUrl}/api/health`, api);
+      const apiUrl = api.url;
       const account = await createSimulator(worker.admin);
       const socket = await TestSocket.connect(apiUrl, worker.admin.token ?? '');
 
@@ -50,10 +30,10 @@ describe.runIf(shared)('two processes sharing MySQL and Redis', () => {
       expect(sent.data.chat_id).toBe(chat.id);
       socket.close();
     } finally {
-      api.kill('SIGTERM');
-      const code = await new Promise((resolve) => api.once('close', resolve));
+      api.child.kill('SIGTERM');
+      const code = await new Promise((resolve) => api.child.once('close', resolve));
       await worker.close();
-      expect(stderr).toBe('');
+      expect(api.stderr()).toBe('');
       expect(code).toBe(0);
     }
   });
