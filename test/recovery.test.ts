@@ -13,8 +13,7 @@ describe.each(STACKS)('after a restart on $name', (stack) => {
     const operatorId = (await first.admin.get('/api/me/').expect(200)).body.operator.id;
     const { dataDir } = first;
     const database = first.parley.config.database;
-    await first.app.close();
-    await first.parley.close();
+    await first.stop(); // keeps its database and data folder for the second start
 
     // While Parley is down: one reply was being sent when it died, another was still waiting.
     const direct = openDatabase(database);
@@ -54,7 +53,7 @@ describe.each(STACKS)('after a restart on $name', (stack) => {
       socket.close();
     } finally {
       await second.close();
-      await first.close().catch(() => undefined);
+      await first.close(); // drops the database both used
     }
   });
 });
