@@ -51,6 +51,15 @@ export const en = {
   'composer.placeholder': 'Write a message… (Enter sends, Shift+Enter adds a line)',
   'composer.send': 'Send',
   'composer.blocked': 'The customer blocked this account; messages cannot reach them.',
+  'message.replyTo': 'In reply to',
+  'message.replyToUnknown': 'a message not shown here',
+  'media.photo': 'Photo',
+  'media.file': '{kind} file',
+  'media.pending': '{name}: downloading…',
+  'media.failed': 'The file could not be downloaded: {reason}',
+  'media.bytes': '{size} B',
+  'media.kilobytes': '{size} KB',
+  'media.megabytes': '{size} MB',
 } as const;
 
 export type MessageKey = keyof typeof en;

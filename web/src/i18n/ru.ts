@@ -51,4 +51,13 @@ export const ru = {
   'composer.placeholder': 'Напишите сообщение… (Enter — отправить, Shift+Enter — новая строка)',
   'composer.send': 'Отправить',
   'composer.blocked': 'Клиент заблокировал этот аккаунт, сообщения до него не дойдут.',
+  'message.replyTo': 'В ответ на',
+  'message.replyToUnknown': 'сообщение, которого здесь нет',
+  'media.photo': 'Фото',
+  'media.file': 'Файл ({kind})',
+  'media.pending': '{name}: загружается…',
+  'media.failed': 'Файл не удалось загрузить: {reason}',
+  'media.bytes': '{size} Б',
+  'media.kilobytes': '{size} КБ',
+  'media.megabytes': '{size} МБ',
 } as const;
