@@ -60,6 +60,10 @@ export const en = {
   'media.bytes': '{size} B',
   'media.kilobytes': '{size} KB',
   'media.megabytes': '{size} MB',
+  'composer.attach': 'Attach a file',
+  'composer.attached': 'Attached: {name}',
+  'composer.removeFile': 'Remove',
+  'composer.caption': 'Add a caption… (Enter sends)',
 } as const;
 
 export type MessageKey = keyof typeof en;

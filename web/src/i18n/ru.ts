@@ -60,4 +60,8 @@ export const ru = {
   'media.bytes': '{size} Б',
   'media.kilobytes': '{size} КБ',
   'media.megabytes': '{size} МБ',
+  'composer.attach': 'Прикрепить файл',
+  'composer.attached': 'Прикреплён: {name}',
+  'composer.removeFile': 'Убрать',
+  'composer.caption': 'Подпись к файлу… (Enter отправляет)',
 } as const;
