@@ -3,6 +3,7 @@ import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { Button } from '../../components/ui/button';
 import { useMe } from '../../features/auth/api/get-me';
 import { useLogout } from '../../features/auth/api/logout';
+import { ChatDetails } from '../../features/chats/components/chat-details';
 import { ChatFilters, useChatFilters } from '../../features/chats/components/chat-filters';
 import { ChatList, focusChatList } from '../../features/chats/components/chat-list';
 import { ChatTabs } from '../../features/chats/components/chat-tabs';
@@ -53,6 +54,11 @@ export function InboxRoute() {
       <main className="conversation-pane">
         {openChatId === null ? <p className="muted page-message">{t('conversation.pick')}</p> : <Conversation chatId={openChatId} />}
       </main>
+      {openChatId !== null && (
+        <aside className="details-pane" aria-label={t('details.title')}>
+          <ChatDetails chatId={openChatId} />
+        </aside>
+      )}
     </div>
   );
 }
