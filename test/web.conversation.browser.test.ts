@@ -136,6 +136,11 @@ describe('conversations in a browser', () => {
     const found = chatsPane().getByRole('link', { name: /Глафира Неповторимая/ });
     await found.waitFor();
     expect(new URL(page.url()).searchParams.get('q')).toBe('Неповторим');
+    await chatsPane().getByRole('link', { name: 'Unassigned' }).click(); // the search stays across tabs
+    await page.waitForURL((url) => url.searchParams.get('tab') === 'unassigned' && url.searchParams.get('q') === 'Неповторим');
+    await found.waitFor();
+    await expect(chatsPane().getByRole('link', { name: /Иннокентий Обычный/ }).count()).resolves.toBe(0);
+    await expect(page.getByRole('searchbox', { name: 'Search chats' }).inputValue()).resolves.toBe('Неповторим');
 
     await page.getByRole('searchbox', { name: 'Search chats' }).press('ArrowDown');
     await expect.poll(() => found.evaluate((link) => link === (link.ownerDocument as unknown as { activeElement: unknown }).activeElement)).toBe(true);

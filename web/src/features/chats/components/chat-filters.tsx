@@ -40,6 +40,12 @@ export function ChatFilters({ onLeaveDown }: { onLeaveDown(): void }) {
       { replace: true },
     );
 
+  // The URL changed elsewhere (back, a link): the box shows its words.
+  const urlText = params.get('q') ?? '';
+  useEffect(() => {
+    setText((current) => (current.trim() === urlText.trim() ? current : urlText));
+  }, [urlText]);
+
   useEffect(() => {
     if (text.trim() === (params.get('q') ?? '').trim()) return;
     const timer = setTimeout(() => setParam('q', text.trim()), SEARCH_DELAY_MS);
