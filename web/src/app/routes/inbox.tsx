@@ -56,7 +56,7 @@ export function InboxRoute() {
       </main>
       {openChatId !== null && (
         <aside className="details-pane" aria-label={t('details.title')}>
-          <ChatDetails chatId={openChatId} />
+          <ChatDetails key={openChatId} chatId={openChatId} />
         </aside>
       )}
     </div>
