@@ -30,6 +30,8 @@ interface I18n {
   setLanguage(language: Language): void;
   t: Translate;
   time(iso: string): string;
+  /** The calendar day of a moment, for separators in a conversation. */
+  day(iso: string): string;
 }
 
 const I18nContext = createContext<I18n | null>(null);
@@ -47,6 +49,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     const catalog = CATALOGS[language];
     const timeFormat = new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit' });
     const dayFormat = new Intl.DateTimeFormat(language, { day: 'numeric', month: 'short' });
+    const longDayFormat = new Intl.DateTimeFormat(language, { day: 'numeric', month: 'long', year: 'numeric' });
     return {
       language,
       setLanguage,
@@ -56,6 +59,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
         const today = new Date().toDateString() === date.toDateString();
         return today ? timeFormat.format(date) : `${dayFormat.format(date)} ${timeFormat.format(date)}`;
       },
+      day: (iso) => longDayFormat.format(new Date(iso)),
     };
   }, [language, setLanguage]);
   return <I18nContext value={value}>{children}</I18nContext>;

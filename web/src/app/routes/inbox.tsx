@@ -1,8 +1,11 @@
+import { useRef } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { Button } from '../../components/ui/button';
 import { useMe } from '../../features/auth/api/get-me';
 import { useLogout } from '../../features/auth/api/logout';
-import { ChatList } from '../../features/chats/components/chat-list';
+import { ChatDetails } from '../../features/chats/components/chat-details';
+import { ChatFilters, useChatFilters } from '../../features/chats/components/chat-filters';
+import { ChatList, focusChatList } from '../../features/chats/components/chat-list';
 import { ChatTabs } from '../../features/chats/components/chat-tabs';
 import type { ChatTab } from '../../features/chats/api/get-chats';
 import { Conversation } from '../../features/messages/components/conversation';
@@ -25,6 +28,8 @@ export function InboxRoute() {
   const requested = params.get('tab') as ChatTab | null;
   const tab: ChatTab = requested && TABS.includes(requested) && (requested !== 'all' || isAdmin) ? requested : isAdmin ? 'all' : 'mine';
   const live = useLiveUpdates(me?.id ?? 0);
+  const filters = useChatFilters();
+  const list = useRef<HTMLUListElement>(null);
   if (!me) return null;
 
   return (
@@ -43,11 +48,17 @@ export function InboxRoute() {
       </header>
       <aside className="chats-pane" aria-label={t('chats.title')}>
         <ChatTabs tab={tab} isAdmin={isAdmin} openChatId={openChatId} />
-        <ChatList tab={tab} openChatId={openChatId} />
+        <ChatFilters onLeaveDown={() => focusChatList(list.current)} />
+        <ChatList tab={tab} filters={filters} openChatId={openChatId} listRef={list} />
       </aside>
       <main className="conversation-pane">
         {openChatId === null ? <p className="muted page-message">{t('conversation.pick')}</p> : <Conversation chatId={openChatId} />}
       </main>
+      {openChatId !== null && (
+        <aside className="details-pane" aria-label={t('details.title')}>
+          <ChatDetails key={openChatId} chatId={openChatId} />
+        </aside>
+      )}
     </div>
   );
 }

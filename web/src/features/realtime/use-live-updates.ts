@@ -25,6 +25,9 @@ export function useLiveUpdates(myId: number): LiveState {
         case 'chat.removed':
           dropChat(queryClient, frame.data.id);
           return;
+        case 'account.updated':
+          void queryClient.invalidateQueries({ queryKey: ['chat-sources'] });
+          return;
         default:
           return;
       }

@@ -3,7 +3,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { Chat, ChatPage } from '../../../api/types';
 import { updateQueries } from '../../../lib/query-sync';
-import { chatFitsTab, CHATS_KEY, type ChatTab } from './get-chats';
+import { chatFitsFilters, chatFitsTab, CHATS_KEY, type ChatFilters, type ChatTab } from './get-chats';
 
 const byActivity = (a: Chat, b: Chat) => b.last_activity_at.localeCompare(a.last_activity_at) || b.id - a.id;
 
@@ -13,7 +13,8 @@ export function putChat(queryClient: QueryClient, chat: Chat, myId: number, only
   if (onlyNewer && cached && cached.updated_at > chat.updated_at) return;
   updateQueries<ChatPage>(queryClient, CHATS_KEY, (page, key) => {
     const others = page.results.filter((c) => c.id !== chat.id);
-    const fits = chatFitsTab(chat, key[1] as ChatTab, myId);
+    const listed = page.results.some((c) => c.id === chat.id);
+    const fits = chatFitsTab(chat, key[1] as ChatTab, myId) && chatFitsFilters(chat, key[2] as ChatFilters | undefined, listed);
     return { ...page, results: fits ? [...others, chat].sort(byActivity) : others };
   });
   updateQueries<Chat>(queryClient, ['chat', chat.id], () => chat);

@@ -1,21 +1,35 @@
-import { Link } from 'react-router';
+import type { KeyboardEvent, RefObject } from 'react';
+import { Link, useLocation } from 'react-router';
 import type { Chat } from '../../../api/types';
 import { ErrorMessage } from '../../../components/ui/error-message';
 import { useI18n, type Translate } from '../../../lib/i18n';
-import { useChats, type ChatTab } from '../api/get-chats';
+import { useChats, type ChatFilters, type ChatTab } from '../api/get-chats';
 
-export function ChatList({ tab, openChatId }: { tab: ChatTab; openChatId: number | null }) {
+/** Up and Down move between chats, Enter opens the focused one (it is a link). */
+export function ChatList({
+  tab,
+  filters,
+  openChatId,
+  listRef,
+}: {
+  tab: ChatTab;
+  filters: ChatFilters;
+  openChatId: number | null;
+  listRef: RefObject<HTMLUListElement | null>;
+}) {
   const { t, time } = useI18n();
-  const chats = useChats(tab);
+  const { search } = useLocation();
+  const chats = useChats(tab, filters);
   if (chats.error) return <ErrorMessage error={chats.error} onRetry={() => void chats.refetch()} />;
   if (!chats.data) return <p className="muted">{t('app.loading')}</p>;
-  if (chats.data.results.length === 0) return <p className="muted">{t('chats.empty')}</p>;
+  const filtered = Boolean(filters.q || filters.status || filters.account);
+  if (chats.data.results.length === 0) return <p className="muted">{filtered ? t('chats.nothingFound') : t('chats.empty')}</p>;
   return (
-    <ul className="chat-list">
+    <ul className="chat-list" ref={listRef} onKeyDown={moveFocus}>
       {chats.data.results.map((chat) => (
         <li key={chat.id}>
           <Link
-            to={{ pathname: `/inbox/${chat.id}`, search: `?tab=${tab}` }}
+            to={{ pathname: `/inbox/${chat.id}`, search: search || `?tab=${tab}` }}
             className="chat-item"
             aria-current={chat.id === openChatId ? 'page' : undefined}
           >
@@ -31,12 +45,29 @@ export function ChatList({ tab, openChatId }: { tab: ChatTab; openChatId: number
                 </span>
               )}
             </span>
-            <span className="chat-source">{chat.account.title}</span>
+            <span className="chat-item-bottom">
+              <span className="chat-source">{chat.account.title}</span>
+              {chat.status !== 'open' && <span className={`chat-status chat-status-${chat.status}`}>{t(`chatStatus.${chat.status}`)}</span>}
+            </span>
           </Link>
         </li>
       ))}
     </ul>
   );
+}
+
+function moveFocus(event: KeyboardEvent<HTMLUListElement>) {
+  if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+  const links = [...event.currentTarget.querySelectorAll<HTMLAnchorElement>('a')];
+  const at = links.indexOf(document.activeElement as HTMLAnchorElement);
+  const next = event.key === 'ArrowDown' ? Math.min(at + 1, links.length - 1) : Math.max(at - 1, 0);
+  event.preventDefault();
+  links[next]?.focus();
+}
+
+/** Focuses the first chat (ArrowDown from the search box). */
+export function focusChatList(list: HTMLUListElement | null): void {
+  list?.querySelector<HTMLAnchorElement>('a')?.focus();
 }
 
 function preview(chat: Chat, t: Translate): string {

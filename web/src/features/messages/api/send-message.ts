@@ -5,16 +5,28 @@ import { putMessage } from './message-cache';
 
 export interface Outgoing {
   chatId: number;
+  /** The text, or the caption of `file` (may then be empty). */
   text: string;
   /** The same key on a repeated request sends the message once. */
   idempotencyKey: string;
+  /** Sent as multipart/form-data to the same endpoint; its type decides the kind (photo, video, document…). */
+  file?: File;
 }
 
-export async function sendMessage({ chatId, text, idempotencyKey }: Outgoing): Promise<Message> {
+export async function sendMessage({ chatId, text, idempotencyKey, file }: Outgoing): Promise<Message> {
+  const path = { id: chatId };
+  if (!file) {
+    return unwrap(api.POST('/api/chats/{id}/messages/', { params: { path }, body: { text, idempotency_key: idempotencyKey } }));
+  }
+  const form = new FormData();
+  form.set('text', text);
+  form.set('idempotency_key', idempotencyKey);
+  form.set('file', file, file.name);
   return unwrap(
     api.POST('/api/chats/{id}/messages/', {
-      params: { path: { id: chatId } },
+      params: { path },
       body: { text, idempotency_key: idempotencyKey },
+      bodySerializer: () => form,
     }),
   );
 }

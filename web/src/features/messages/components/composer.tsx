@@ -1,29 +1,56 @@
-import { useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useRef, useState, type ClipboardEvent, type FormEvent, type KeyboardEvent } from 'react';
 import type { Chat } from '../../../api/types';
 import { Button } from '../../../components/ui/button';
 import { ErrorMessage } from '../../../components/ui/error-message';
 import { useI18n } from '../../../lib/i18n';
 import { useSendMessage } from '../api/send-message';
+import { readDraft, saveDraft } from '../lib/drafts';
+import { fileSize } from './media-view';
 
 const newKey = () => `web-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
-/** Enter sends, Shift+Enter starts a new line; the text comes back if the server refuses it. */
+/**
+ * Enter sends, Shift+Enter starts a new line; a file comes by the attach button or by pasting an image, and goes
+ * with the text as its caption. The text is kept per chat while unsent, and comes back if the server refuses it.
+ */
 export function Composer({ chat }: { chat: Chat }) {
   const { t } = useI18n();
   const send = useSendMessage();
-  const [text, setText] = useState('');
+  const [text, setTextState] = useState(() => readDraft(chat.id));
+  const [file, setFile] = useState<File | null>(null);
+  const picker = useRef<HTMLInputElement>(null);
 
+  const setText = (value: string) => {
+    setTextState(value);
+    saveDraft(chat.id, value);
+  };
   const submit = () => {
     const body = text.trim();
-    if (!body) return;
+    if (!body && !file) return;
+    const attached = file;
     setText('');
-    send.mutate({ chatId: chat.id, text: body, idempotencyKey: newKey() }, { onError: () => setText(body) });
+    setFile(null);
+    send.mutate(
+      { chatId: chat.id, text: body, idempotencyKey: newKey(), ...(attached && { file: attached }) },
+      {
+        onError: () => {
+          setText(body);
+          setFile(attached);
+        },
+      },
+    );
   };
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       submit();
     }
+  };
+  const onPaste = (event: ClipboardEvent<HTMLTextAreaElement>) => {
+    const image = [...event.clipboardData.files].find((f) => f.type.startsWith('image/'));
+    if (!image) return;
+    event.preventDefault();
+    setFile(image.name ? image : new File([image], `pasted.${image.type.split('/')[1] ?? 'png'}`, { type: image.type }));
   };
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -34,16 +61,42 @@ export function Composer({ chat }: { chat: Chat }) {
     <form className="composer" onSubmit={onSubmit}>
       {chat.is_blocked && <p role="status" className="muted">{t('composer.blocked')}</p>}
       {send.error && <ErrorMessage error={send.error} />}
+      {file && (
+        <p className="attachment" role="status" aria-label={t('composer.attached', { name: file.name })}>
+          {file.name} <span className="muted">· {fileSize(file.size, t)}</span>{' '}
+          <button type="button" className="link-button" onClick={() => setFile(null)}>
+            {t('composer.removeFile')}
+          </button>
+        </p>
+      )}
+      <input
+        ref={picker}
+        type="file"
+        className="visually-hidden"
+        tabIndex={-1}
+        aria-hidden="true"
+        onChange={(event) => {
+          const chosen = event.target.files?.[0];
+          if (chosen) setFile(chosen);
+          event.target.value = '';
+        }}
+      />
+      <Button className="button-secondary" disabled={chat.is_blocked} onClick={() => picker.current?.click()} aria-label={t('composer.attach')} title={t('composer.attach')}>
+        <svg className="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+          <path d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5" />
+        </svg>
+      </Button>
       <textarea
         aria-label={t('composer.label')}
-        placeholder={t('composer.placeholder')}
+        placeholder={file ? t('composer.caption') : t('composer.placeholder')}
         rows={2}
         value={text}
         disabled={chat.is_blocked}
         onChange={(event) => setText(event.target.value)}
         onKeyDown={onKeyDown}
+        onPaste={onPaste}
       />
-      <Button type="submit" disabled={chat.is_blocked || !text.trim()}>
+      <Button type="submit" disabled={chat.is_blocked || (!text.trim() && !file)}>
         {t('composer.send')}
       </Button>
     </form>

@@ -1,13 +1,26 @@
 import type { Message } from '../../../api/types';
 import { useI18n } from '../../../lib/i18n';
 import { useRetryMessage } from '../api/retry-message';
+import { MediaView } from './media-view';
 
-export function MessageBubble({ message }: { message: Message }) {
+/** `replyTo`: the quoted message when it is loaded, `null` when it is not (older, or deleted). */
+export function MessageBubble({ message, replyTo }: { message: Message; replyTo?: Message | null }) {
   const { t, time } = useI18n();
-  const text = message.text ?? (message.media.length > 0 ? t('message.media', { kind: message.kind }) : '');
+  const text = message.text ?? (message.media.length > 0 ? null : '');
   return (
-    <li className={`bubble bubble-${message.direction}`} aria-label={message.direction === 'in' ? t('message.in') : t('message.out')}>
-      <p className="bubble-text">{text}</p>
+    <li
+      className={`bubble bubble-${message.direction}${message.deleted_at ? ' bubble-deleted' : ''}`}
+      aria-label={message.direction === 'in' ? t('message.in') : t('message.out')}
+    >
+      {replyTo !== undefined && (
+        <blockquote className="reply-quote" aria-label={t('message.replyTo')}>
+          {replyTo ? (replyTo.text ?? t('message.media', { kind: replyTo.kind })) : t('message.replyToUnknown')}
+        </blockquote>
+      )}
+      {message.media.map((media) => (
+        <MediaView key={media.id} media={media} />
+      ))}
+      {text !== null && text !== '' && <p className="bubble-text">{text}</p>}
       <p className="bubble-meta">
         {message.edited_at && <span>{t('message.edited')} · </span>}
         {message.deleted_at && <span>{t('message.deleted')} · </span>}

@@ -1,0 +1,262 @@
+// The inbox's second increment in a real browser against the real server (SQLite; a simulator account and a bot
+// on the fake Bot API for customers' files): the side pane's assign/unassign/status reflected in the list, search
+// and keyboard, older history on scroll, a customer's photo inline, an image sent by the attach button, drafts.
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { SimulatorChannel } from '../src/channels/simulator/channel.js';
+import type { AccountId } from '../src/domain/ids.js';
+import { buildWebIfStale, WEB_BUILD_DIR } from '../web/scripts/build-web.js';
+import { startFakeBotApi, type FakeBotApi } from './fakes/bot-api/index.js';
+import { addBot, newBot, startBotServer } from './support/bot.js';
+import { openBrowser, type Browser } from './support/browser.js';
+import { createSimulator, customerWrites, newCustomer } from './support/inbox.js';
+import type { TestServer } from './support/server.js';
+import { conversationWith, signIn } from './support/web-app.js';
+
+// The README's screenshots are refreshed with UPDATE_SCREENSHOTS=1; otherwise they go to a temporary folder.
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? path.resolve('docs/screenshots') : path.join(tmpdir(), 'parley-screenshots');
+const STORY_TIMEOUT = 180_000;
+let telegramCustomerId = 6_900_000 + (process.pid % 1000) * 100;
+
+describe('conversations in a browser', () => {
+  let telegram: FakeBotApi;
+  let server: TestServer;
+  let browser: Browser;
+  let accountId: number;
+
+  beforeAll(async () => {
+    await buildWebIfStale();
+    telegram = await startFakeBotApi();
+    server = await startBotServer({ name: 'sqlite', dialect: 'sqlite', redis: false }, telegram, { webRoot: WEB_BUILD_DIR });
+    accountId = (await createSimulator(server.admin, 'Shop simulator')).id;
+    browser = await openBrowser();
+  }, STORY_TIMEOUT);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await telegram?.close();
+  });
+
+  beforeEach(async () => {
+    await browser.context.clearCookies();
+    await browser.page.goto(`${server.url}/login`);
+    await browser.page.evaluate('localStorage.clear(); sessionStorage.clear()'); // a string: no DOM types here
+    browser.problems.length = 0;
+  });
+
+  /** Signs the admin in on `pathname` and waits for the live connection. */
+  async function open(pathname: string) {
+    await browser.page.goto(`${server.url}${pathname}`);
+    await signIn(browser.page);
+    await browser.page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+  }
+
+  /** A real image for the browser to decode: a parcel drawn on a canvas of the current page (no second page:
+   * a page left behind another gets few animation frames, and every click waits for them). */
+  async function picture(type: 'jpeg' | 'png', width: number, height: number): Promise<Buffer> {
+    const dataUrl = await browser.page.evaluate(`(() => {
+      const canvas = document.createElement('canvas');
+      canvas.width = ${width};
+      canvas.height = ${height};
+      const context = canvas.getContext('2d');
+      context.fillStyle = '#dfe7ef';
+      context.fillRect(0, 0, ${width}, ${height});
+      context.fillStyle = '#b98a52';
+      context.fillRect(${width * 0.2}, ${height * 0.18}, ${width * 0.6}, ${height * 0.64});
+      context.fillStyle = '#e9d9b0';
+      context.fillRect(${width * 0.46}, ${height * 0.18}, ${width * 0.08}, ${height * 0.64});
+      return canvas.toDataURL('image/${type}');
+    })()`);
+    return Buffer.from(String(dataUrl).split(',')[1] ?? '', 'base64');
+  }
+
+  const chatsPane = () => browser.page.getByRole('complementary', { name: 'Chats', exact: true });
+  const detailsPane = () => browser.page.getByRole('complementary', { name: 'Chat details' });
+  const composer = () => browser.page.getByRole('textbox', { name: 'Message' });
+
+  it('assigns, unassigns and resolves from the side pane, the list follows, and a limit’s 409 is shown in words', async () => {
+    const customer = { ...newCustomer('Ольга Белова'), username: 'olga_b' };
+    const { chat } = await customerWrites(server.admin, accountId, customer, 'Можно вернуть товар?');
+    const busy = await server.operator({ maxActiveChats: 1 });
+    const { body: busyMe } = await busy.get('/api/me/').expect(200);
+    const { chat: taken } = await customerWrites(server.admin, accountId, newCustomer('Павел Зайцев'), 'Уже занят');
+    await server.admin.post(`/api/chats/${taken.id}/assign/`, { operator_id: busyMe.operator.id }).expect(200);
+
+    await open(`/inbox/${chat.id}?tab=unassigned`);
+    const details = detailsPane();
+    await details.getByRole('heading', { name: 'Customer' }).waitFor();
+    await details.getByText('@olga_b').waitFor();
+    await details.getByText('Shop simulator').waitFor();
+    await details.getByText('Working').waitFor(); // the source's status
+    await details.getByRole('status', { name: 'Assigned to: Nobody' }).waitFor();
+    const inList = chatsPane().getByRole('link', { name: /Ольга Белова/ });
+    await inList.waitFor();
+
+    await details.getByRole('button', { name: 'Assign to me' }).click();
+    await details.getByRole('status', { name: /Assigned to: .* \(you\)/ }).waitFor();
+    await inList.waitFor({ state: 'detached' }); // no longer unassigned
+    await chatsPane().getByRole('link', { name: 'Mine' }).click();
+    await inList.waitFor();
+
+    await details.getByRole('button', { name: 'Unassign' }).click();
+    await details.getByRole('status', { name: 'Assigned to: Nobody' }).waitFor();
+    await inList.waitFor({ state: 'detached' }); // no longer mine
+
+    await details.getByLabel('Assign to operator').selectOption({ label: `${busyMe.operator.display_name} (@${busyMe.operator.username})` });
+    await details.getByRole('button', { name: 'Assign', exact: true }).click();
+    await details.getByRole('alert').filter({ hasText: /Not assigned: .*already has 1 active chats, the limit is 1/ }).waitFor();
+
+    await chatsPane().getByRole('link', { name: 'All' }).click();
+    const status = details.getByRole('group', { name: 'Status' });
+    await status.getByRole('button', { name: 'Resolved' }).click();
+    await status.getByRole('button', { name: 'Resolved', pressed: true }).waitFor();
+    await inList.filter({ hasText: 'Resolved' }).waitFor();
+    const { body } = await server.admin.get(`/api/chats/${chat.id}/`).expect(200);
+    expect(body).toMatchObject({ status: 'resolved', assignee_id: null });
+
+    // A change made elsewhere reaches the pane and the list live.
+    await server.admin.post(`/api/chats/${chat.id}/status/`, { status: 'pending' }).expect(200);
+    await status.getByRole('button', { name: 'Pending', pressed: true }).waitFor();
+    await inList.filter({ hasText: 'Pending' }).waitFor();
+    expect(browser.problems).toEqual([]);
+  }, STORY_TIMEOUT);
+
+  it('search finds a chat by a word, and the keyboard opens it', async () => {
+    const { page } = browser;
+    await customerWrites(server.admin, accountId, newCustomer('Глафира Неповторимая'), 'Где посылка?');
+    await customerWrites(server.admin, accountId, newCustomer('Иннокентий Обычный'), 'Добрый день');
+    await open('/inbox');
+    await chatsPane().getByRole('link', { name: /Иннокентий Обычный/ }).waitFor();
+
+    await page.getByRole('searchbox', { name: 'Search chats' }).fill('Неповторим');
+    await chatsPane().getByRole('link', { name: /Иннокентий Обычный/ }).waitFor({ state: 'detached' });
+    const found = chatsPane().getByRole('link', { name: /Глафира Неповторимая/ });
+    await found.waitFor();
+    expect(new URL(page.url()).searchParams.get('q')).toBe('Неповторим');
+    await chatsPane().getByRole('link', { name: 'Unassigned' }).click(); // the search stays across tabs
+    await page.waitForURL((url) => url.searchParams.get('tab') === 'unassigned' && url.searchParams.get('q') === 'Неповторим');
+    await found.waitFor();
+    await expect(chatsPane().getByRole('link', { name: /Иннокентий Обычный/ }).count()).resolves.toBe(0);
+    await expect(page.getByRole('searchbox', { name: 'Search chats' }).inputValue()).resolves.toBe('Неповторим');
+
+    await page.getByRole('searchbox', { name: 'Search chats' }).press('ArrowDown');
+    await expect.poll(() => found.evaluate((link) => link === (link.ownerDocument as unknown as { activeElement: unknown }).activeElement)).toBe(true);
+    await page.keyboard.press('Enter');
+    await conversationWith(page, 'Глафира Неповторимая').getByRole('listitem', { name: 'Customer' }).filter({ hasText: 'Где посылка?' }).waitFor();
+
+    await page.getByRole('searchbox', { name: 'Search chats' }).fill('Нет такого слова');
+    await chatsPane().getByText('No chats match.').waitFor();
+    expect(browser.problems).toEqual([]);
+  }, STORY_TIMEOUT);
+
+  it('a long history loads older messages when scrolled up, under day separators', async () => {
+    const { page } = browser;
+    const customer = newCustomer('Борис Длинный');
+    let chatId = 0;
+    for (let n = 1; n <= 70; n += 1) chatId = (await customerWrites(server.admin, accountId, customer, `Строка номер ${n}.`)).chat.id;
+    await open(`/inbox/${chatId}`);
+    const conversation = conversationWith(page, 'Борис Длинный');
+    await conversation.getByText('Строка номер 70.', { exact: true }).waitFor();
+    await page.getByRole('separator').first().waitFor(); // today's date above the messages
+    await expect(conversation.getByText('Строка номер 1.', { exact: true }).count()).resolves.toBe(0);
+
+    await conversation.getByRole('listitem', { name: 'Customer' }).first().scrollIntoViewIfNeeded();
+    const oldest = conversation.getByText('Строка номер 1.', { exact: true });
+    await oldest.waitFor();
+    await expect(conversation.getByRole('listitem', { name: 'Customer' }).count()).resolves.toBe(70);
+    expect(browser.problems).toEqual([]);
+  }, STORY_TIMEOUT);
+
+  it('a customer’s photo shows inline, beside the side pane', async () => {
+    const { page } = browser;
+    const bot = newBot(telegram);
+    await addBot(server.admin, bot);
+    const jpeg = await picture('jpeg', 240, 160);
+    await open('/inbox');
+    const customer = bot.customer({ id: (telegramCustomerId += 1), first_name: 'Вера', last_name: 'Николаева', username: 'vera_n' });
+    customer.sendText('Добрый день! Пришла посылка, но коробка помята.');
+    customer.sendPhoto({ bytes: jpeg, width: 240, height: 160, caption: 'Вот фото коробки' });
+    await chatsPane().getByRole('link', { name: /Вера Николаева/ }).click();
+    const conversation = conversationWith(page, 'Вера Николаева');
+    const photo = conversation.getByRole('listitem', { name: 'Customer' }).filter({ hasText: 'Вот фото коробки' }).getByRole('img', { name: 'Photo' });
+    await photo.waitFor();
+    await expect.poll(() => photo.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(240);
+    await detailsPane().getByText('@vera_n').waitFor();
+    await detailsPane().getByRole('button', { name: 'Assign to me' }).click();
+    await detailsPane().getByRole('status', { name: /Assigned to: .* \(you\)/ }).waitFor();
+
+    await composer().fill('Очень жаль! Оформим замену — пришлите, пожалуйста, номер заказа.');
+    await composer().press('Enter');
+    await conversation.getByRole('listitem', { name: 'Operator' }).getByRole('status', { name: 'Sent' }).waitFor();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'inbox-side-pane.png') });
+    expect(browser.problems).toEqual([]);
+  }, STORY_TIMEOUT);
+
+  it('an operator sends an image by the attach button (or pasted) and sees it sent', async () => {
+    const { page } = browser;
+    const { chat } = await customerWrites(server.admin, accountId, newCustomer('Роман Фролов'), 'Покажите, как выглядит упаковка');
+    const png = await picture('png', 120, 80);
+    await open(`/inbox/${chat.id}`);
+
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Attach a file' }).click();
+    await (await chooser).setFiles({ name: 'упаковка.png', mimeType: 'image/png', buffer: png });
+    await page.getByRole('status', { name: 'Attached: упаковка.png' }).waitFor();
+    await composer().fill('Вот так');
+    await page.getByRole('button', { name: 'Send' }).click();
+
+    const sent = conversationWith(page, 'Роман Фролов').getByRole('listitem', { name: 'Operator' }).filter({ hasText: 'Вот так' });
+    await sent.getByRole('status', { name: 'Sent' }).waitFor();
+    const image = sent.getByRole('img', { name: 'упаковка.png' });
+    await image.waitFor();
+    await expect.poll(() => image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(120);
+    const simulator = server.parley.runtime?.channel(accountId as AccountId) as SimulatorChannel;
+    expect(simulator.delivered.find((m) => m.text === 'Вот так')).toBeTruthy();
+
+    // An image pasted into the composer is attached the same way (a string: the test's tsconfig has no DOM types).
+    await composer().focus();
+    await page.evaluate(`(async () => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 60;
+      canvas.height = 40;
+      const context = canvas.getContext('2d');
+      context.fillStyle = '#2a7be4';
+      context.fillRect(0, 0, 60, 40);
+      const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+      const clipboard = new DataTransfer();
+      clipboard.items.add(new File([blob], 'image.png', { type: 'image/png' }));
+      document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: clipboard, bubbles: true, cancelable: true }));
+    })()`);
+    await page.getByRole('status', { name: 'Attached: image.png' }).waitFor();
+    await composer().press('Enter');
+    const pasted = conversationWith(page, 'Роман Фролов').getByRole('listitem', { name: 'Operator' }).filter({ has: page.getByRole('img', { name: 'image.png' }) });
+    await pasted.getByRole('status', { name: 'Sent' }).waitFor();
+    expect(browser.problems).toEqual([]);
+  }, STORY_TIMEOUT);
+
+  it('a draft survives switching chats', async () => {
+    const { page } = browser;
+    const { chat: first } = await customerWrites(server.admin, accountId, newCustomer('Алла Первая'), 'Вопрос про доставку');
+    await customerWrites(server.admin, accountId, newCustomer('Юрий Второй'), 'Вопрос про оплату');
+    await open(`/inbox/${first.id}`);
+    await conversationWith(page, 'Алла Первая').waitFor();
+    await composer().fill('Доставка будет в четверг,');
+
+    await chatsPane().getByRole('link', { name: /Юрий Второй/ }).click();
+    await conversationWith(page, 'Юрий Второй').waitFor();
+    await expect(composer().inputValue()).resolves.toBe('');
+    await composer().fill('Оплату получили');
+
+    await chatsPane().getByRole('link', { name: /Алла Первая/ }).click();
+    await conversationWith(page, 'Алла Первая').waitFor();
+    await expect(composer().inputValue()).resolves.toBe('Доставка будет в четверг,');
+    await chatsPane().getByRole('link', { name: /Юрий Второй/ }).click();
+    await conversationWith(page, 'Юрий Второй').waitFor();
+    await expect(composer().inputValue()).resolves.toBe('Оплату получили');
+    expect(browser.problems).toEqual([]);
+  }, STORY_TIMEOUT);
+});
