@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { Frame } from '../../api/types';
+import { applyAccountFrame } from '../accounts/api/account-cache';
 import { dropChat, putChat } from '../chats/api/chat-cache';
 import { CHATS_KEY } from '../chats/api/get-chats';
 import { putMessage } from '../messages/api/message-cache';
@@ -25,6 +26,9 @@ export function useLiveUpdates(myId: number): LiveState {
         case 'chat.removed':
           dropChat(queryClient, frame.data.id);
           return;
+        case 'account.updated':
+          applyAccountFrame(queryClient, frame.data);
+          return;
         default:
           return;
       }
@@ -33,6 +37,7 @@ export function useLiveUpdates(myId: number): LiveState {
       void queryClient.invalidateQueries({ queryKey: CHATS_KEY });
       void queryClient.invalidateQueries({ queryKey: ['messages'] });
       void queryClient.invalidateQueries({ queryKey: ['chat'] });
+      void queryClient.invalidateQueries({ queryKey: ['accounts'] });
     };
     const connection = new LiveConnection({ frame: apply, reload, state: setState });
     connection.start();

@@ -1,0 +1,158 @@
+// The admin console in a real browser against the real server (SQLite, the fake Bot API, the simulator): an admin
+// adds a bot and sees it come up live, stops and starts it; a refused token shows Telegram's reason; an operator
+// created here signs in and sees only his chats and no admin navigation; a setting sticks after a reload.
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildWebIfStale, WEB_BUILD_DIR } from '../web/scripts/build-web.js';
+import { startFakeBotApi, type FakeBotApi } from './fakes/bot-api/index.js';
+import { newBot, startBotServer } from './support/bot.js';
+import { openBrowser, signIn, type Browser } from './support/browser.js';
+import { createSimulator, customerWrites, newCustomer } from './support/inbox.js';
+import { ADMIN, type TestServer } from './support/server.js';
+
+// The README's screenshots are refreshed with UPDATE_SCREENSHOTS=1; otherwise they go to a temporary folder.
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? path.resolve('docs/screenshots') : path.join(tmpdir(), 'parley-screenshots');
+const STORY_TIMEOUT = 180_000;
+
+describe('the admin console in a browser', () => {
+  let telegram: FakeBotApi;
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await buildWebIfStale();
+    telegram = await startFakeBotApi();
+    server = await startBotServer({ name: 'sqlite', dialect: 'sqlite', redis: false }, telegram, { webRoot: WEB_BUILD_DIR });
+    browser = await openBrowser();
+  }, STORY_TIMEOUT);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await telegram?.close();
+  });
+
+  beforeEach(async () => {
+    await browser.context.clearCookies();
+    await browser.page.goto(`${server.url}/login`);
+    await browser.page.evaluate('localStorage.clear()'); // a string: the test's tsconfig has no DOM types
+    browser.problems.length = 0;
+  });
+
+  /** Opens an admin page through a deep link, signing in on the way. */
+  async function openAsAdmin(pathname: string, heading: string) {
+    await browser.page.goto(`${server.url}${pathname}`);
+    await signIn(browser.page, ADMIN);
+    await browser.page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+  }
+
+  const account = (title: string) => browser.page.getByRole('list', { name: 'Accounts' }).getByRole('listitem', { name: title });
+  const statusOf = (title: string) => account(title).getByRole('status', { name: 'Status' });
+
+  it('an admin adds a bot by its token, sees it active, stops and starts it', async () => {
+    const { page } = browser;
+    const bot = newBot(telegram, 'console_bot');
+    await openAsAdmin('/sources', 'Sources');
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+
+    const addBot = page.getByRole('form', { name: 'Add a bot' });
+    await addBot.getByLabel('Bot token').fill(bot.token);
+    await addBot.getByRole('button', { name: 'Add bot' }).click();
+    await statusOf('Shop Bot').filter({ hasText: 'Active' }).waitFor();
+    await expect(account('Shop Bot').textContent()).resolves.toContain(`@${bot.me.username}`);
+    await expect(addBot.getByLabel('Bot token').inputValue()).resolves.toBe('');
+
+    await account('Shop Bot').getByRole('button', { name: 'Stop' }).click();
+    await statusOf('Shop Bot').filter({ hasText: 'Stopped' }).waitFor(); // the runtime's frame, applied live
+    await account('Shop Bot').getByRole('button', { name: 'Start' }).click();
+    await statusOf('Shop Bot').filter({ hasText: 'Active' }).waitFor();
+    const { body } = await server.admin.get('/api/accounts/').expect(200);
+    expect(body.results.find((a: { username: string }) => a.username === bot.me.username)).toMatchObject({ status: 'active', desired_state: 'running' });
+
+    const addSimulator = page.getByRole('form', { name: 'Add a simulator' });
+    await addSimulator.getByLabel('Name', { exact: true }).fill('Website chat (test)');
+    await addSimulator.getByRole('button', { name: 'Add simulator' }).click();
+    await statusOf('Website chat (test)').filter({ hasText: 'Active' }).waitFor();
+
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-sources.png'), fullPage: true });
+
+    await account('Website chat (test)').getByRole('button', { name: 'Delete' }).click();
+    const confirm = account('Website chat (test)').getByRole('alertdialog', { name: 'Delete the source' });
+    await confirm.getByRole('button', { name: 'Delete for good' }).click();
+    await account('Website chat (test)').waitFor({ state: 'detached' });
+    expect(browser.problems).toEqual([]);
+  }, STORY_TIMEOUT);
+
+  it('a token Telegram refuses shows Telegram’s reason and adds nothing', async () => {
+    const { page } = browser;
+    await openAsAdmin('/sources', 'Sources');
+    const before = (await server.admin.get('/api/accounts/').expect(200)).body.results.length;
+    const addBot = page.getByRole('form', { name: 'Add a bot' });
+    await addBot.getByLabel('Bot token').fill('123456789:AAHnotAKnownTokenForThisFakeTelegram0');
+    await addBot.getByRole('button', { name: 'Add bot' }).click();
+    await addBot.getByRole('alert').filter({ hasText: 'Telegram did not accept this bot token (Unauthorized)' }).waitFor();
+    expect((await server.admin.get('/api/accounts/').expect(200)).body.results).toHaveLength(before);
+    expect(browser.problems).toEqual([]);
+  }, STORY_TIMEOUT);
+
+  it('an admin creates an operator with a limit, who signs in, sees only his chats and no admin navigation', async () => {
+    const { page } = browser;
+    const simulator = await createSimulator(server.admin, 'Operator story simulator');
+    const his = (await customerWrites(server.admin, simulator.id, newCustomer('Ольга Смирнова'), 'Добрый день')).chat;
+    await customerWrites(server.admin, simulator.id, newCustomer('Глеб Носов'), 'Есть вопрос');
+
+    await openAsAdmin('/operators', 'Operators');
+    const create = page.getByRole('form', { name: 'New operator' });
+    await create.getByLabel('Username').fill('kate');
+    await create.getByLabel('Name', { exact: true }).fill('Kate Support');
+    await create.getByLabel('Password').fill('kate-password-1');
+    await create.getByLabel('Limit of active chats').fill('2');
+    await create.getByRole('button', { name: 'Create operator' }).click();
+    const row = page.getByRole('table', { name: 'Operators' }).getByRole('row', { name: 'Kate Support' });
+    await row.filter({ hasText: '0 of 2' }).waitFor();
+    await expect(row.textContent()).resolves.toContain('Never');
+
+    const kate = (await server.admin.get('/api/operators/').expect(200)).body.results.find((o: { username: string }) => o.username === 'kate');
+    await server.admin.post(`/api/chats/${his.id}/assign/`, { operator_id: kate.id }).expect(200);
+    await page.reload();
+    await row.filter({ hasText: '1 of 2' }).waitFor();
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await signIn(page, { username: 'kate', password: 'kate-password-1' });
+    await page.getByRole('link', { name: /Ольга Смирнова/ }).waitFor();
+    await expect(page.getByRole('link', { name: /Глеб Носов/ }).count()).resolves.toBe(0);
+    await expect(page.getByRole('navigation', { name: 'Admin console' }).count()).resolves.toBe(0);
+    await expect(page.getByRole('link', { name: 'Sources' }).count()).resolves.toBe(0);
+
+    await page.goto(`${server.url}/sources`); // a deep link does not open the console either
+    await page.getByRole('link', { name: /Ольга Смирнова/ }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/inbox');
+    expect(browser.problems).toEqual([]);
+  }, STORY_TIMEOUT);
+
+  it('a changed setting sticks after a reload', async () => {
+    const { page } = browser;
+    await openAsAdmin('/settings', 'Settings');
+    const form = page.getByRole('form', { name: 'Settings' });
+    await form.getByLabel('Keep messages for (days)').fill('90');
+    await form.getByLabel('Operators see unassigned chats and may take them').check();
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+
+    await page.reload();
+    await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+    await expect(form.getByLabel('Keep messages for (days)').inputValue()).resolves.toBe('90');
+    await expect(form.getByLabel('Operators see unassigned chats and may take them').isChecked()).resolves.toBe(true);
+    const { body } = await server.admin.get('/api/settings/').expect(200);
+    expect(body).toMatchObject({ retention_days: 90, operators_see_unassigned: true });
+
+    await form.getByLabel('Keep messages for (days)').fill('');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    expect((await server.admin.get('/api/settings/').expect(200)).body.retention_days).toBeNull();
+    expect(browser.problems).toEqual([]);
+  }, STORY_TIMEOUT);
+});
