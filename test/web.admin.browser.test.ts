@@ -5,9 +5,11 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { SimulatorChannel } from '../src/channels/simulator/channel.js';
+import type { AccountId } from '../src/domain/ids.js';
 import { buildWebIfStale, WEB_BUILD_DIR } from '../web/scripts/build-web.js';
 import { startFakeBotApi, type FakeBotApi } from './fakes/bot-api/index.js';
-import { newBot, startBotServer } from './support/bot.js';
+import { newBot, newTokenFor, startBotServer } from './support/bot.js';
 import { openBrowser, signIn, type Browser } from './support/browser.js';
 import { createSimulator, customerWrites, newCustomer } from './support/inbox.js';
 import { ADMIN, type TestServer } from './support/server.js';
@@ -76,9 +78,6 @@ describe('the admin console in a browser', () => {
     await addSimulator.getByRole('button', { name: 'Add simulator' }).click();
     await statusOf('Website chat (test)').filter({ hasText: 'Active' }).waitFor();
 
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-sources.png'), fullPage: true });
-
     await account('Website chat (test)').getByRole('button', { name: 'Delete' }).click();
     const confirm = account('Website chat (test)').getByRole('alertdialog', { name: 'Delete the source' });
     await confirm.getByRole('button', { name: 'Delete for good' }).click();
@@ -95,6 +94,49 @@ describe('the admin console in a browser', () => {
     await addBot.getByRole('button', { name: 'Add bot' }).click();
     await addBot.getByRole('alert').filter({ hasText: 'Telegram did not accept this bot token (Unauthorized)' }).waitFor();
     expect((await server.admin.get('/api/accounts/').expect(200)).body.results).toHaveLength(before);
+    expect(browser.problems).toEqual([]);
+  }, STORY_TIMEOUT);
+
+  it('a revoked bot token says what to do, and the new token from @BotFather brings the bot back', async () => {
+    const bot = newBot(telegram, 'revoked_bot');
+    const title = 'Revoked story bot';
+    await server.admin.post('/api/accounts/', { type: 'bot', token: bot.token, title }).expect(201);
+    await openAsAdmin('/sources', 'Sources');
+    await statusOf(title).filter({ hasText: 'Active' }).waitFor();
+
+    bot.revoke();
+    await statusOf(title).filter({ hasText: 'Error' }).waitFor();
+    await account(title).getByText('Get the new token from @BotFather, enter it in Settings, then press Start.').waitFor();
+
+    const replacement = newTokenFor(telegram, bot);
+    await account(title).getByRole('button', { name: 'Settings' }).click();
+    const settings = account(title).getByRole('form', { name: `Settings of ${title}` });
+    await settings.getByLabel('New token (after /revoke in @BotFather)').fill(replacement.token);
+    await settings.getByRole('button', { name: 'Save' }).click();
+    await settings.waitFor({ state: 'detached' });
+    await account(title).getByRole('button', { name: 'Start' }).click();
+    await statusOf(title).filter({ hasText: 'Active' }).waitFor();
+    expect(browser.problems).toEqual([]);
+  }, STORY_TIMEOUT);
+
+  it('a flood wait shows a countdown until Telegram lets the account go on', async () => {
+    const simulator = await createSimulator(server.admin, 'Flood story simulator');
+    await openAsAdmin('/sources', 'Sources');
+    await statusOf('Flood story simulator').filter({ hasText: 'Active' }).waitFor();
+
+    const channel = server.parley.runtime?.channel(simulator.id as AccountId) as SimulatorChannel;
+    await channel.reportStatus('flood_wait', 'Telegram asked to wait 90 s (FLOOD_WAIT_90)', new Date(Date.now() + 90_000));
+    await statusOf('Flood story simulator').filter({ hasText: 'Paused by Telegram' }).waitFor();
+    const advice = account('Flood story simulator').getByText(/It resumes by itself in 1:[23]\d\./);
+    const first = await advice.textContent();
+    await account('Flood story simulator').getByText(/It resumes by itself in/).filter({ hasNotText: first ?? '' }).waitFor(); // it ticks
+    await account('Flood story simulator').getByText('Details: Telegram asked to wait 90 s (FLOOD_WAIT_90)').waitFor();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await browser.page.screenshot({ path: path.join(SCREENSHOTS, 'admin-sources.png'), fullPage: true });
+
+    await channel.reportStatus('active', null);
+    await statusOf('Flood story simulator').filter({ hasText: 'Active' }).waitFor();
+    await expect(account('Flood story simulator').getByText(/It resumes by itself/).count()).resolves.toBe(0);
     expect(browser.problems).toEqual([]);
   }, STORY_TIMEOUT);
 
@@ -130,6 +172,32 @@ describe('the admin console in a browser', () => {
     await page.goto(`${server.url}/sources`); // a deep link does not open the console either
     await page.getByRole('link', { name: /Ольга Смирнова/ }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/inbox');
+    expect(browser.problems).toEqual([]);
+  }, STORY_TIMEOUT);
+
+  it('an admin resets a password, clears a login lock, deactivates and activates an operator', async () => {
+    const { page } = browser;
+    const lena = (await server.admin.post('/api/operators/', { username: 'lena', password: 'lena-password-1', display_name: 'Lena' }).expect(201)).body;
+    await openAsAdmin('/operators', 'Operators');
+    const row = page.getByRole('table', { name: 'Operators' }).getByRole('row', { name: 'Lena' });
+
+    await row.getByRole('button', { name: 'Reset password' }).click();
+    const reset = page.getByRole('form', { name: 'New password for Lena' });
+    await reset.getByLabel('New password').fill('lena-password-2');
+    await reset.getByRole('button', { name: 'Set password' }).click();
+    await reset.waitFor({ state: 'detached' });
+    await server.anonymous.post('/api/auth/login/', { username: 'lena', password: 'lena-password-1' }).expect(401);
+    await server.anonymous.login('lena', 'lena-password-2');
+
+    await row.getByRole('button', { name: 'Clear login lock' }).click();
+    await row.getByRole('status').filter({ hasText: 'Login lock cleared' }).waitFor();
+
+    await row.getByRole('button', { name: 'Deactivate' }).click();
+    await row.filter({ hasText: 'Deactivated' }).waitFor();
+    expect((await server.admin.get(`/api/operators/${lena.id}/`).expect(200)).body.is_active).toBe(false);
+    await row.getByRole('button', { name: 'Activate' }).click();
+    await row.getByRole('button', { name: 'Deactivate' }).waitFor();
+    expect((await server.admin.get(`/api/operators/${lena.id}/`).expect(200)).body.is_active).toBe(true);
     expect(browser.problems).toEqual([]);
   }, STORY_TIMEOUT);
 

@@ -114,6 +114,7 @@ export const en = {
   'operators.noLimit': 'No limit',
   'operators.load': 'Load',
   'operators.loadValue': '{load} of {limit}',
+  'operators.loadNoLimit': '{load}, no limit',
   'operators.lastLogin': 'Last login',
   'operators.never': 'Never',
   'operators.state': 'State',

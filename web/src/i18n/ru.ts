@@ -114,6 +114,7 @@ export const ru = {
   'operators.noLimit': 'Без лимита',
   'operators.load': 'Нагрузка',
   'operators.loadValue': '{load} из {limit}',
+  'operators.loadNoLimit': '{load}, без лимита',
   'operators.lastLogin': 'Последний вход',
   'operators.never': 'Ни разу',
   'operators.state': 'Состояние',

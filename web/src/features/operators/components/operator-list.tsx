@@ -41,7 +41,6 @@ function OperatorRow({ operator }: { operator: ListedOperator }) {
   const update = useUpdateOperator();
   const clear = useClearThrottle();
   const [panel, setPanel] = useState<Panel>(null);
-  const limit = operator.max_active_chats === null ? '∞' : String(operator.max_active_chats);
   const toggle = (next: Panel) => setPanel(panel === next ? null : next);
   return (
     <>
@@ -51,8 +50,12 @@ function OperatorRow({ operator }: { operator: ListedOperator }) {
           <div className="muted">@{operator.username}</div>
         </td>
         <td>{t(`operators.role.${operator.role}`)}</td>
-        <td>{t('operators.loadValue', { load: operator.active_chats, limit })}</td>
-        <td>{operator.last_login_at ? time(operator.last_login_at) : t('operators.never')}</td>
+        <td className="nowrap">
+          {operator.max_active_chats === null
+            ? t('operators.loadNoLimit', { load: operator.active_chats })
+            : t('operators.loadValue', { load: operator.active_chats, limit: operator.max_active_chats })}
+        </td>
+        <td className="nowrap">{operator.last_login_at ? time(operator.last_login_at) : t('operators.never')}</td>
         <td>{operator.is_active ? t('operators.active') : t('operators.inactive')}</td>
         <td className="row-actions">
           <Button className="secondary" aria-expanded={panel === 'edit'} onClick={() => toggle('edit')}>
