@@ -1,6 +1,6 @@
 // The admin console in a real browser against the real server (SQLite, the fake Bot API, the simulator): an admin
 // adds a bot and sees it come up live, stops and starts it; a refused token shows Telegram's reason; an operator
-// created here signs in and sees only his chats and no admin navigation; a setting sticks after a reload.
+// created here signs in and sees only his chats and no admin navigation; the audit log; a setting sticks after a reload.
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -198,6 +198,20 @@ describe('the admin console in a browser', () => {
     await row.getByRole('button', { name: 'Activate' }).click();
     await row.getByRole('button', { name: 'Deactivate' }).waitFor();
     expect((await server.admin.get(`/api/operators/${lena.id}/`).expect(200)).body.is_active).toBe(true);
+    expect(browser.problems).toEqual([]);
+  }, STORY_TIMEOUT);
+
+  it('the audit log lists what admins did, filtered by action', async () => {
+    const { page } = browser;
+    await server.admin.post('/api/operators/', { username: 'audited', password: 'audited-password-1' }).expect(201);
+    await openAsAdmin('/audit', 'Audit log');
+    const log = page.getByRole('table', { name: 'Audit log' });
+    await log.getByRole('row').filter({ hasText: 'auth.login' }).first().waitFor();
+
+    await page.getByLabel('Action').selectOption('operator.created');
+    await log.getByRole('row').filter({ hasText: 'operator.created' }).filter({ hasText: 'audited' }).waitFor();
+    await expect(log.getByRole('row').filter({ hasText: 'auth.login' }).count()).resolves.toBe(0);
+    await expect(log.getByRole('row').filter({ hasText: 'operator.created' }).first().textContent()).resolves.toContain('Administrator');
     expect(browser.problems).toEqual([]);
   }, STORY_TIMEOUT);
 

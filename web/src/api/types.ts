@@ -28,3 +28,5 @@ export type NewOperator = NonNullable<paths['/api/operators/']['post']['requestB
 export type OperatorChanges = NonNullable<paths['/api/operators/{id}/']['patch']['requestBody']>['content']['application/json'];
 export type WorkspaceSettings = Json<paths['/api/settings/']['get']['responses'][200]>;
 export type WorkspaceSettingsChanges = NonNullable<paths['/api/settings/']['patch']['requestBody']>['content']['application/json'];
+export type AuditPage = Json<paths['/api/audit-log/']['get']['responses'][200]>;
+export type AuditRecord = AuditPage['results'][number];

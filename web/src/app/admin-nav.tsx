@@ -6,6 +6,7 @@ const PAGES = [
   ['/sources', 'nav.sources'],
   ['/operators', 'nav.operators'],
   ['/settings', 'nav.settings'],
+  ['/audit', 'nav.audit'],
 ] as const;
 
 /** The admin console's navigation in the header (admins only: operators never see it, the server refuses them). */

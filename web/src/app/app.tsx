@@ -7,6 +7,7 @@ import { I18nProvider } from '../lib/i18n';
 import { queryClient } from '../lib/query-client';
 import { RequireAuth } from './require-auth';
 import { AdminLayout } from './routes/admin-layout';
+import { AuditRoute } from './routes/audit';
 import { OperatorsRoute } from './routes/operators';
 import { SettingsRoute } from './routes/settings';
 import { SourcesRoute } from './routes/sources';
@@ -32,6 +33,7 @@ export function App() {
                 <Route path="/sources" element={<SourcesRoute />} />
                 <Route path="/operators" element={<OperatorsRoute />} />
                 <Route path="/settings" element={<SettingsRoute />} />
+                <Route path="/audit" element={<AuditRoute />} />
               </Route>
               <Route path="*" element={<NotFoundRoute />} />
             </Route>

@@ -145,6 +145,18 @@ export const en = {
   'settings.keepForever': 'Forever',
   'settings.retentionHint': 'Older messages and their files are deleted daily. Leave empty to keep everything.',
   'settings.saved': 'Saved',
+  'nav.audit': 'Audit log',
+  'audit.heading': 'Audit log',
+  'audit.action': 'Action',
+  'audit.allActions': 'All actions',
+  'audit.when': 'When',
+  'audit.who': 'Who',
+  'audit.target': 'Target',
+  'audit.ip': 'IP address',
+  'audit.details': 'Details',
+  'audit.system': 'System',
+  'audit.empty': 'Nothing recorded here yet.',
+  'audit.older': 'Show older entries',
 } as const;
 
 export type MessageKey = keyof typeof en;
