@@ -1,6 +1,7 @@
 // The admin console in a real browser against the real server (SQLite, the fake Bot API, the simulator): an admin
 // adds a bot and sees it come up live, stops and starts it; a refused token shows Telegram's reason; an operator
-// created here signs in and sees only his chats and no admin navigation; the audit log; a setting sticks after a reload.
+// created here signs in and sees only his chats and no admin navigation; the audit log; a setting sticks after a reload;
+// a personal account logged in through the wizard (phone, code, 2FA password).
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { newBot, newTokenFor, startBotServer } from './support/bot.js';
 import { openBrowser, signIn, type Browser } from './support/browser.js';
 import { createSimulator, customerWrites, newCustomer } from './support/inbox.js';
 import { ADMIN, type TestServer } from './support/server.js';
+import { UserServer } from './support/telegram-user.js';
 
 // The README's screenshots are refreshed with UPDATE_SCREENSHOTS=1; otherwise they go to a temporary folder.
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? path.resolve('docs/screenshots') : path.join(tmpdir(), 'parley-screenshots');
@@ -235,6 +237,48 @@ describe('the admin console in a browser', () => {
     await form.getByRole('button', { name: 'Save' }).click();
     await form.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
     expect((await server.admin.get('/api/settings/').expect(200)).body.retention_days).toBeNull();
+    expect(browser.problems).toEqual([]);
+  }, STORY_TIMEOUT);
+});
+
+describe('the personal-account login wizard in a browser', () => {
+  let server: UserServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await buildWebIfStale();
+    server = await UserServer.start({ name: 'sqlite', dialect: 'sqlite', redis: false }, { webRoot: WEB_BUILD_DIR });
+    browser = await openBrowser();
+  }, STORY_TIMEOUT);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('an admin logs a personal account in with its phone, the code (a wrong one refused) and the 2FA password (its hint shown)', async () => {
+    const { page } = browser;
+    const telegram = server.telegram.add({ password: 'correct horse', passwordHint: 'the stable' });
+    await page.goto(`${server.url}/sources`);
+    await signIn(page, ADMIN);
+    const wizard = page.getByRole('region', { name: 'Add a personal account' });
+    await wizard.getByLabel('Phone number').fill(`+${telegram.owner.phone}`);
+    await wizard.getByRole('button', { name: 'Send the code' }).click();
+
+    await wizard.getByLabel('Login code').fill('99999');
+    await wizard.getByRole('button', { name: 'Continue' }).click();
+    await wizard.getByRole('alert').waitFor(); // Telegram's refusal, in words
+    await wizard.getByLabel('Login code').fill(telegram.login.code);
+    await wizard.getByRole('button', { name: 'Continue' }).click();
+    await wizard.getByText('Hint: the stable').waitFor();
+    await wizard.getByLabel('Cloud password').fill('correct horse');
+    await wizard.getByRole('button', { name: 'Continue' }).click();
+    await wizard.getByRole('status').filter({ hasText: 'is logged in' }).waitFor();
+
+    const { body } = await server.admin.get('/api/accounts/').expect(200);
+    const account = body.results.find((a: { type: string }) => a.type === 'user');
+    expect(account).toMatchObject({ status: 'active' });
+    await page.getByRole('list', { name: 'Accounts' }).getByRole('listitem', { name: account.title }).getByRole('status', { name: 'Status' }).filter({ hasText: 'Active' }).waitFor();
     expect(browser.problems).toEqual([]);
   }, STORY_TIMEOUT);
 });

@@ -30,3 +30,4 @@ export type WorkspaceSettings = Json<paths['/api/settings/']['get']['responses']
 export type WorkspaceSettingsChanges = NonNullable<paths['/api/settings/']['patch']['requestBody']>['content']['application/json'];
 export type AuditPage = Json<paths['/api/audit-log/']['get']['responses'][200]>;
 export type AuditRecord = AuditPage['results'][number];
+export type LoginStep = Json<paths['/api/accounts/authenticate/']['post']['responses'][200]>;

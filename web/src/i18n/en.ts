@@ -157,6 +157,20 @@ export const en = {
   'audit.system': 'System',
   'audit.empty': 'Nothing recorded here yet.',
   'audit.older': 'Show older entries',
+  'wizard.title': 'Add a personal account',
+  'wizard.phone': 'Phone number',
+  'wizard.sendCode': 'Send the code',
+  'wizard.codeSent': 'Telegram sent a login code (via {via}). Enter it here.',
+  'wizard.code': 'Login code',
+  'wizard.verify': 'Continue',
+  'wizard.resendIn': 'A new code can be sent in {time}.',
+  'wizard.resend': 'Send the code again',
+  'wizard.passwordNeeded': 'This account has two-step verification: enter its cloud password.',
+  'wizard.hint': 'Hint: {hint}',
+  'wizard.password': 'Cloud password',
+  'wizard.done': '“{title}” is logged in; its recent chats are being imported.',
+  'wizard.failed': 'The login did not succeed: {reason}',
+  'wizard.cancel': 'Cancel the login',
 } as const;
 
 export type MessageKey = keyof typeof en;

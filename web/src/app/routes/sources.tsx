@@ -1,5 +1,6 @@
 import { AccountList } from '../../features/accounts/components/account-list';
 import { AddBotForm, AddSimulatorForm } from '../../features/accounts/components/add-account-forms';
+import { LoginWizard } from '../../features/logins/components/login-wizard';
 import { useI18n } from '../../lib/i18n';
 
 /** Sources: every account with its live status, and adding bots and simulators. */
@@ -13,6 +14,7 @@ export function SourcesRoute() {
       </section>
       <aside className="admin-side">
         <AddBotForm />
+        <LoginWizard />
         <AddSimulatorForm />
       </aside>
     </div>

@@ -48,7 +48,7 @@ function AccountItem({ account }: { account: Account }) {
         </div>
         <AccountStatus account={account} />
         <div className="account-actions">
-          {running ? (
+          {account.status === 'login_pending' ? null : running ? (
             <Button className="secondary" disabled={stop.isPending} onClick={() => stop.mutate(account.id)}>
               {t('sources.stop')}
             </Button>

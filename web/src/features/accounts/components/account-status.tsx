@@ -3,7 +3,7 @@ import type { Account } from '../../../api/types';
 import { useI18n } from '../../../lib/i18n';
 
 /** Seconds left until `until`, ticking once a second while there are any. */
-function useSecondsLeft(until: string | null): number {
+export function useSecondsLeft(until: string | null): number {
   const [now, setNow] = useState(() => Date.now());
   const end = until ? Date.parse(until) : 0;
   useEffect(() => {
@@ -18,7 +18,7 @@ function useSecondsLeft(until: string | null): number {
   return Math.max(0, Math.ceil((end - now) / 1000));
 }
 
-const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+export const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 
 /** An account's status and, in plain words, why and what to do about it. */
 export function AccountStatus({ account }: { account: Account }) {
