@@ -1,15 +1,17 @@
 // The admin console in a real browser against the real server (SQLite, the fake Bot API, the simulator): an admin
 // adds a bot and sees it come up live, stops and starts it; a refused token shows Telegram's reason; an operator
 // created here signs in and sees only his chats and no admin navigation; the audit log; a setting sticks after a reload;
-// a personal account logged in through the wizard (phone, code, 2FA password).
+// a personal account logged in through the wizard (phone, code, 2FA password; a QR code).
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { tl } from '@mtcute/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SimulatorChannel } from '../src/channels/simulator/channel.js';
 import type { AccountId } from '../src/domain/ids.js';
 import { buildWebIfStale, WEB_BUILD_DIR } from '../web/scripts/build-web.js';
 import { startFakeBotApi, type FakeBotApi } from './fakes/bot-api/index.js';
+import { unixNow } from './fakes/mtproto/tl-builders.js';
 import { newBot, newTokenFor, startBotServer } from './support/bot.js';
 import { openBrowser, signIn, type Browser } from './support/browser.js';
 import { createSimulator, customerWrites, newCustomer } from './support/inbox.js';
@@ -251,6 +253,11 @@ describe('the personal-account login wizard in a browser', () => {
     browser = await openBrowser();
   }, STORY_TIMEOUT);
 
+  beforeEach(async () => {
+    await browser.context.clearCookies();
+    browser.problems.length = 0;
+  });
+
   afterAll(async () => {
     await browser?.close();
     await server?.close();
@@ -281,4 +288,40 @@ describe('the personal-account login wizard in a browser', () => {
     await page.getByRole('list', { name: 'Accounts' }).getByRole('listitem', { name: account.title }).getByRole('status', { name: 'Status' }).filter({ hasText: 'Active' }).waitFor();
     expect(browser.problems).toEqual([]);
   }, STORY_TIMEOUT);
+
+  it('an admin logs a personal account in by a QR code drawn on the page, replaced until it is scanned', async () => {
+    const { page } = browser;
+    const telegram = server.telegram.add({ owner: { firstName: 'Quentin' } });
+    server.telegram.forQr = telegram;
+    shortLivedQrTokens(telegram);
+    try {
+      await page.goto(`${server.url}/sources`);
+      await signIn(page, ADMIN);
+      const wizard = page.getByRole('region', { name: 'Add a personal account' });
+      await wizard.getByRole('button', { name: 'Log in with a QR code instead' }).click();
+      const code = wizard.getByRole('img', { name: 'QR code to scan in Telegram' });
+      const first = await code.locator('path').getAttribute('d');
+      expect(first).toBeTruthy();
+      await wizard.locator(`svg path:not([d="${first}"])`).waitFor(); // a new code, pushed live
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-qr-login.png') });
+
+      telegram.login.scanQrCode();
+      await wizard.getByRole('status').filter({ hasText: 'is logged in' }).waitFor();
+      await page.getByRole('list', { name: 'Accounts' }).getByRole('listitem', { name: 'Quentin Owner' }).getByRole('status', { name: 'Status' }).filter({ hasText: 'Active' }).waitFor();
+      expect(browser.problems).toEqual([]);
+    } finally {
+      server.telegram.forQr = undefined;
+    }
+  }, STORY_TIMEOUT);
 });
+
+/** Telegram's QR tokens live about 30 s; these live one second, so the refresh shows within a test. */
+function shortLivedQrTokens(telegram: ReturnType<UserServer['telegram']['add']>): void {
+  const exportToken = telegram.login.handlers()['auth.exportLoginToken'];
+  if (!exportToken) throw new Error('the fake has no auth.exportLoginToken');
+  telegram.setHandler('auth.exportLoginToken', async (request, session) => {
+    const answer = (await exportToken(request, session)) as tl.auth.TypeLoginToken;
+    return answer._ === 'auth.loginToken' ? { ...answer, expires: unixNow() + 1 } : answer;
+  });
+}

@@ -16,7 +16,7 @@ export type Frame =
   | { type: 'message.created' | 'message.updated'; seq: number; epoch: string; data: Message }
   | { type: 'chat.created' | 'chat.updated'; seq: number; epoch: string; data: Chat }
   | { type: 'chat.removed'; seq: number; epoch: string; data: { id: number } }
-  | { type: 'account.updated'; seq: number; epoch: string; data: Account };
+  | { type: 'account.updated'; seq: number; epoch: string; data: Account & { login?: Login } };
 
 export type AccountPage = Json<paths['/api/accounts/']['get']['responses'][200]>;
 export type Account = AccountPage['results'][number];
@@ -31,3 +31,4 @@ export type WorkspaceSettingsChanges = NonNullable<paths['/api/settings/']['patc
 export type AuditPage = Json<paths['/api/audit-log/']['get']['responses'][200]>;
 export type AuditRecord = AuditPage['results'][number];
 export type LoginStep = Json<paths['/api/accounts/authenticate/']['post']['responses'][200]>;
+export type Login = Omit<LoginStep, 'account'>;

@@ -168,9 +168,12 @@ export const en = {
   'wizard.passwordNeeded': 'This account has two-step verification: enter its cloud password.',
   'wizard.hint': 'Hint: {hint}',
   'wizard.password': 'Cloud password',
-  'wizard.done': '“{title}” is logged in; its recent chats are being imported.',
+  'wizard.done': 'The account is logged in; its recent chats are being imported.',
   'wizard.failed': 'The login did not succeed: {reason}',
   'wizard.cancel': 'Cancel the login',
+  'wizard.useQr': 'Log in with a QR code instead',
+  'wizard.qrHelp': 'On the phone, open Telegram → Settings → Devices → Link Desktop Device and scan this code. It is replaced by a new one until it is scanned.',
+  'wizard.qrLabel': 'QR code to scan in Telegram',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { Frame } from '../../api/types';
 import { applyAccountFrame } from '../accounts/api/account-cache';
+import { putLogin } from '../logins/api/get-login';
 import { dropChat, putChat } from '../chats/api/chat-cache';
 import { CHATS_KEY } from '../chats/api/get-chats';
 import { putMessage } from '../messages/api/message-cache';
@@ -28,6 +29,7 @@ export function useLiveUpdates(myId: number): LiveState {
           return;
         case 'account.updated':
           applyAccountFrame(queryClient, frame.data);
+          if (frame.data.login) putLogin(queryClient, frame.data.login);
           return;
         default:
           return;

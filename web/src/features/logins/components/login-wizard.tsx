@@ -1,22 +1,26 @@
 import { useState, type FormEvent } from 'react';
-import type { LoginStep } from '../../../api/types';
+import { useEffect } from 'react';
+import type { Login } from '../../../api/types';
+import { QrCode } from '../../../components/ui/qr-code';
 import { Button } from '../../../components/ui/button';
 import { ErrorMessage } from '../../../components/ui/error-message';
 import { useI18n } from '../../../lib/i18n';
 import { clock, useSecondsLeft } from '../../accounts/components/account-status';
 import { useAuthenticate } from '../api/authenticate';
+import { useAuthenticateQr } from '../api/authenticate-qr';
+import { useLogin } from '../api/get-login';
 import { useCancelLogin } from '../api/cancel-login';
 import { useResendCode } from '../api/resend-code';
 import { useVerifyCode } from '../api/verify-code';
 import { useVerifyPassword } from '../api/verify-password';
 
 interface Progress {
-  step: LoginStep;
+  step: Login;
   /** When the code may be sent again (from the answer's `timeout`). */
   resendAt: string | null;
 }
 
-const progressOf = (step: LoginStep): Progress => ({
+const progressOf = (step: Login): Progress => ({
   step,
   resendAt: step.timeout ? new Date(Date.now() + step.timeout * 1000).toISOString() : null,
 });
@@ -25,25 +29,26 @@ const progressOf = (step: LoginStep): Progress => ({
 export function LoginWizard() {
   const { t } = useI18n();
   const [progress, setProgress] = useState<Progress | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const [done, setDone] = useState(false);
   const cancel = useCancelLogin();
-  const advance = (step: LoginStep) => {
+  const advance = (step: Login) => {
     if (step.state === 'active') {
-      setDone(step.account.title);
+      setDone(true);
       setProgress(null);
     } else setProgress(progressOf(step));
   };
-  const begin = (step: LoginStep) => {
-    setDone(null);
+  const begin = (step: Login) => {
+    setDone(false);
     advance(step);
   };
   const state = progress?.step.state;
   return (
     <section className="admin-form" aria-labelledby="login-wizard-title">
       <h2 id="login-wizard-title">{t('wizard.title')}</h2>
-      {done && !progress && <p role="status">{t('wizard.done', { title: done })}</p>}
+      {done && !progress && <p role="status">{t('wizard.done')}</p>}
       {!progress && <PhoneStep onAnswer={begin} />}
       {cancel.error && <ErrorMessage error={cancel.error} />}
+      {progress && state === 'qr' && <QrStep initial={progress.step} onAnswer={advance} />}
       {progress && state === 'code_sent' && <CodeStep progress={progress} onAnswer={advance} onResent={(step) => setProgress(progressOf(step))} />}
       {progress && state === 'password_needed' && <PasswordStep step={progress.step} onAnswer={advance} />}
       {progress && state === 'failed' && <p role="alert" className="error">{t('wizard.failed', { reason: progress.step.error ?? '' })}</p>}
@@ -62,9 +67,10 @@ export function LoginWizard() {
   );
 }
 
-function PhoneStep({ onAnswer }: { onAnswer: (step: LoginStep) => void }) {
+function PhoneStep({ onAnswer }: { onAnswer: (step: Login) => void }) {
   const { t } = useI18n();
   const authenticate = useAuthenticate();
+  const qr = useAuthenticateQr();
   const [phone, setPhone] = useState('');
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -79,12 +85,30 @@ function PhoneStep({ onAnswer }: { onAnswer: (step: LoginStep) => void }) {
       <Button type="submit" disabled={authenticate.isPending || !phone.trim()}>
         {authenticate.isPending ? t('sources.checking') : t('wizard.sendCode')}
       </Button>
-      {authenticate.error && <ErrorMessage error={authenticate.error} />}
+      <Button className="secondary" disabled={qr.isPending} onClick={() => qr.mutate(undefined, { onSuccess: onAnswer })}>
+        {t('wizard.useQr')}
+      </Button>
+      {(authenticate.error ?? qr.error) && <ErrorMessage error={(authenticate.error ?? qr.error) as Error} />}
     </form>
   );
 }
 
-function CodeStep({ progress, onAnswer, onResent }: { progress: Progress; onAnswer: (step: LoginStep) => void; onResent: (step: LoginStep) => void }) {
+/** The QR code Telegram gives, replaced live until it is scanned; then the outcome (or the 2FA password). */
+function QrStep({ initial, onAnswer }: { initial: Login; onAnswer: (step: Login) => void }) {
+  const { t } = useI18n();
+  const login = useLogin(initial).data;
+  useEffect(() => {
+    if (login.state !== 'qr') onAnswer(login);
+  }, [login, onAnswer]);
+  return (
+    <div className="wizard-step">
+      <p>{t('wizard.qrHelp')}</p>
+      {login.qr_url && <QrCode value={login.qr_url} label={t('wizard.qrLabel')} />}
+    </div>
+  );
+}
+
+function CodeStep({ progress, onAnswer, onResent }: { progress: Progress; onAnswer: (step: Login) => void; onResent: (step: Login) => void }) {
   const { t } = useI18n();
   const verify = useVerifyCode();
   const resend = useResendCode();
@@ -117,7 +141,7 @@ function CodeStep({ progress, onAnswer, onResent }: { progress: Progress; onAnsw
   );
 }
 
-function PasswordStep({ step, onAnswer }: { step: LoginStep; onAnswer: (step: LoginStep) => void }) {
+function PasswordStep({ step, onAnswer }: { step: Login; onAnswer: (step: Login) => void }) {
   const { t } = useI18n();
   const verify = useVerifyPassword();
   const [password, setPassword] = useState('');
