@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createSimulator, customerWrites, newCustomer } from './support/inbox.js';
 import { DIALECTS, startServer, useServer } from './support/server.js';
 
 let seq = 0;
@@ -30,6 +31,25 @@ describe.each(DIALECTS)('an admin manages operators on %s', (dialect) => {
     expect(me.body.operator.display_name).toBe('Мария 👩‍💼 Support');
     const fetched = await server().admin.get(`/api/operators/${body.id}/`).expect(200);
     expect(fetched.body.last_login_at).not.toBeNull();
+  });
+
+  it('lists each operator with his load: open and pending chats assigned to him, not resolved ones', async () => {
+    const { admin } = server();
+    const username = uniqueName('loaded');
+    const created = (await admin.post('/api/operators/', { username, password: 'a-good-password', max_active_chats: 3 }).expect(201)).body;
+    const simulator = await createSimulator(admin, 'Load simulator');
+    const chats = [];
+    for (const name of ['Anna', 'Boris', 'Vera']) {
+      chats.push((await customerWrites(admin, simulator.id, newCustomer(name), 'Hello')).chat);
+      await admin.post(`/api/chats/${chats.at(-1).id}/assign/`, { operator_id: created.id }).expect(200);
+    }
+    await admin.post(`/api/chats/${chats[0].id}/status/`, { status: 'pending' }).expect(200);
+    await admin.post(`/api/chats/${chats[1].id}/status/`, { status: 'resolved' }).expect(200);
+
+    const { body } = await admin.get('/api/operators/?limit=200').expect(200);
+    const listed = body.results.find((o: { id: number }) => o.id === created.id);
+    expect(listed).toMatchObject({ username: username.toLowerCase(), max_active_chats: 3, active_chats: 2 });
+    expect(body.results.every((o: { active_chats: unknown }) => Number.isInteger(o.active_chats))).toBe(true);
   });
 
   it('refuses a username that is taken, whatever its case, and writes nothing', async () => {

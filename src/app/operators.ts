@@ -39,6 +39,8 @@ export class OperatorService {
       audit: AuditLog;
       /** Its counters for a username are cleared by a new password or an admin's request. */
       throttle: LoginThrottle;
+      /** Open and pending chats per operator: the load shown beside his limit. */
+      activeCounts?: (ids: readonly OperatorId[]) => Promise<Map<OperatorId, number>>;
       /** Tells every process an operator changed (caches, and sockets of signed-out operators). */
       announce?: (change: { operatorId: OperatorId; signedOut: boolean }) => Promise<void>;
       /** An operator may have room for waiting chats (created, activated, a new limit or role). */
@@ -51,6 +53,16 @@ export class OperatorService {
   async list(actor: Actor, options: { cursor?: string; limit: number; includeInactive: boolean }): Promise<Page<Operator>> {
     requireAdmin(actor);
     return this.deps.operators.list(options);
+  }
+
+  /** A page of operators, each with his current load (open and pending chats assigned to him). */
+  async listWithLoad(
+    actor: Actor,
+    options: { cursor?: string; limit: number; includeInactive: boolean },
+  ): Promise<Page<{ operator: Operator; activeChats: number }>> {
+    const page = await this.list(actor, options);
+    const counts = (await this.deps.activeCounts?.(page.results.map((o) => o.id))) ?? new Map<OperatorId, number>();
+    return { ...page, results: page.results.map((operator) => ({ operator, activeChats: counts.get(operator.id) ?? 0 })) };
   }
 
   async get(actor: Actor, id: OperatorId): Promise<Operator> {

@@ -155,6 +155,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     tokens,
     audit,
     throttle,
+    activeCounts: (ids) => chatRepository.activeCounts(database.db, ids),
     announce: (change) => bus.publish('operators.changed', change),
     roomChanged: () => waitingChats.assign(),
     passwordChanged: retireInitialPassword(config, logger),

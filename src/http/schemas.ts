@@ -57,19 +57,28 @@ export const DisplayName = Type.String({ minLength: 1, maxLength: 128 });
 export const RoleSchema = StringEnum(ROLES);
 export const MaxActiveChats = Nullable(Type.Integer({ minimum: 0, maximum: 10_000 }));
 
-export const OperatorSchema = named(
-  'Operator',
-  Type.Object({
-    id: Type.Integer(),
-    username: Type.String(),
-    display_name: Type.String(),
-    role: RoleSchema,
-    max_active_chats: MaxActiveChats,
-    is_active: Type.Boolean(),
-    created_at: Timestamp,
-    updated_at: Timestamp,
-    last_login_at: Nullable(Timestamp),
-  }),
+const operatorFields = {
+  id: Type.Integer(),
+  username: Type.String(),
+  display_name: Type.String(),
+  role: RoleSchema,
+  max_active_chats: MaxActiveChats,
+  is_active: Type.Boolean(),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+  last_login_at: Nullable(Timestamp),
+};
+export const OperatorSchema = named('Operator', Type.Object(operatorFields));
+
+export const ListedOperatorSchema = named(
+  'ListedOperator',
+  Type.Object(
+    {
+      ...operatorFields,
+      active_chats: Type.Integer({ description: 'his load: open and pending chats assigned to him (what max_active_chats limits)' }),
+    },
+    { description: 'An operator as the admins’ list shows him, with his current load.' },
+  ),
 );
 
 /** Error answers documented on every route. */

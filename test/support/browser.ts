@@ -51,3 +51,11 @@ export async function openBrowser(options: { locale?: string } = {}): Promise<Br
     },
   };
 }
+
+/** Signs in on the login page the app is showing (it then goes where the user was headed). */
+export async function signIn(page: Page, credentials: { username: string; password: string }): Promise<void> {
+  await page.getByRole('heading', { name: 'Sign in to Parley' }).waitFor();
+  await page.getByLabel('Username').fill(credentials.username);
+  await page.getByLabel('Password').fill(credentials.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}

@@ -67,6 +67,8 @@ export interface UserServerOptions {
   parley?: ParleyOptions;
   /** How long Parley waits for Telegram (logins, connections); short in tests. */
   timeoutMs?: number;
+  /** Serve the web app from this folder (browser stories). */
+  webRoot?: string;
 }
 
 /** A Parley server for personal-account stories that can be stopped and started again on its database. */
@@ -138,7 +140,7 @@ export class UserServer {
       ...options.parley,
       telegramUser: { clients: this.telegram.clients, timeoutMs: options.timeoutMs ?? 3000, ...options.parley?.telegramUser },
     });
-    this.app = await buildServer(this.parley);
+    this.app = await buildServer(this.parley, undefined, { ...(options.webRoot && { webRoot: options.webRoot }) });
     await this.app.listen({ host: '127.0.0.1', port: this.port });
     const address = this.app.server.address();
     this.port = typeof address === 'object' && address ? address.port : 0;

@@ -1,6 +1,6 @@
 // The simulator source: synthetic customers for demos, tests and benchmarks. Replies are recorded as
 // delivered; tests can make the next sends fail to exercise retries.
-import type { Account } from '../../domain/account.js';
+import type { Account, AccountStatus } from '../../domain/account.js';
 import type { Logger } from '../../log.js';
 import type { Channel, Download, InboundSink, OutboundMessage, SendResult } from '../channel.js';
 import { DEMO_CUSTOMERS, DEMO_LINES, pick } from './demo.js';
@@ -52,6 +52,11 @@ export class SimulatorChannel implements Channel {
 
   async download(): Promise<Download> {
     throw new Error('simulated customers send no files');
+  }
+
+  /** Reports a status as a Telegram channel would (a flood wait, a lost session): for stories of the admin console. */
+  async reportStatus(status: AccountStatus, reason: string | null, until: Date | null = null): Promise<void> {
+    await this.sink?.({ type: 'account.status', status, reason, until });
   }
 
   /** Makes the next sends throw these errors, one each (for tests of the retry path). */

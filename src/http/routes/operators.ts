@@ -8,6 +8,7 @@ import {
   DisplayName,
   errorResponses,
   IdParams,
+  ListedOperatorSchema,
   MaxActiveChats,
   OperatorSchema,
   Page,
@@ -28,19 +29,24 @@ export function operatorRoutes(app: App, parley: Parley): void {
       schema: {
         tags,
         summary: 'List operators',
-        description: `${adminOnly} Ordered by id; deactivated operators are included unless include_inactive=false.`,
+        description:
+          `${adminOnly} Ordered by id; deactivated operators are included unless include_inactive=false. Each carries ` +
+          '`active_chats`, his current load (open and pending chats assigned to him).',
         querystring: Type.Object({ ...PageQuery, include_inactive: Type.Optional(Type.Boolean({ default: true })) }),
-        response: { 200: Page(OperatorSchema), ...errorResponses(400, 401, 403) },
+        response: { 200: Page(ListedOperatorSchema), ...errorResponses(400, 401, 403) },
       },
     },
     async (request) => {
       const { cursor, limit = 50, include_inactive = true } = request.query;
-      const page = await parley.operators.list(actorOf(request), {
+      const page = await parley.operators.listWithLoad(actorOf(request), {
         limit,
         includeInactive: include_inactive,
         ...(cursor !== undefined && { cursor }),
       });
-      return { results: page.results.map(presentOperator), next: page.next };
+      return {
+        results: page.results.map(({ operator, activeChats }) => ({ ...presentOperator(operator), active_chats: activeChats })),
+        next: page.next,
+      };
     },
   );
 

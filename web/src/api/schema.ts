@@ -485,7 +485,7 @@ export interface paths {
         };
         /**
          * List operators
-         * @description Admins only. Ordered by id; deactivated operators are included unless include_inactive=false.
+         * @description Admins only. Ordered by id; deactivated operators are included unless include_inactive=false. Each carries `active_chats`, his current load (open and pending chats assigned to him).
          */
         get: {
             parameters: {
@@ -501,7 +501,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK: a page of Operator objects; `next` is the cursor of the next page. */
+                /** @description OK: a page of ListedOperator objects; `next` is the cursor of the next page. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -519,14 +519,15 @@ export interface paths {
                          *           "is_active": true,
                          *           "created_at": "2026-01-15T09:30:00.000Z",
                          *           "updated_at": "2026-01-15T09:30:00.000Z",
-                         *           "last_login_at": "2026-01-15T09:30:00.000Z"
+                         *           "last_login_at": "2026-01-15T09:30:00.000Z",
+                         *           "active_chats": 1
                          *         }
                          *       ],
                          *       "next": "WzE3MzYyMzQ1Njc4OTAsNDJd"
                          *     }
                          */
                         "application/json": {
-                            results: components["schemas"]["Operator"][];
+                            results: components["schemas"]["ListedOperator"][];
                             next: string | null;
                         };
                     };
@@ -7091,6 +7092,32 @@ export interface components {
              */
             updated_at: string;
             last_login_at: string | null;
+        };
+        /**
+         * ListedOperator
+         * @description An operator as the admins’ list shows him, with his current load.
+         */
+        ListedOperator: {
+            id: number;
+            username: string;
+            display_name: string;
+            /** @enum {string} */
+            role: "admin" | "operator";
+            max_active_chats: number | null;
+            is_active: boolean;
+            /**
+             * Format: date-time
+             * @description ISO 8601, UTC
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601, UTC
+             */
+            updated_at: string;
+            last_login_at: string | null;
+            /** @description his load: open and pending chats assigned to him (what max_active_chats limits) */
+            active_chats: number;
         };
         /** Account */
         Account: {

@@ -16,4 +16,19 @@ export type Frame =
   | { type: 'message.created' | 'message.updated'; seq: number; epoch: string; data: Message }
   | { type: 'chat.created' | 'chat.updated'; seq: number; epoch: string; data: Chat }
   | { type: 'chat.removed'; seq: number; epoch: string; data: { id: number } }
-  | { type: 'account.updated'; seq: number; epoch: string; data: unknown };
+  | { type: 'account.updated'; seq: number; epoch: string; data: Account & { login?: Login } };
+
+export type AccountPage = Json<paths['/api/accounts/']['get']['responses'][200]>;
+export type Account = AccountPage['results'][number];
+export type NewAccount = NonNullable<paths['/api/accounts/']['post']['requestBody']>['content']['application/json'];
+export type AccountChanges = NonNullable<paths['/api/accounts/{id}/']['patch']['requestBody']>['content']['application/json'];
+export type OperatorPage = Json<paths['/api/operators/']['get']['responses'][200]>;
+export type ListedOperator = OperatorPage['results'][number];
+export type NewOperator = NonNullable<paths['/api/operators/']['post']['requestBody']>['content']['application/json'];
+export type OperatorChanges = NonNullable<paths['/api/operators/{id}/']['patch']['requestBody']>['content']['application/json'];
+export type WorkspaceSettings = Json<paths['/api/settings/']['get']['responses'][200]>;
+export type WorkspaceSettingsChanges = NonNullable<paths['/api/settings/']['patch']['requestBody']>['content']['application/json'];
+export type AuditPage = Json<paths['/api/audit-log/']['get']['responses'][200]>;
+export type AuditRecord = AuditPage['results'][number];
+export type LoginStep = Json<paths['/api/accounts/authenticate/']['post']['responses'][200]>;
+export type Login = Omit<LoginStep, 'account'>;

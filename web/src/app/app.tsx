@@ -6,6 +6,11 @@ import { whenSessionEnds } from '../lib/api-client';
 import { I18nProvider } from '../lib/i18n';
 import { queryClient } from '../lib/query-client';
 import { RequireAuth } from './require-auth';
+import { AdminLayout } from './routes/admin-layout';
+import { AuditRoute } from './routes/audit';
+import { OperatorsRoute } from './routes/operators';
+import { SettingsRoute } from './routes/settings';
+import { SourcesRoute } from './routes/sources';
 import { InboxRoute } from './routes/inbox';
 import { LoginRoute } from './routes/login';
 import { NotFoundRoute } from './routes/not-found';
@@ -24,6 +29,12 @@ export function App() {
               <Route path="/" element={<Navigate to="/inbox" replace />} />
               <Route path="/inbox" element={<InboxRoute />} />
               <Route path="/inbox/:chatId" element={<InboxRoute />} />
+              <Route element={<AdminLayout />}>
+                <Route path="/sources" element={<SourcesRoute />} />
+                <Route path="/operators" element={<OperatorsRoute />} />
+                <Route path="/settings" element={<SettingsRoute />} />
+                <Route path="/audit" element={<AuditRoute />} />
+              </Route>
               <Route path="*" element={<NotFoundRoute />} />
             </Route>
           </Routes>

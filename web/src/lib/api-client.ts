@@ -12,6 +12,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The server's `error.details`, e.g. `reason`: Telegram's own words for a refusal. */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -64,6 +66,7 @@ export async function unwrap<T>(call: Promise<Answer<T>>): Promise<T> {
     throw new ApiError(0, 'network', 'network');
   }
   if (answer.response.ok) return answer.data as T;
-  const body = answer.error as { error?: { code?: string; message?: string } } | undefined;
-  throw new ApiError(answer.response.status, body?.error?.code ?? 'internal', body?.error?.message ?? answer.response.statusText);
+  const body = answer.error as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | undefined;
+  const { code = 'internal', message = answer.response.statusText, details = {} } = body?.error ?? {};
+  throw new ApiError(answer.response.status, code, message, details);
 }

@@ -11,6 +11,7 @@ import type { ChatTab } from '../../features/chats/api/get-chats';
 import { Conversation } from '../../features/messages/components/conversation';
 import { useLiveUpdates } from '../../features/realtime/use-live-updates';
 import { useI18n } from '../../lib/i18n';
+import { AdminNav } from '../admin-nav';
 import { LanguageSwitch } from '../language-switch';
 
 const TABS: ChatTab[] = ['mine', 'unassigned', 'all'];
@@ -36,6 +37,7 @@ export function InboxRoute() {
     <div className="inbox">
       <header className="app-header">
         <span className="app-name">{t('app.name')}</span>
+        {isAdmin && <AdminNav />}
         <span className={`live live-${live}`} role="status">
           {t(`live.${live}`)}
         </span>

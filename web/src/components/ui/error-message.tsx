@@ -4,7 +4,8 @@ import { useI18n } from '../../lib/i18n';
 /** Any failure in words: the server's own message, or that it cannot be reached. Never a blank screen. */
 export function ErrorMessage({ error, onRetry }: { error: Error; onRetry?: () => void }) {
   const { t } = useI18n();
-  const text = error instanceof ApiError && error.status === 0 ? t('error.network') : t('error.generic', { message: error.message });
+  const reason = error instanceof ApiError && typeof error.details.reason === 'string' ? ` (${error.details.reason})` : '';
+  const text = error instanceof ApiError && error.status === 0 ? t('error.network') : t('error.generic', { message: error.message + reason });
   return (
     <div role="alert" className="error">
       <p>{text}</p>

@@ -1,6 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { Frame } from '../../api/types';
+import { applyAccountFrame } from '../accounts/api/account-cache';
+import { putLogin } from '../logins/api/get-login';
 import { dropChat, putChat } from '../chats/api/chat-cache';
 import { CHATS_KEY } from '../chats/api/get-chats';
 import { putMessage } from '../messages/api/message-cache';
@@ -26,6 +28,8 @@ export function useLiveUpdates(myId: number): LiveState {
           dropChat(queryClient, frame.data.id);
           return;
         case 'account.updated':
+          applyAccountFrame(queryClient, frame.data);
+          if (frame.data.login) putLogin(queryClient, frame.data.login);
           void queryClient.invalidateQueries({ queryKey: ['chat-sources'] });
           return;
         default:
@@ -36,6 +40,7 @@ export function useLiveUpdates(myId: number): LiveState {
       void queryClient.invalidateQueries({ queryKey: CHATS_KEY });
       void queryClient.invalidateQueries({ queryKey: ['messages'] });
       void queryClient.invalidateQueries({ queryKey: ['chat'] });
+      void queryClient.invalidateQueries({ queryKey: ['accounts'] });
     };
     const connection = new LiveConnection({ frame: apply, reload, state: setState });
     connection.start();

@@ -1,0 +1,39 @@
+import { Navigate, Outlet, useNavigate } from 'react-router';
+import { Button } from '../../components/ui/button';
+import { useMe } from '../../features/auth/api/get-me';
+import { useLogout } from '../../features/auth/api/logout';
+import { useLiveUpdates } from '../../features/realtime/use-live-updates';
+import { useI18n } from '../../lib/i18n';
+import { AdminNav } from '../admin-nav';
+import { LanguageSwitch } from '../language-switch';
+
+/** The admin console's pages: the header with its navigation, live frames (accounts' statuses), admins only. */
+export function AdminLayout() {
+  const { t } = useI18n();
+  const me = useMe().data;
+  const navigate = useNavigate();
+  const logout = useLogout();
+  const live = useLiveUpdates(me?.id ?? 0);
+  if (!me) return null;
+  if (me.role !== 'admin') return <Navigate to="/inbox" replace />;
+  return (
+    <div className="admin">
+      <header className="app-header">
+        <span className="app-name">{t('app.name')}</span>
+        <AdminNav />
+        <span className={`live live-${live}`} role="status">
+          {t(`live.${live}`)}
+        </span>
+        <span className="spacer" />
+        <span className="muted">{t('header.signedInAs', { name: me.display_name })}</span>
+        <LanguageSwitch />
+        <Button onClick={() => logout.mutate(undefined, { onSettled: () => navigate('/login', { replace: true }) })}>
+          {t('header.logout')}
+        </Button>
+      </header>
+      <main className="admin-page">
+        <Outlet />
+      </main>
+    </div>
+  );
+}
