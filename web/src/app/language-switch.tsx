@@ -6,7 +6,7 @@ export function LanguageSwitch() {
   const { t, language, setLanguage } = useI18n();
   return (
     <label className="language-switch">
-      {t('app.language')}
+      <span className="switch-label">{t('app.language')}</span>
       <select value={language} onChange={(event) => setLanguage(event.target.value as Language)}>
         {LANGUAGES.map((code) => (
           <option key={code} value={code} lang={code}>

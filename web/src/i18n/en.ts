@@ -228,6 +228,14 @@ export const en = {
   'wizard.useQr': 'Log in with a QR code instead',
   'wizard.qrHelp': 'On the phone, open Telegram → Settings → Devices → Link Desktop Device and scan this code. It is replaced by a new one until it is scanned.',
   'wizard.qrLabel': 'QR code to scan in Telegram',
+  'app.theme': 'Theme',
+  'theme.system': 'System theme',
+  'theme.light': 'Light theme',
+  'theme.dark': 'Dark theme',
+  'app.skipToMain': 'Skip to main content',
+  'inbox.backToChats': 'Back to chats',
+  'inbox.showDetails': 'Chat details',
+  'inbox.hideDetails': 'Back to the conversation',
 } as const;
 
 export type MessageKey = keyof typeof en;

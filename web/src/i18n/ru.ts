@@ -228,4 +228,12 @@ export const ru = {
   'wizard.useQr': 'Войти по QR-коду',
   'wizard.qrHelp': 'На телефоне откройте Telegram → Настройки → Устройства → Подключить устройство и отсканируйте этот код. Пока его не отсканируют, он сменяется новым.',
   'wizard.qrLabel': 'QR-код для сканирования в Telegram',
+  'app.theme': 'Тема',
+  'theme.system': 'Тема системы',
+  'theme.light': 'Светлая тема',
+  'theme.dark': 'Тёмная тема',
+  'app.skipToMain': 'Перейти к основному содержимому',
+  'inbox.backToChats': 'Назад к чатам',
+  'inbox.showDetails': 'О чате',
+  'inbox.hideDetails': 'Назад к переписке',
 } as const;

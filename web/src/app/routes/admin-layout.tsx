@@ -6,6 +6,9 @@ import { useLiveUpdates } from '../../features/realtime/use-live-updates';
 import { useI18n } from '../../lib/i18n';
 import { AdminNav } from '../admin-nav';
 import { LanguageSwitch } from '../language-switch';
+import { SkipLink } from '../skip-link';
+import { ThemeSwitch } from '../theme-switch';
+import { useUnreadTitle } from '../use-unread-title';
 
 /** The admin console's pages: the header with its navigation, live frames (accounts' statuses), admins only. */
 export function AdminLayout() {
@@ -14,10 +17,12 @@ export function AdminLayout() {
   const navigate = useNavigate();
   const logout = useLogout();
   const live = useLiveUpdates(me?.id ?? 0);
+  useUnreadTitle();
   if (!me) return null;
   if (me.role !== 'admin') return <Navigate to="/inbox" replace />;
   return (
     <div className="admin">
+      <SkipLink />
       <header className="app-header">
         <span className="app-name">{t('app.name')}</span>
         <AdminNav />
@@ -25,13 +30,14 @@ export function AdminLayout() {
           {t(`live.${live}`)}
         </span>
         <span className="spacer" />
-        <span className="muted">{t('header.signedInAs', { name: me.display_name })}</span>
+        <span className="muted signed-in">{t('header.signedInAs', { name: me.display_name })}</span>
         <LanguageSwitch />
+        <ThemeSwitch />
         <Button onClick={() => logout.mutate(undefined, { onSettled: () => navigate('/login', { replace: true }) })}>
           {t('header.logout')}
         </Button>
       </header>
-      <main className="admin-page">
+      <main className="admin-page" id="main" tabIndex={-1}>
         <Outlet />
       </main>
     </div>

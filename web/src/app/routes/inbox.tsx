@@ -1,5 +1,5 @@
-import { useRef } from 'react';
-import { useNavigate, useParams, useSearchParams } from 'react-router';
+import { useRef, useState } from 'react';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { Button } from '../../components/ui/button';
 import { useMe } from '../../features/auth/api/get-me';
 import { useLogout } from '../../features/auth/api/logout';
@@ -13,6 +13,9 @@ import { useLiveUpdates } from '../../features/realtime/use-live-updates';
 import { useI18n } from '../../lib/i18n';
 import { AdminNav } from '../admin-nav';
 import { LanguageSwitch } from '../language-switch';
+import { SkipLink } from '../skip-link';
+import { ThemeSwitch } from '../theme-switch';
+import { useUnreadTitle } from '../use-unread-title';
 
 const TABS: ChatTab[] = ['mine', 'unassigned', 'all'];
 
@@ -31,10 +34,15 @@ export function InboxRoute() {
   const live = useLiveUpdates(me?.id ?? 0);
   const filters = useChatFilters();
   const list = useRef<HTMLUListElement>(null);
+  // At phone width the side pane replaces the conversation when asked for (a new chat starts without it).
+  const [detailsFor, setDetailsFor] = useState<number | null>(null);
+  const detailsOpen = openChatId !== null && detailsFor === openChatId;
+  useUnreadTitle();
   if (!me) return null;
 
   return (
-    <div className="inbox">
+    <div className={detailsOpen ? 'inbox details-open' : 'inbox'}>
+      <SkipLink />
       <header className="app-header">
         <span className="app-name">{t('app.name')}</span>
         {isAdmin && <AdminNav />}
@@ -42,8 +50,9 @@ export function InboxRoute() {
           {t(`live.${live}`)}
         </span>
         <span className="spacer" />
-        <span className="muted">{t('header.signedInAs', { name: me.display_name })}</span>
+        <span className="muted signed-in">{t('header.signedInAs', { name: me.display_name })}</span>
         <LanguageSwitch />
+        <ThemeSwitch />
         <Button onClick={() => logout.mutate(undefined, { onSettled: () => navigate('/login', { replace: true }) })}>
           {t('header.logout')}
         </Button>
@@ -53,7 +62,17 @@ export function InboxRoute() {
         <ChatFilters onLeaveDown={() => focusChatList(list.current)} />
         <ChatList tab={tab} filters={filters} openChatId={openChatId} listRef={list} />
       </aside>
-      <main className="conversation-pane">
+      <main className="conversation-pane" id="main" tabIndex={-1}>
+        {openChatId !== null && (
+          <div className="phone-bar">
+            <Link className="back-link" to={`/inbox${params.size > 0 ? `?${params.toString()}` : ''}`}>
+              ← {t('inbox.backToChats')}
+            </Link>
+            <button type="button" className="link-button" aria-expanded={detailsOpen} onClick={() => setDetailsFor(detailsOpen ? null : openChatId)}>
+              {detailsOpen ? t('inbox.hideDetails') : t('inbox.showDetails')}
+            </button>
+          </div>
+        )}
         {openChatId === null ? <p className="muted page-message">{t('conversation.pick')}</p> : <Conversation chatId={openChatId} />}
       </main>
       {openChatId !== null && (

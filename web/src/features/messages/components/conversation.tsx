@@ -67,8 +67,10 @@ export function Conversation({ chatId }: { chatId: number }) {
             {ordered.map((message, index) => (
               <Fragment key={message.id}>
                 {startsDay(message, ordered[index - 1]) && (
-                  <li className="day-separator" role="separator" aria-label={day(message.sent_at)}>
-                    <span>{day(message.sent_at)}</span>
+                  <li className="day-separator">
+                    <span role="separator" aria-label={day(message.sent_at)}>
+                      {day(message.sent_at)}
+                    </span>
                   </li>
                 )}
                 <MessageBubble
