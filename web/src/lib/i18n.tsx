@@ -30,6 +30,8 @@ interface I18n {
   setLanguage(language: Language): void;
   t: Translate;
   time(iso: string): string;
+  /** A number in the language's way: grouping and decimal sign (one decimal at most). */
+  number(value: number): string;
   /** The calendar day of a moment, for separators in a conversation. */
   day(iso: string): string;
 }
@@ -49,11 +51,19 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     const catalog = CATALOGS[language];
     const timeFormat = new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit' });
     const dayFormat = new Intl.DateTimeFormat(language, { day: 'numeric', month: 'short' });
+    const numberFormat = new Intl.NumberFormat(language, { maximumFractionDigits: 1 });
     const longDayFormat = new Intl.DateTimeFormat(language, { day: 'numeric', month: 'long', year: 'numeric' });
     return {
       language,
       setLanguage,
-      t: (key, values) => catalog[key].replace(/\{(\w+)\}/g, (whole, name: string) => String(values?.[name] ?? whole)),
+      t: (key, values) =>
+        catalog[key].replace(/\{(\w+)\}/g, (whole, name: string) => {
+          const value = values?.[name];
+          if (value === undefined) return whole;
+          // Numbers in the language's way ("1,5" in Russian), except identifiers, shown as they are.
+          return typeof value === 'number' && name !== 'id' ? numberFormat.format(value) : String(value);
+        }),
+      number: (value) => numberFormat.format(value),
       time: (iso) => {
         const date = new Date(iso);
         const today = new Date().toDateString() === date.toDateString();

@@ -17,7 +17,7 @@ export function ChatList({
   openChatId: number | null;
   listRef: RefObject<HTMLUListElement | null>;
 }) {
-  const { t, time } = useI18n();
+  const { t, time, number } = useI18n();
   const { search } = useLocation();
   const chats = useChats(tab, filters);
   if (chats.error) return <ErrorMessage error={chats.error} onRetry={() => void chats.refetch()} />;
@@ -41,7 +41,7 @@ export function ChatList({
               <span className="chat-preview">{preview(chat, t)}</span>
               {chat.unread_count > 0 && (
                 <span className="badge" aria-label={t('chats.unread', { count: chat.unread_count })}>
-                  {chat.unread_count}
+                  {number(chat.unread_count)}
                 </span>
               )}
             </span>

@@ -35,6 +35,6 @@ export function MediaView({ media }: { media: Media }) {
 
 export function fileSize(bytes: number, t: Translate): string {
   if (bytes < 1024) return t('media.bytes', { size: bytes });
-  if (bytes < 1024 * 1024) return t('media.kilobytes', { size: (bytes / 1024).toFixed(1) });
-  return t('media.megabytes', { size: (bytes / 1024 / 1024).toFixed(1) });
+  if (bytes < 1024 * 1024) return t('media.kilobytes', { size: Math.round(bytes / 102.4) / 10 });
+  return t('media.megabytes', { size: Math.round(bytes / 104857.6) / 10 });
 }
