@@ -159,4 +159,41 @@ describe('the quality bar in a browser', () => {
     await expect.poll(() => page.title(), { timeout: 60_000 }).toBe('Parley');
     expect(browser.problems).toEqual([]);
   }, STORY_TIMEOUT);
+
+  it('alerts are off until turned on; then the browser is asked once and a new customer message notifies', async () => {
+    const { page } = browser;
+    // The browser's Notification, recorded (an init script runs through the DevTools protocol, outside the CSP).
+    await browser.context.addInitScript(`
+      window.recorded = { asked: 0, shown: [] };
+      window.Notification = class {
+        static permission = 'default';
+        static async requestPermission() { window.recorded.asked += 1; window.Notification.permission = 'granted'; return 'granted'; }
+        constructor(title, options) { window.recorded.shown.push(title + ': ' + options.body); }
+      };
+      document.hasFocus = () => false;
+    `);
+    const { body: me } = await server.admin.get('/api/me/').expect(200);
+    await page.goto(`${server.url}/inbox?tab=mine`);
+    await signIn(page, ADMIN);
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    const alerts = page.getByRole('button', { name: 'Alerts' });
+    await expect(alerts.getAttribute('aria-pressed')).resolves.toBe('false');
+
+    const customer = newCustomer('Мария Соколова');
+    const { chat } = await customerWrites(server.admin, accountId, customer, 'Первое сообщение');
+    await server.admin.post(`/api/chats/${chat.id}/assign/`, { operator_id: me.operator.id }).expect(200);
+    await customerWrites(server.admin, accountId, customer, 'Пока выключено');
+    await expect.poll(() => page.title(), { timeout: 60_000 }).toBe('(2) Parley');
+    await expect(page.evaluate('window.recorded')).resolves.toEqual({ asked: 0, shown: [] });
+
+    await alerts.click();
+    await expect(alerts.getAttribute('aria-pressed')).resolves.toBe('true');
+    await expect.poll(() => page.evaluate('window.recorded.asked'), { timeout: 60_000 }).toBe(1);
+    await customerWrites(server.admin, accountId, customer, 'А теперь включено');
+    await expect.poll(() => page.evaluate('window.recorded.shown'), { timeout: 60_000 }).toEqual([`New message from ${chat.title}: А теперь включено`]);
+
+    await page.reload();
+    await expect(page.getByRole('button', { name: 'Alerts' }).getAttribute('aria-pressed')).resolves.toBe('true');
+    expect(browser.problems).toEqual([]);
+  }, STORY_TIMEOUT);
 });

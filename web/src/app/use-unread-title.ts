@@ -1,12 +1,17 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useChats } from '../features/chats/api/get-chats';
+import { alertNewMessage } from '../lib/alerts';
 import { useI18n } from '../lib/i18n';
 
-/** The tab's title counts the unread messages in my chats, e.g. "(3) Parley" (the list is kept live). */
-export function useUnreadTitle(): void {
+/**
+ * The tab's title counts the unread messages in my chats, e.g. "(3) Parley" (the list is kept live), and a chat of
+ * mine whose count grows raises an alert (when the operator turned alerts on), unless it is open before his eyes.
+ */
+export function useUnreadTitle(openChatId: number | null = null): void {
   const { t } = useI18n();
   const mine = useChats('mine');
-  const unread = (mine.data?.results ?? []).reduce((sum, chat) => sum + chat.unread_count, 0);
+  const chats = mine.data?.results;
+  const unread = (chats ?? []).reduce((sum, chat) => sum + chat.unread_count, 0);
   const name = t('app.name');
   useEffect(() => {
     document.title = unread > 0 ? `(${unread}) ${name}` : name;
@@ -14,4 +19,16 @@ export function useUnreadTitle(): void {
       document.title = name;
     };
   }, [unread, name]);
+
+  const seen = useRef<Map<number, number> | null>(null);
+  useEffect(() => {
+    if (!chats) return;
+    const before = seen.current;
+    seen.current = new Map(chats.map((chat) => [chat.id, chat.unread_count]));
+    if (!before) return; // the first answer is what was already there
+    const grown = chats.find(
+      (chat) => chat.unread_count > (before.get(chat.id) ?? 0) && !(chat.id === openChatId && document.hasFocus()),
+    );
+    if (grown) alertNewMessage(t('alerts.title', { title: grown.title }), grown.last_message?.text ?? '');
+  }, [chats, t, openChatId]);
 }

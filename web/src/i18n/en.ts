@@ -236,6 +236,9 @@ export const en = {
   'inbox.backToChats': 'Back to chats',
   'inbox.showDetails': 'Chat details',
   'inbox.hideDetails': 'Back to the conversation',
+  'alerts.label': 'Alerts',
+  'alerts.hint': 'A sound and a browser notification when a customer writes in one of my chats',
+  'alerts.title': 'New message from {title}',
 } as const;
 
 export type MessageKey = keyof typeof en;

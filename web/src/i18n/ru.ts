@@ -236,4 +236,7 @@ export const ru = {
   'inbox.backToChats': 'Назад к чатам',
   'inbox.showDetails': 'О чате',
   'inbox.hideDetails': 'Назад к переписке',
+  'alerts.label': 'Оповещения',
+  'alerts.hint': 'Звук и уведомление браузера, когда клиент пишет в одном из моих чатов',
+  'alerts.title': 'Новое сообщение: {title}',
 } as const;

@@ -5,6 +5,7 @@ import { useLogout } from '../../features/auth/api/logout';
 import { useLiveUpdates } from '../../features/realtime/use-live-updates';
 import { useI18n } from '../../lib/i18n';
 import { AdminNav } from '../admin-nav';
+import { AlertsToggle } from '../alerts-toggle';
 import { LanguageSwitch } from '../language-switch';
 import { SkipLink } from '../skip-link';
 import { ThemeSwitch } from '../theme-switch';
@@ -33,6 +34,7 @@ export function AdminLayout() {
         <span className="muted signed-in">{t('header.signedInAs', { name: me.display_name })}</span>
         <LanguageSwitch />
         <ThemeSwitch />
+        <AlertsToggle />
         <Button onClick={() => logout.mutate(undefined, { onSettled: () => navigate('/login', { replace: true }) })}>
           {t('header.logout')}
         </Button>

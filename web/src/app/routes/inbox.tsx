@@ -12,6 +12,7 @@ import { Conversation } from '../../features/messages/components/conversation';
 import { useLiveUpdates } from '../../features/realtime/use-live-updates';
 import { useI18n } from '../../lib/i18n';
 import { AdminNav } from '../admin-nav';
+import { AlertsToggle } from '../alerts-toggle';
 import { LanguageSwitch } from '../language-switch';
 import { SkipLink } from '../skip-link';
 import { ThemeSwitch } from '../theme-switch';
@@ -37,7 +38,7 @@ export function InboxRoute() {
   // At phone width the side pane replaces the conversation when asked for (a new chat starts without it).
   const [detailsFor, setDetailsFor] = useState<number | null>(null);
   const detailsOpen = openChatId !== null && detailsFor === openChatId;
-  useUnreadTitle();
+  useUnreadTitle(openChatId);
   if (!me) return null;
 
   return (
@@ -53,6 +54,7 @@ export function InboxRoute() {
         <span className="muted signed-in">{t('header.signedInAs', { name: me.display_name })}</span>
         <LanguageSwitch />
         <ThemeSwitch />
+        <AlertsToggle />
         <Button onClick={() => logout.mutate(undefined, { onSettled: () => navigate('/login', { replace: true }) })}>
           {t('header.logout')}
         </Button>
