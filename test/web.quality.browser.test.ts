@@ -112,6 +112,23 @@ describe('the quality bar in a browser', () => {
     expect(browser.problems).toEqual([]);
   }, STORY_TIMEOUT);
 
+  it('the first Tab reaches a visible skip link, which takes the keyboard to the main content', async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}/settings`);
+    await signIn(page, ADMIN);
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+    await page.keyboard.press('Tab');
+    const focused = (expression: string) => page.evaluate(`((element) => ${expression})(document.activeElement)`);
+    await expect(focused('element.textContent')).resolves.toBe('Skip to main content');
+    await expect(focused('element.getBoundingClientRect().top >= 0')).resolves.toBe(true); // shown when focused
+    await expect(focused('getComputedStyle(element).outlineStyle')).resolves.toBe('solid'); // :focus-visible
+    await page.keyboard.press('Enter');
+    await expect(focused('element.tagName')).resolves.toBe('MAIN');
+    await page.keyboard.press('Tab'); // the next stop is inside the page, past the header
+    await expect(focused('element.closest("main") !== null')).resolves.toBe(true);
+    expect(browser.problems).toEqual([]);
+  }, STORY_TIMEOUT);
+
   it('at 375 px the chat list and the conversation are separate screens, with a back button and the side pane on request', async () => {
     const { page } = browser;
     await page.setViewportSize({ width: 375, height: 740 });
@@ -136,6 +153,11 @@ describe('the quality bar in a browser', () => {
     await chats.getByRole('link', { name: /Пётр Кузнецов/ }).waitFor();
     await conversation.waitFor({ state: 'detached' });
     await shot(page, 'phone-chats');
+    for (const link of ['Sources', 'Audit log']) {
+      await page.getByRole('navigation').getByRole('link', { name: link }).click();
+      await page.getByRole('heading', { name: link }).waitFor();
+      await shot(page, `phone-${link.replace(' ', '-').toLowerCase()}`);
+    }
     const overflow = await page.evaluate('document.documentElement.scrollWidth > document.documentElement.clientWidth');
     expect(overflow).toBe(false); // nothing wider than the phone
     expect(browser.problems).toEqual([]);
