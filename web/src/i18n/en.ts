@@ -228,6 +228,7 @@ export const en = {
   'wizard.useQr': 'Log in with a QR code instead',
   'wizard.qrHelp': 'On the phone, open Telegram → Settings → Devices → Link Desktop Device and scan this code. It is replaced by a new one until it is scanned.',
   'wizard.qrLabel': 'QR code to scan in Telegram',
+  'chats.list': 'Chats',
 } as const;
 
 export type MessageKey = keyof typeof en;
