@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useChats } from '../features/chats/api/get-chats';
 import { alertNewMessage } from '../lib/alerts';
 import { useI18n } from '../lib/i18n';
@@ -10,7 +10,8 @@ import { useI18n } from '../lib/i18n';
 export function useUnreadTitle(openChatId: number | null = null): void {
   const { t } = useI18n();
   const mine = useChats('mine');
-  const chats = mine.data?.results;
+  // the loaded pages of my chats (the first holds the newest activity, where new messages land)
+  const chats = useMemo(() => mine.data?.pages.flatMap((page) => page.results), [mine.data]);
   const unread = (chats ?? []).reduce((sum, chat) => sum + chat.unread_count, 0);
   const name = t('app.name');
   useEffect(() => {

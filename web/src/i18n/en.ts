@@ -239,6 +239,7 @@ export const en = {
   'alerts.label': 'Alerts',
   'alerts.hint': 'A sound and a browser notification when a customer writes in one of my chats',
   'alerts.title': 'New message from {title}',
+  'chats.list': 'Chats',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -239,4 +239,5 @@ export const ru = {
   'alerts.label': 'Оповещения',
   'alerts.hint': 'Звук и уведомление браузера, когда клиент пишет в одном из моих чатов',
   'alerts.title': 'Новое сообщение: {title}',
+  'chats.list': 'Чаты',
 } as const;

@@ -1,4 +1,4 @@
-import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
+import { infiniteQueryOptions, keepPreviousData, useInfiniteQuery, type InfiniteData } from '@tanstack/react-query';
 import type { Chat, ChatListQuery, ChatPage } from '../../../api/types';
 import { api, unwrap } from '../../../lib/api-client';
 
@@ -15,10 +15,15 @@ export interface ChatFilters {
 export const CHATS_KEY = ['chats'] as const;
 const PAGE_SIZE = 100;
 
-export async function getChats(tab: ChatTab, filters: ChatFilters = {}): Promise<ChatPage> {
+/** The cached list: its pages in order, each `next` the cursor of the page after it. */
+export type ChatPages = InfiniteData<ChatPage, string | null>;
+
+/** One page of a tab's list, most recent activity first; no cursor: the first page. */
+export async function getChats(tab: ChatTab, filters: ChatFilters = {}, cursor: string | null = null): Promise<ChatPage> {
   const assignee = tab === 'mine' ? 'me' : tab === 'unassigned' ? 'unassigned' : undefined;
   const query: ChatListQuery = {
     limit: PAGE_SIZE,
+    ...(cursor !== null && { cursor }),
     ...(assignee && { assignee }),
     ...(filters.q && { q: filters.q }),
     ...(filters.status && { status: filters.status }),
@@ -28,9 +33,16 @@ export async function getChats(tab: ChatTab, filters: ChatFilters = {}): Promise
 }
 
 export const chatsQueryOptions = (tab: ChatTab, filters: ChatFilters = {}) =>
-  queryOptions({ queryKey: [...CHATS_KEY, tab, filters], queryFn: () => getChats(tab, filters), placeholderData: keepPreviousData });
+  infiniteQueryOptions({
+    queryKey: [...CHATS_KEY, tab, filters],
+    queryFn: ({ pageParam }) => getChats(tab, filters, pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page: ChatPage) => page.next ?? undefined,
+    placeholderData: keepPreviousData,
+  });
 
-export const useChats = (tab: ChatTab, filters: ChatFilters = {}) => useQuery(chatsQueryOptions(tab, filters));
+/** A tab's list, paged: further pages load as the list scrolls (`fetchNextPage`). */
+export const useChats = (tab: ChatTab, filters: ChatFilters = {}) => useInfiniteQuery(chatsQueryOptions(tab, filters));
 
 /** Whether a chat belongs in a tab's list, the way the server filters it. */
 export function chatFitsTab(chat: Chat, tab: ChatTab, myId: number): boolean {

@@ -1,46 +1,32 @@
-import { Fragment, useEffect, useMemo, useRef } from 'react';
+import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import type { Message } from '../../../api/types';
 import { ErrorMessage } from '../../../components/ui/error-message';
 import { useI18n } from '../../../lib/i18n';
 import { useChat } from '../../chats/api/get-chat';
 import { useMarkRead } from '../../chats/api/mark-read';
 import { useMessages } from '../api/get-messages';
+import { markConversationRendered } from '../lib/render-timing';
 import { Composer } from './composer';
 import { MessageBubble } from './message-bubble';
 
+/** A row of the conversation: a day's separator, or a message. */
+type Row = { key: string; day: string } | { key: string; message: Message };
+
+const ESTIMATED_ROW = 64;
+/** The list's gap between rows (`.messages`), which a row's own box does not hold. */
+const ROW_GAP = 0.4 * 16;
+
 export function Conversation({ chatId }: { chatId: number }) {
-  const { t, day } = useI18n();
+  const { t } = useI18n();
   const chat = useChat(chatId);
-  const messages = useMessages(chatId);
   const markRead = useMarkRead();
   const unread = chat.data?.unread_count ?? 0;
   const { mutate: markChatRead } = markRead;
-  const scroller = useRef<HTMLDivElement>(null);
-  const older = useRef<HTMLDivElement>(null);
-  const { hasNextPage, isFetchingNextPage, fetchNextPage } = messages;
-  const pageCount = messages.data?.pages.length ?? 0;
 
   useEffect(() => {
     if (unread > 0) markChatRead(chatId);
   }, [chatId, unread, markChatRead]);
-
-  // Older history loads when the top of the conversation scrolls into view (the observer reports at once
-  // when it already is, so a short first page that does not fill the pane keeps loading).
-  useEffect(() => {
-    const target = older.current;
-    if (!target || !hasNextPage || isFetchingNextPage) return;
-    const observer = new IntersectionObserver(
-      (entries) => {
-        if (entries.some((entry) => entry.isIntersecting)) void fetchNextPage();
-      },
-      { root: scroller.current, rootMargin: '200px 0px 0px 0px' },
-    );
-    observer.observe(target);
-    return () => observer.disconnect();
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage, pageCount]);
-
-  const ordered = useMemo(() => (messages.data ? messages.data.pages.flatMap((page) => page.results).reverse() : []), [messages.data]);
-  const byId = useMemo(() => new Map(ordered.map((m) => [m.id, m])), [ordered]);
 
   if (chat.error) return <ErrorMessage error={chat.error} onRetry={() => void chat.refetch()} />;
   if (!chat.data) return <p className="muted">{t('app.loading')}</p>;
@@ -51,40 +37,148 @@ export function Conversation({ chatId }: { chatId: number }) {
         <h2 id="conversation-title">{chat.data.title}</h2>
         <span className="muted">{chat.data.account.title}</span>
       </header>
-      <div className="messages-scroll" ref={scroller}>
-        <div>
-          <div ref={older} className="older">
-            {hasNextPage && (
-              <button type="button" className="link-button" disabled={isFetchingNextPage} onClick={() => void fetchNextPage()}>
-                {isFetchingNextPage ? t('app.loading') : t('conversation.loadOlder')}
-              </button>
-            )}
-            {messages.isFetchNextPageError && messages.error && <ErrorMessage error={messages.error} />}
-          </div>
-          {messages.error && !messages.isFetchNextPageError && <ErrorMessage error={messages.error} onRetry={() => void messages.refetch()} />}
-          {messages.data && ordered.length === 0 && <p className="muted">{t('conversation.empty')}</p>}
-          <ol className="messages" aria-label={t('conversation.title', { title: chat.data.title })}>
-            {ordered.map((message, index) => (
-              <Fragment key={message.id}>
-                {startsDay(message, ordered[index - 1]) && (
-                  <li className="day-separator">
-                    <span role="separator" aria-label={day(message.sent_at)}>
-                      {day(message.sent_at)}
-                    </span>
-                  </li>
-                )}
-                <MessageBubble
-                  message={message}
-                  {...(message.reply_to_message_id !== null && { replyTo: byId.get(message.reply_to_message_id) ?? null })}
-                />
-              </Fragment>
-            ))}
-          </ol>
-        </div>
-      </div>
+      {/* Keyed: each chat starts at its newest message with its own measurements. */}
+      <MessageList key={`messages-${chatId}`} chatId={chatId} title={chat.data.title} />
       <Composer key={chatId} chat={chat.data} />
     </section>
   );
+}
+
+/**
+ * The conversation's rows, virtualized: only those in view (and a few around them) are in the page, so a chat of
+ * thousands of messages stays smooth. The scroller is `column-reverse`, so its offset counts from the newest message:
+ * the view stays at the bottom as messages arrive, and older history loading above does not move it. The virtualizer
+ * works in the same terms (index 0 is the newest row), and the hidden rows are padding above and below.
+ */
+function MessageList({ chatId, title }: { chatId: number; title: string }) {
+  const { t, day } = useI18n();
+  const messages = useMessages(chatId);
+  const scroller = useRef<HTMLDivElement>(null);
+  const older = useRef<HTMLDivElement>(null);
+  const list = useRef<HTMLOListElement>(null);
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = messages;
+  const pageCount = messages.data?.pages.length ?? 0;
+
+  const ordered = useMemo(() => (messages.data ? messages.data.pages.flatMap((page) => page.results).reverse() : []), [messages.data]);
+  const byId = useMemo(() => new Map(ordered.map((m) => [m.id, m])), [ordered]);
+  const rows = useMemo(() => {
+    const out: Row[] = [];
+    ordered.forEach((message, index) => {
+      if (startsDay(message, ordered[index - 1])) out.push({ key: `day-${message.id}`, day: day(message.sent_at) });
+      out.push({ key: String(message.id), message });
+    });
+    return out;
+  }, [ordered, day]);
+  // Newest first, as the virtualizer counts.
+  const rowAt = (index: number) => rows[rows.length - 1 - index];
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ESTIMATED_ROW,
+    overscan: 6,
+    getItemKey: (index) => rowAt(index)?.key ?? index,
+    observeElementOffset: observeDistanceFromBottom,
+    scrollToFn: (offset, { adjustments = 0, behavior }, instance) => instance.scrollElement?.scrollTo({ top: -(offset + adjustments), ...(behavior && { behavior }) }),
+    measureElement: (element) => element.getBoundingClientRect().height + ROW_GAP,
+  });
+  const items = virtualizer.getVirtualItems();
+  const newest = items[0];
+  const oldest = items.at(-1);
+
+  // The rows in the page are the bubbles themselves (their component is not ours to change): each is told its
+  // index here and measured, and measured again whenever its size changes (an image loading).
+  useLayoutEffect(() => {
+    const children = list.current ? [...list.current.children] : [];
+    children.forEach((child, i) => {
+      const item = items[items.length - 1 - i];
+      if (!item) return;
+      child.setAttribute('data-index', String(item.index));
+      virtualizer.measureElement(child);
+    });
+  });
+
+  // Once the rows that fill the pane are in it (the first pass, before the pane is measured, draws only a few).
+  const measured = (virtualizer.scrollRect?.height ?? 0) > 0;
+  useLayoutEffect(() => {
+    if (measured && rows.length > 0) markConversationRendered(chatId);
+  }, [measured, messages.dataUpdatedAt, rows.length, chatId]);
+
+  // Older history loads when the top of the conversation comes near (the observer reports at once when it already
+  // is in view, so a short first page that does not fill the pane keeps loading).
+  useEffect(() => {
+    const target = older.current;
+    if (!target || !hasNextPage || isFetchingNextPage) return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((entry) => entry.isIntersecting)) void fetchNextPage();
+      },
+      { root: scroller.current, rootMargin: '600px 0px 0px 0px' },
+    );
+    observer.observe(target);
+    return () => observer.disconnect();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage, pageCount]);
+
+  const total = virtualizer.getTotalSize();
+  const below = newest?.start ?? 0;
+  const above = oldest ? Math.max(0, total - oldest.end) : 0;
+  const drawn = items.toReversed();
+
+  return (
+    <div className="messages-scroll messages-virtual" ref={scroller}>
+      <div>
+        <div ref={older} className="older">
+          {hasNextPage && (
+            <button type="button" className="link-button" disabled={isFetchingNextPage} onClick={() => void fetchNextPage()}>
+              {isFetchingNextPage ? t('app.loading') : t('conversation.loadOlder')}
+            </button>
+          )}
+          {messages.isFetchNextPageError && messages.error && <ErrorMessage error={messages.error} />}
+        </div>
+        {messages.error && !messages.isFetchNextPageError && <ErrorMessage error={messages.error} onRetry={() => void messages.refetch()} />}
+        {messages.data && ordered.length === 0 && <p className="muted">{t('conversation.empty')}</p>}
+        <ol className="messages" ref={list} aria-label={t('conversation.title', { title })} style={{ paddingTop: above, paddingBottom: below }}>
+          {drawn.map((item) => {
+            const row = rowAt(item.index);
+            if (!row) return null;
+            if ('day' in row) {
+              return (
+                <li key={row.key} className="day-separator">
+                  <span role="separator" aria-label={row.day}>
+                    {row.day}
+                  </span>
+                </li>
+              );
+            }
+            const { message } = row;
+            return (
+              <MessageBubble
+                key={row.key}
+                message={message}
+                {...(message.reply_to_message_id !== null && { replyTo: byId.get(message.reply_to_message_id) ?? null })}
+              />
+            );
+          })}
+        </ol>
+      </div>
+    </div>
+  );
+}
+
+/** The scroller's offset as the virtualizer counts it: the distance from the newest message (`column-reverse`). */
+function observeDistanceFromBottom(instance: Virtualizer<HTMLDivElement, Element>, cb: (offset: number, isScrolling: boolean) => void) {
+  const element = instance.scrollElement;
+  if (!element) return;
+  const read = () => Math.max(0, -element.scrollTop);
+  const onScroll = () => cb(read(), true);
+  const onEnd = () => cb(read(), false);
+  cb(read(), false);
+  element.addEventListener('scroll', onScroll, { passive: true });
+  element.addEventListener('scrollend', onEnd, { passive: true });
+  return () => {
+    element.removeEventListener('scroll', onScroll);
+    element.removeEventListener('scrollend', onEnd);
+  };
 }
 
 function startsDay(message: Message, previous: Message | undefined): boolean {
