@@ -228,6 +228,17 @@ export const en = {
   'wizard.useQr': 'Log in with a QR code instead',
   'wizard.qrHelp': 'On the phone, open Telegram → Settings → Devices → Link Desktop Device and scan this code. It is replaced by a new one until it is scanned.',
   'wizard.qrLabel': 'QR code to scan in Telegram',
+  'message.reply': 'Reply',
+  'message.showOriginal': 'Show the original message',
+  'message.location': 'Location {latitude}, {longitude} (map)',
+  'media.sticker': 'Sticker {emoji}',
+  'media.enlarge': 'Show larger',
+  'media.viewer': 'Image: {name}',
+  'media.openOriginal': 'Open the original',
+  'media.closeViewer': 'Close',
+  'composer.replyingTo': 'Replying to: {text}',
+  'composer.cancelReply': 'Cancel the reply',
+  'composer.dropHere': 'Drop the file to attach it',
 } as const;
 
 export type MessageKey = keyof typeof en;
