@@ -164,4 +164,33 @@ describe('conversation features in a browser', () => {
     await viewer.waitFor({ state: 'detached' });
     expect(browser.problems).toEqual([]);
   }, STORY_TIMEOUT);
+
+  it('an operator sees sending disabled, with the reason, while the chat’s source is stopped, live', async () => {
+    const { page } = browser;
+    const account = await createSimulator(server.admin, 'Витрина');
+    const operator = await server.operator();
+    const me = (await operator.get('/api/me/').expect(200)).body;
+    const { chat } = await customerWrites(server.admin, account.id, newCustomer('Инна Остановкина'), 'Вы тут?');
+    await server.admin.post(`/api/chats/${chat.id}/assign/`, { operator_id: me.operator.id }).expect(200);
+    await page.goto(`${server.url}/inbox/${chat.id}`);
+    await signIn(page, { username: me.operator.username, password: 'operator-password-1' });
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    await conversationWith(page, 'Инна Остановкина').getByText('Вы тут?').waitFor();
+    await composer().fill('Да, слушаю');
+    await expect(composer().isEnabled()).resolves.toBe(true);
+
+    await server.admin.post(`/api/accounts/${account.id}/stop/`).expect(200);
+    const reason = page.getByRole('status').filter({ hasText: 'Sending is not possible: the source “Витрина” is Stopped.' });
+    await reason.waitFor();
+    await expect.poll(() => composer().isDisabled()).toBe(true);
+    await expect(page.getByRole('button', { name: 'Send' }).isDisabled()).resolves.toBe(true);
+    await page.getByRole('complementary', { name: 'Chat details' }).getByText('Stopped', { exact: true }).waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'conversation-source-down.png') });
+
+    await server.admin.post(`/api/accounts/${account.id}/start/`).expect(200);
+    await reason.waitFor({ state: 'detached' });
+    await expect.poll(() => composer().isEnabled()).toBe(true);
+    await expect(composer().inputValue()).resolves.toBe('Да, слушаю');
+    expect(browser.problems).toEqual([]);
+  }, STORY_TIMEOUT);
 });

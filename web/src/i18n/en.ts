@@ -239,6 +239,7 @@ export const en = {
   'composer.replyingTo': 'Replying to: {text}',
   'composer.cancelReply': 'Cancel the reply',
   'composer.dropHere': 'Drop the file to attach it',
+  'composer.sourceDown': 'Sending is not possible: the source “{source}” is {status}.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -239,4 +239,5 @@ export const ru = {
   'composer.replyingTo': 'Ответ на: {text}',
   'composer.cancelReply': 'Отменить ответ',
   'composer.dropHere': 'Отпустите файл, чтобы прикрепить его',
+  'composer.sourceDown': 'Отправка невозможна: источник «{source}» — {status}.',
 } as const;

@@ -9,7 +9,6 @@ import { useAssignChat } from '../api/assign-chat';
 import { useAssignees } from '../api/get-assignees';
 import { useChat } from '../api/get-chat';
 import { CHAT_STATUSES, type ChatStatus } from '../api/get-chats';
-import { useSources } from '../api/get-sources';
 import { useSetChatStatus } from '../api/set-chat-status';
 import { useUnassignChat } from '../api/unassign-chat';
 
@@ -50,20 +49,17 @@ function ContactSection({ chat }: { chat: Chat }) {
 
 function SourceSection({ chat }: { chat: Chat }) {
   const { t } = useI18n();
-  const isAdmin = useMe().data?.role === 'admin';
-  const account = useSources(isAdmin).data?.find((a) => a.id === chat.account.id);
+  const account = chat.account; // its status comes with the chat, and live by account.updated frames
   return (
     <section aria-labelledby="details-source">
       <h3 id="details-source">{t('details.source')}</h3>
       <p className="source-line">
         <span>{chat.account.title}</span> <span className="muted">· {t(`source.${chat.account.type}`)}</span>
       </p>
-      {account && (
-        <p className={`source-status source-${account.status}`}>
-          {t(`accountStatus.${account.status}`)}
-          {account.status_reason && <span className="muted"> · {account.status_reason}</span>}
-        </p>
-      )}
+      <p className={`source-status source-${account.status}`}>
+        {t(`accountStatus.${account.status}`)}
+        {account.status_reason && <span className="muted"> · {account.status_reason}</span>}
+      </p>
     </section>
   );
 }

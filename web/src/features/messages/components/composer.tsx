@@ -26,7 +26,9 @@ export function Composer({ chat }: { chat: Chat }) {
   const textarea = useRef<HTMLTextAreaElement>(null);
   const replyTo = useReplyTarget(chat.id);
   const [dragging, setDragging] = useState(false);
-  const blocked = chat.is_blocked;
+  // A source that is down cannot send: the composer says why instead (its status comes with the chat, live).
+  const sourceDown = chat.account.status !== 'active' && chat.account.status !== 'connecting';
+  const blocked = chat.is_blocked || sourceDown;
 
   useEffect(() => {
     if (replyTo) textarea.current?.focus();
@@ -69,6 +71,7 @@ export function Composer({ chat }: { chat: Chat }) {
     saveDraft(chat.id, value);
   };
   const submit = () => {
+    if (blocked) return;
     const body = text.trim();
     if (!body && !file) return;
     const attached = file;
@@ -123,6 +126,12 @@ export function Composer({ chat }: { chat: Chat }) {
         </p>
       )}
       {chat.is_blocked && <p role="status" className="muted">{t('composer.blocked')}</p>}
+      {sourceDown && (
+        <p role="status" className="composer-down">
+          {t('composer.sourceDown', { source: chat.account.title, status: t(`accountStatus.${chat.account.status}`) })}
+          {chat.account.status_reason && <span className="muted"> {chat.account.status_reason}</span>}
+        </p>
+      )}
       {send.error && <ErrorMessage error={send.error} />}
       {file && (
         <p className="attachment" role="status" aria-label={t('composer.attached', { name: file.name })}>
@@ -144,7 +153,7 @@ export function Composer({ chat }: { chat: Chat }) {
           event.target.value = '';
         }}
       />
-      <Button className="button-secondary" disabled={chat.is_blocked} onClick={() => picker.current?.click()} aria-label={t('composer.attach')} title={t('composer.attach')}>
+      <Button className="button-secondary" disabled={blocked} onClick={() => picker.current?.click()} aria-label={t('composer.attach')} title={t('composer.attach')}>
         <svg className="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
           <path d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5" />
         </svg>
@@ -155,12 +164,12 @@ export function Composer({ chat }: { chat: Chat }) {
         placeholder={file ? t('composer.caption') : t('composer.placeholder')}
         rows={2}
         value={text}
-        disabled={chat.is_blocked}
+        disabled={blocked}
         onChange={(event) => setText(event.target.value)}
         onKeyDown={onKeyDown}
         onPaste={onPaste}
       />
-      <Button type="submit" disabled={chat.is_blocked || (!text.trim() && !file)}>
+      <Button type="submit" disabled={blocked || (!text.trim() && !file)}>
         {t('composer.send')}
       </Button>
     </form>
