@@ -193,4 +193,27 @@ describe('conversation features in a browser', () => {
     await expect(composer().inputValue()).resolves.toBe('Да, слушаю');
     expect(browser.problems).toEqual([]);
   }, STORY_TIMEOUT);
+
+  it('the side pane lists the customer’s chats on other sources, and the assignment history', async () => {
+    const { page } = browser;
+    const second = await createSimulator(server.admin, 'Второй магазин');
+    const customer = newCustomer('Зоя Двойная');
+    const { chat } = await customerWrites(server.admin, accountId, customer, 'Пишу в первый');
+    const { chat: other } = await customerWrites(server.admin, second.id, customer, 'Пишу во второй');
+    await open(`/inbox/${chat.id}`);
+    const details = page.getByRole('complementary', { name: 'Chat details' });
+    await details.getByText('Never assigned yet.').waitFor();
+    await details.getByRole('button', { name: 'Assign to me' }).click();
+    const history = details.getByRole('list', { name: 'Assignment history' });
+    await history.getByText('Assigned to Administrator (you) by Administrator (you)').waitFor();
+    await details.getByRole('button', { name: 'Unassign' }).click();
+    await history.getByText('Unassigned by Administrator (you)').waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'conversation-side-pane.png') });
+
+    await details.getByRole('link', { name: 'Второй магазин: Зоя Двойная' }).click();
+    await conversationWith(page, 'Зоя Двойная').getByText('Пишу во второй').waitFor();
+    expect(page.url()).toBe(`${server.url}/inbox/${other.id}`);
+    await details.getByRole('link', { name: 'Shop simulator: Зоя Двойная' }).waitFor();
+    expect(browser.problems).toEqual([]);
+  }, STORY_TIMEOUT);
 });

@@ -240,6 +240,15 @@ export const en = {
   'composer.cancelReply': 'Cancel the reply',
   'composer.dropHere': 'Drop the file to attach it',
   'composer.sourceDown': 'Sending is not possible: the source “{source}” is {status}.',
+  'details.otherChats': 'Other chats of this customer',
+  'details.noOtherChats': 'None on other sources.',
+  'details.otherChat': '{source}: {title}',
+  'details.history': 'Assignment history',
+  'details.historyEmpty': 'Never assigned yet.',
+  'details.historySystem': 'automatic assignment',
+  'details.historyAssigned': 'Assigned to {operator} by {by}',
+  'details.historyUnassigned': 'Unassigned by {by}',
+  'details.historyAuto': 'Assigned automatically to {operator}',
 } as const;
 
 export type MessageKey = keyof typeof en;

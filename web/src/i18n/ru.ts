@@ -240,4 +240,13 @@ export const ru = {
   'composer.cancelReply': 'Отменить ответ',
   'composer.dropHere': 'Отпустите файл, чтобы прикрепить его',
   'composer.sourceDown': 'Отправка невозможна: источник «{source}» — {status}.',
+  'details.otherChats': 'Другие чаты этого клиента',
+  'details.noOtherChats': 'В других источниках нет.',
+  'details.otherChat': '{source}: {title}',
+  'details.history': 'История назначений',
+  'details.historyEmpty': 'Ещё не назначался.',
+  'details.historySystem': 'автоназначение',
+  'details.historyAssigned': 'Назначен: {operator}, назначил: {by}',
+  'details.historyUnassigned': 'Снят с назначения: {by}',
+  'details.historyAuto': 'Назначен автоматически: {operator}',
 } as const;

@@ -11,6 +11,7 @@ import { useChat } from '../api/get-chat';
 import { CHAT_STATUSES, type ChatStatus } from '../api/get-chats';
 import { useSetChatStatus } from '../api/set-chat-status';
 import { useUnassignChat } from '../api/unassign-chat';
+import { AssignmentHistorySection, ContactChatsSection } from './chat-history';
 
 /** The side pane of the open chat: who the customer is, where he writes from, who answers him, and the status. */
 export function ChatDetails({ chatId }: { chatId: number }) {
@@ -23,6 +24,8 @@ export function ChatDetails({ chatId }: { chatId: number }) {
       <SourceSection chat={chat} />
       <AssigneeSection chat={chat} />
       <StatusSection chat={chat} />
+      <ContactChatsSection chat={chat} />
+      <AssignmentHistorySection chat={chat} />
       <p className="muted small">{t('details.chatId', { id: chat.id })}</p>
     </div>
   );
