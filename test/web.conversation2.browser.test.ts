@@ -12,7 +12,7 @@ import { startFakeBotApi, type FakeBotApi } from './fakes/bot-api/index.js';
 import { addBot, newBot, startBotServer } from './support/bot.js';
 import { openBrowser, type Browser } from './support/browser.js';
 import { createSimulator, customerWrites, newCustomer } from './support/inbox.js';
-import type { TestServer } from './support/server.js';
+import { startServer, type TestServer } from './support/server.js';
 import { conversationWith, signIn } from './support/web-app.js';
 
 const SCREENSHOTS = path.join(tmpdir(), 'parley-screenshots');
@@ -215,5 +215,45 @@ describe('conversation features in a browser', () => {
     expect(page.url()).toBe(`${server.url}/inbox/${other.id}`);
     await details.getByRole('link', { name: 'Shop simulator: Зоя Двойная' }).waitFor();
     expect(browser.problems).toEqual([]);
+  }, STORY_TIMEOUT);
+
+  it('after the server restarts (same database and port) the app reconnects, keeps the open chat and its draft, and shows what came meanwhile', async () => {
+    const { page } = browser;
+    const first = await startServer('sqlite', { webRoot: WEB_BUILD_DIR });
+    let second: TestServer | undefined;
+    try {
+      const simulator = (await createSimulator(first.admin, 'Restarted shop')).id;
+      const customer = newCustomer('Рита Перезапускова');
+      const { chat } = await customerWrites(first.admin, simulator, customer, 'Вы работаете?');
+      await page.goto(`${first.url}/inbox/${chat.id}`);
+      await signIn(page);
+      const live = page.getByRole('status').filter({ hasText: 'Live' });
+      await live.waitFor();
+      const conversation = conversationWith(page, 'Рита Перезапускова');
+      await conversation.getByText('Вы работаете?').waitFor();
+      await composer().fill('Да, отвечу через минуту');
+
+      const { dataDir } = first;
+      const database = first.parley.config.database;
+      const port = Number(new URL(first.url).port);
+      await first.stop();
+      await live.waitFor({ state: 'detached' });
+      second = await startServer('sqlite', {
+        webRoot: WEB_BUILD_DIR,
+        port,
+        env: { DATA_DIR: dataDir, DATABASE_URL: database.dialect === 'sqlite' ? `sqlite:${database.file}` : database.url },
+      });
+      await customerWrites(second.admin, simulator, customer, 'Написала, пока вас не было');
+
+      await live.waitFor();
+      await conversation.getByText('Написала, пока вас не было').waitFor();
+      await conversation.getByText('Вы работаете?').waitFor();
+      await expect(composer().inputValue()).resolves.toBe('Да, отвечу через минуту');
+      expect(page.url()).toBe(`${first.url}/inbox/${chat.id}`);
+      await page.getByRole('heading', { name: 'Sign in to Parley' }).count().then((n) => expect(n).toBe(0));
+    } finally {
+      await second?.close();
+      await first.close();
+    }
   }, STORY_TIMEOUT);
 });
