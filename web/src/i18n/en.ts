@@ -240,7 +240,7 @@ export const en = {
   'composer.cancelReply': 'Cancel the reply',
   'composer.dropHere': 'Drop the file to attach it',
   'composer.sourceDown': 'Sending is not possible: the source “{source}” is {status}.',
-  'details.otherChats': 'Other chats of this customer',
+  'details.otherChats': 'Chats on other sources',
   'details.noOtherChats': 'None on other sources.',
   'details.otherChat': '{source}: {title}',
   'details.history': 'Assignment history',

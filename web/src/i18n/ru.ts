@@ -240,7 +240,7 @@ export const ru = {
   'composer.cancelReply': 'Отменить ответ',
   'composer.dropHere': 'Отпустите файл, чтобы прикрепить его',
   'composer.sourceDown': 'Отправка невозможна: источник «{source}» — {status}.',
-  'details.otherChats': 'Другие чаты этого клиента',
+  'details.otherChats': 'Чаты в других источниках',
   'details.noOtherChats': 'В других источниках нет.',
   'details.otherChat': '{source}: {title}',
   'details.history': 'История назначений',
