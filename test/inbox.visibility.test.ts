@@ -13,6 +13,25 @@ describe.each(STACKS)('who sees which chat on $name', (stack) => {
     return (await api.get('/api/me/').expect(200)).body.operator.id;
   }
 
+  it('a customer’s chats on every source (?contact=) list only those the viewer sees', async () => {
+    const { admin } = server();
+    const first = await createSimulator(admin, 'First shop');
+    const second = await createSimulator(admin, 'Second shop');
+    const customer = newCustomer('Общий Клиент');
+    const { chat: mine } = await customerWrites(admin, first.id, customer, 'в первый');
+    const { chat: other } = await customerWrites(admin, second.id, customer, 'во второй');
+    expect(other.contact.id).toBe(mine.contact.id);
+    const operator = await server().operator();
+    await admin.post(`/api/chats/${mine.id}/assign/`, { operator_id: await meOf(operator) }).expect(200);
+
+    const all = await admin.get(`/api/chats/?contact=${mine.contact.id}`).expect(200);
+    expect(all.body.results.map((c: { id: number }) => c.id).sort()).toEqual([mine.id, other.id].sort());
+    const his = await operator.get(`/api/chats/?contact=${mine.contact.id}`).expect(200);
+    expect(his.body.results.map((c: { id: number }) => c.id)).toEqual([mine.id]);
+    expect((await operator.get(`/api/chats/${mine.id}/assignments/`).expect(200)).body.results).toMatchObject([{ action: 'assigned' }]);
+    await operator.get(`/api/chats/${other.id}/assignments/`).expect(404);
+  });
+
   it('an operator gets 404 for every object of a chat that is not his', async () => {
     const { admin } = server();
     const account = await createSimulator(admin);

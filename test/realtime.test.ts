@@ -74,7 +74,7 @@ describe.each(STACKS)('the WebSocket on $name', (stack) => {
     reset.close();
   });
 
-  it('account changes reach admins only; a deactivated operator’s socket is closed', async () => {
+  it('account changes reach admins whole and other operators reduced; a deactivated operator’s socket is closed', async () => {
     const { admin, url } = server();
     const operator = await server().operator();
     const operatorId = (await operator.get('/api/me/').expect(200)).body.operator.id;
@@ -82,10 +82,20 @@ describe.each(STACKS)('the WebSocket on $name', (stack) => {
     const operatorSocket = await TestSocket.connect(url, operator.token ?? '');
     const account = await createSimulator(admin, 'Announced');
     const update = await adminSocket.until((f) => f.type === 'account.updated' && f.data.id === account.id);
-    expect(update.data).toMatchObject({ title: 'Announced' });
+    expect(update.data).toMatchObject({ title: 'Announced', settings: expect.anything() });
     const { chat } = await customerWrites(admin, account.id, newCustomer(), 'sentinel');
     await admin.post(`/api/chats/${chat.id}/assign/`, { operator_id: operatorId }).expect(200);
-    expect((await operatorSocket.next()).type).toBe('chat.created');
+    await operatorSocket.until((f) => f.type === 'chat.created' && f.data.id === chat.id);
+    expect((await operator.get(`/api/chats/${chat.id}/`).expect(200)).body.account).toEqual({
+      id: account.id, type: 'simulator', title: 'Announced', status: 'active', status_reason: null, status_until: null,
+    });
+
+    // One reduced frame per change, not one per chat; no settings, login or phone.
+    await admin.post(`/api/accounts/${account.id}/stop/`).expect(200);
+    const stopped = await operatorSocket.until((f) => f.type === 'account.updated' && f.data.id === account.id && f.data.status === 'stopped');
+    expect(stopped.data).toEqual({ id: account.id, type: 'simulator', title: 'Announced', status: 'stopped', status_reason: expect.toBeOneOf([null, expect.any(String)]), status_until: null });
+    expect((await operator.get(`/api/chats/${chat.id}/`).expect(200)).body.account.status).toBe('stopped');
+    expect((await operator.get(`/api/chats/`).expect(200)).body.results.find((c: { id: number }) => c.id === chat.id).account.status).toBe('stopped');
 
     await admin.patch(`/api/operators/${operatorId}/`, { is_active: false }).expect(200);
     expect((await operatorSocket.waitClosed()).code).toBe(1008);

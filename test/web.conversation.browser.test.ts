@@ -90,7 +90,7 @@ describe('conversations in a browser', () => {
     await details.getByRole('heading', { name: 'Customer' }).waitFor();
     await details.getByText('@olga_b').waitFor();
     await details.getByText('Shop simulator').waitFor();
-    await details.getByText('Working').waitFor(); // the source's status
+    await details.getByText('Active').waitFor(); // the source's status
     await details.getByRole('status', { name: 'Assigned to: Nobody' }).waitFor();
     const inList = chatsPane().getByRole('link', { name: /Ольга Белова/ });
     await inList.waitFor();

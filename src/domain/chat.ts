@@ -1,4 +1,4 @@
-import type { AccountType } from './account.js';
+import type { Account } from './account.js';
 import type { Contact } from './contact.js';
 import type { AccountId, ChatId, ContactId, ExternalId, MessageId, OperatorId } from './ids.js';
 import type { Direction, MessageKind, OutgoingStatus } from './message.js';
@@ -44,7 +44,7 @@ export interface MessagePreview {
 /** A chat as the inbox shows it: with its source account, its customer and its last message. */
 export interface ChatView {
   chat: Chat;
-  account: { id: AccountId; type: AccountType; title: string };
+  account: Pick<Account, 'id' | 'type' | 'title' | 'status' | 'statusReason' | 'statusUntil'>;
   contact: Contact | null;
   lastMessage: MessagePreview | null;
 }

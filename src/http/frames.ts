@@ -2,7 +2,7 @@
 // them too. They mirror realtime/hub.ts (hello, reset) and realtime/publisher.ts (one frame per domain event).
 import { Type, type TSchema } from 'typebox';
 import { named } from './components.js';
-import { AccountSchema, ChatSchema, LoginSchema, MessageSchema } from './wire-schemas.js';
+import { AccountSchema, ChatAccountSchema, ChatSchema, LoginSchema, MessageSchema } from './wire-schemas.js';
 
 const Seq = Type.Integer({ minimum: 0, description: 'numbers the operator’s frames: grows by one per frame; order frames by it' });
 const Epoch = Type.String({ description: 'changes when numbering restarts; a client that sees a new epoch reloads' });
@@ -29,8 +29,10 @@ export const FRAMES = [
   frame(
     'AccountUpdatedFrame',
     'account.updated',
-    Type.Intersect([AccountSchema, Type.Object({ login: Type.Optional(LoginSchema) })]),
-    'Admins only: an account’s status changed; `login` while a login is in progress (a new QR code, its outcome).',
+    Type.Union([Type.Intersect([AccountSchema, Type.Object({ login: Type.Optional(LoginSchema) })]), ChatAccountSchema]),
+    'An account changed. Admins get the whole account, with `login` while a login is in progress (a new QR code, ' +
+      'its outcome); other operators get only what a chat embeds (`ChatAccount`: id, type, title, status, ' +
+      'status_reason, status_until), one frame per change whatever the number of chats.',
   ),
 ];
 

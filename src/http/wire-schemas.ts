@@ -37,9 +37,19 @@ export const ContactSchema = named('Contact', Type.Object({
   phone: Nullable(Type.String()),
 }));
 
+/** The source of a chat as every operator who sees the chat may know it: no settings, no login details. */
+export const ChatAccountSchema = named('ChatAccount', Type.Object({
+  id: Type.Integer(),
+  type: StringEnum(ACCOUNT_TYPES),
+  title: Type.String(),
+  status: StringEnum(ACCOUNT_STATUSES, 'only an `active` source can send; otherwise `status_reason` says why'),
+  status_reason: Nullable(Type.String()),
+  status_until: Nullable(Timestamp),
+}));
+
 export const ChatSchema = named('Chat', Type.Object({
   id: Type.Integer(),
-  account: Type.Object({ id: Type.Integer(), type: StringEnum(ACCOUNT_TYPES), title: Type.String() }),
+  account: ChatAccountSchema,
   external_id: ExternalIdSchema,
   type: StringEnum(CHAT_TYPES),
   title: Type.String(),

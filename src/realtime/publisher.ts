@@ -5,7 +5,7 @@ import type { OperatorDirectory } from '../app/directory.js';
 import type { SettingsService } from '../app/settings.js';
 import { canSee, scopeOf } from '../domain/visibility.js';
 import type { Logger } from '../log.js';
-import { presentAccount, presentChat, presentLogin, presentMessage } from '../wire/present.js';
+import { presentAccount, presentChat, presentChatAccount, presentLogin, presentMessage } from '../wire/present.js';
 import type { EventBus } from './bus.js';
 import type { EventLog, Frame } from './event-log.js';
 
@@ -73,7 +73,8 @@ function frameFor(
       return before ? { type: 'chat.removed', data: { id: event.chat.chat.id } } : undefined;
     }
     case 'account.updated':
-      if (!isAdmin) return undefined;
+      // Operators learn a source's status (their composer says why it cannot send), never its settings or login.
+      if (!isAdmin) return { type: 'account.updated', data: presentChatAccount(event.account) };
       return { type: 'account.updated', data: { ...presentAccount(event.account), ...(event.login && { login: presentLogin(event.login) }) } };
   }
 }

@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import type { AccountType } from '../domain/account.js';
+import type { AccountStatus, AccountType } from '../domain/account.js';
 import type { Chat, ChatStatus, ChatType, ChatView } from '../domain/chat.js';
 export type { ChatView } from '../domain/chat.js';
 import type { AccountId, ChatId, ContactId, ExternalId, MessageId, OperatorId } from '../domain/ids.js';
@@ -285,6 +285,9 @@ export class ChatRepository {
       .select([
         'a.type as account_type',
         'a.title as account_title',
+        'a.status as account_status',
+        'a.status_reason as account_status_reason',
+        'a.status_until as account_status_until',
         'ct.id as ct_id',
         'ct.network as ct_network',
         'ct.external_id as ct_external_id',
@@ -346,6 +349,9 @@ export class ChatRepository {
 type ViewRow = Row & {
   account_type: string;
   account_title: string;
+  account_status: string;
+  account_status_reason: string | null;
+  account_status_until: DbInt | null;
   ct_id: DbInt | null;
   ct_network: string | null;
   ct_external_id: DbInt | null;
@@ -367,7 +373,14 @@ function toChatView(row: ViewRow): ChatView {
   const chat = toChat(row);
   return {
     chat,
-    account: { id: chat.accountId, type: row.account_type as AccountType, title: row.account_title },
+    account: {
+      id: chat.accountId,
+      type: row.account_type as AccountType,
+      title: row.account_title,
+      status: row.account_status as AccountStatus,
+      statusReason: row.account_status_reason,
+      statusUntil: row.account_status_until === null ? null : new Date(toNumber(row.account_status_until)),
+    },
     contact:
       row.ct_id === null
         ? null

@@ -68,11 +68,23 @@ export function presentContact(contact: Contact) {
   };
 }
 
+/** An account as embedded in its chats, and as operators who are not admins learn of its changes. */
+export function presentChatAccount(account: ChatView['account']) {
+  return {
+    id: account.id,
+    type: account.type,
+    title: account.title,
+    status: account.status,
+    status_reason: account.statusReason,
+    status_until: iso(account.statusUntil),
+  };
+}
+
 export function presentChat(view: ChatView) {
   const { chat, account, contact, lastMessage } = view;
   return {
     id: chat.id,
-    account: { id: account.id, type: account.type, title: account.title },
+    account: presentChatAccount(account),
     external_id: chat.externalId,
     type: chat.type,
     title: chat.title,

@@ -44,6 +44,8 @@ export interface ServerOptions {
   parley?: ParleyOptions;
   /** Serve this built web app at `/` (see test/support/web.ts). */
   webRoot?: string;
+  /** Listen on this port (a restart on the same address); a free one when left out. */
+  port?: number;
 }
 
 /** The stacks the inbox runs on: embedded (SQLite, memory), and production-like (MySQL + Redis) when available. */
@@ -76,7 +78,7 @@ export async function startServer(target: Dialect | Stack, options: ServerOption
     ...options.parley,
   });
   const app = await buildServer(parley, undefined, { ...(options.webRoot && { webRoot: options.webRoot }) });
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const address = app.server.address();
   const url = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : '';
   const anonymous = new Api(url);

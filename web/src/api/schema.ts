@@ -2673,7 +2673,10 @@ export interface paths {
                          *         "account": {
                          *           "id": 42,
                          *           "type": "bot",
-                         *           "title": "Иван Петров"
+                         *           "title": "Иван Петров",
+                         *           "status": "stopped",
+                         *           "status_reason": null,
+                         *           "status_until": null
                          *         },
                          *         "external_id": "5123456789",
                          *         "type": "private",
@@ -4173,7 +4176,10 @@ export interface paths {
                          *           "account": {
                          *             "id": 42,
                          *             "type": "bot",
-                         *             "title": "Иван Петров"
+                         *             "title": "Иван Петров",
+                         *             "status": "stopped",
+                         *             "status_reason": null,
+                         *             "status_until": null
                          *           },
                          *           "external_id": "5123456789",
                          *           "type": "private",
@@ -4301,7 +4307,10 @@ export interface paths {
                          *       "account": {
                          *         "id": 42,
                          *         "type": "bot",
-                         *         "title": "Иван Петров"
+                         *         "title": "Иван Петров",
+                         *         "status": "stopped",
+                         *         "status_reason": null,
+                         *         "status_until": null
                          *       },
                          *       "external_id": "5123456789",
                          *       "type": "private",
@@ -4453,7 +4462,10 @@ export interface paths {
                          *       "account": {
                          *         "id": 42,
                          *         "type": "bot",
-                         *         "title": "Иван Петров"
+                         *         "title": "Иван Петров",
+                         *         "status": "stopped",
+                         *         "status_reason": null,
+                         *         "status_until": null
                          *       },
                          *       "external_id": "5123456789",
                          *       "type": "private",
@@ -4626,7 +4638,10 @@ export interface paths {
                          *       "account": {
                          *         "id": 42,
                          *         "type": "bot",
-                         *         "title": "Иван Петров"
+                         *         "title": "Иван Петров",
+                         *         "status": "stopped",
+                         *         "status_reason": null,
+                         *         "status_until": null
                          *       },
                          *       "external_id": "5123456789",
                          *       "type": "private",
@@ -4794,7 +4809,10 @@ export interface paths {
                          *       "account": {
                          *         "id": 42,
                          *         "type": "bot",
-                         *         "title": "Иван Петров"
+                         *         "title": "Иван Петров",
+                         *         "status": "stopped",
+                         *         "status_reason": null,
+                         *         "status_until": null
                          *       },
                          *       "external_id": "5123456789",
                          *       "type": "private",
@@ -4933,7 +4951,10 @@ export interface paths {
                          *       "account": {
                          *         "id": 42,
                          *         "type": "bot",
-                         *         "title": "Иван Петров"
+                         *         "title": "Иван Петров",
+                         *         "status": "stopped",
+                         *         "status_reason": null,
+                         *         "status_until": null
                          *       },
                          *       "external_id": "5123456789",
                          *       "type": "private",
@@ -7162,15 +7183,24 @@ export interface components {
             username: string | null;
             phone: string | null;
         };
+        /** ChatAccount */
+        ChatAccount: {
+            id: number;
+            /** @enum {string} */
+            type: "bot" | "user" | "simulator";
+            title: string;
+            /**
+             * @description only an `active` source can send; otherwise `status_reason` says why
+             * @enum {string}
+             */
+            status: "stopped" | "connecting" | "active" | "login_pending" | "flood_wait" | "needs_reauth" | "error";
+            status_reason: string | null;
+            status_until: string | null;
+        };
         /** Chat */
         Chat: {
             id: number;
-            account: {
-                id: number;
-                /** @enum {string} */
-                type: "bot" | "user" | "simulator";
-                title: string;
-            };
+            account: components["schemas"]["ChatAccount"];
             /** @description Telegram id (64-bit, as a string) */
             external_id: string;
             /** @enum {string} */
@@ -7431,7 +7461,7 @@ export interface components {
         };
         /**
          * AccountUpdatedFrame
-         * @description Admins only: an account’s status changed; `login` while a login is in progress (a new QR code, its outcome).
+         * @description An account changed. Admins get the whole account, with `login` while a login is in progress (a new QR code, its outcome); other operators get only what a chat embeds (`ChatAccount`: id, type, title, status, status_reason, status_until), one frame per change whatever the number of chats.
          */
         AccountUpdatedFrame: {
             /** @enum {string} */
@@ -7440,9 +7470,9 @@ export interface components {
             seq: number;
             /** @description changes when numbering restarts; a client that sees a new epoch reloads */
             epoch?: string;
-            data: components["schemas"]["Account"] & {
+            data: (components["schemas"]["Account"] & {
                 login?: components["schemas"]["Login"];
-            };
+            }) | components["schemas"]["ChatAccount"];
         };
         /**
          * ServerFrame

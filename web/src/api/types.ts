@@ -6,6 +6,8 @@ type Json<T> = T extends { content: { 'application/json': infer Body } } ? Body 
 export type Operator = Json<paths['/api/me/']['get']['responses'][200]>['operator'];
 export type ChatPage = Json<paths['/api/chats/']['get']['responses'][200]>;
 export type Chat = ChatPage['results'][number];
+/** A chat's source as every operator may know it (admins' account.updated frames carry the whole Account). */
+export type ChatAccount = Chat['account'];
 export type MessagePage = Json<paths['/api/messages/by_chat/']['get']['responses'][200]>;
 export type Message = MessagePage['results'][number];
 export type ChatListQuery = NonNullable<paths['/api/chats/']['get']['parameters']['query']>;
@@ -16,7 +18,7 @@ export type Frame =
   | { type: 'message.created' | 'message.updated'; seq: number; epoch: string; data: Message }
   | { type: 'chat.created' | 'chat.updated'; seq: number; epoch: string; data: Chat }
   | { type: 'chat.removed'; seq: number; epoch: string; data: { id: number } }
-  | { type: 'account.updated'; seq: number; epoch: string; data: Account & { login?: Login } };
+  | { type: 'account.updated'; seq: number; epoch: string; data: (Account & { login?: Login }) | ChatAccount };
 
 export type AccountPage = Json<paths['/api/accounts/']['get']['responses'][200]>;
 export type Account = AccountPage['results'][number];

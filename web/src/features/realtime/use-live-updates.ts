@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import type { Frame } from '../../api/types';
 import { applyAccountFrame } from '../accounts/api/account-cache';
 import { putLogin } from '../logins/api/get-login';
-import { dropChat, putChat } from '../chats/api/chat-cache';
+import { dropChat, putChat, putChatAccount } from '../chats/api/chat-cache';
 import { CHATS_KEY } from '../chats/api/get-chats';
 import { putMessage } from '../messages/api/message-cache';
 import { LiveConnection, type LiveState } from './live-connection';
@@ -28,6 +28,8 @@ export function useLiveUpdates(myId: number): LiveState {
           dropChat(queryClient, frame.data.id);
           return;
         case 'account.updated':
+          putChatAccount(queryClient, frame.data);
+          if (!('settings' in frame.data)) return; // an operator's reduced frame: only what chats embed
           applyAccountFrame(queryClient, frame.data);
           if (frame.data.login) putLogin(queryClient, frame.data.login);
           void queryClient.invalidateQueries({ queryKey: ['chat-sources'] });

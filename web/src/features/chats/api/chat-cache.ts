@@ -1,7 +1,7 @@
 // Applies a chat as the server now shows it to every cached list (live frames and our own actions),
 // so the lists stay right without refetching them.
 import type { QueryClient } from '@tanstack/react-query';
-import type { Chat } from '../../../api/types';
+import type { Chat, ChatAccount } from '../../../api/types';
 import { updateQueries } from '../../../lib/query-sync';
 import { chatFitsFilters, chatFitsTab, CHATS_KEY, type ChatFilters, type ChatPages, type ChatTab } from './get-chats';
 
@@ -32,4 +32,24 @@ export function dropChat(queryClient: QueryClient, chatId: number): void {
     pages: data.pages.map((page) => ({ ...page, results: page.results.filter((c) => c.id !== chatId) })),
   }));
   queryClient.removeQueries({ queryKey: ['chat', chatId] });
+}
+
+/** An account.updated frame: the source's status as every cached chat of that account embeds it. */
+export function putChatAccount(queryClient: QueryClient, account: ChatAccount): void {
+  const embedded: ChatAccount = {
+    id: account.id,
+    type: account.type,
+    title: account.title,
+    status: account.status,
+    status_reason: account.status_reason,
+    status_until: account.status_until,
+  };
+  const apply = (chat: Chat): Chat => (chat.account.id === account.id ? { ...chat, account: embedded } : chat);
+  updateQueries<ChatPages>(queryClient, CHATS_KEY, (data) => ({
+    ...data,
+    pages: data.pages.map((page) => ({ ...page, results: page.results.map(apply) })),
+  }));
+  for (const [key, chat] of queryClient.getQueriesData<Chat>({ queryKey: ['chat'] })) {
+    if (chat?.account.id === account.id) queryClient.setQueryData(key, apply(chat));
+  }
 }

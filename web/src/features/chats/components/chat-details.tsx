@@ -9,9 +9,9 @@ import { useAssignChat } from '../api/assign-chat';
 import { useAssignees } from '../api/get-assignees';
 import { useChat } from '../api/get-chat';
 import { CHAT_STATUSES, type ChatStatus } from '../api/get-chats';
-import { useSources } from '../api/get-sources';
 import { useSetChatStatus } from '../api/set-chat-status';
 import { useUnassignChat } from '../api/unassign-chat';
+import { AssignmentHistorySection, ContactChatsSection } from './chat-history';
 
 /** The side pane of the open chat: who the customer is, where he writes from, who answers him, and the status. */
 export function ChatDetails({ chatId }: { chatId: number }) {
@@ -24,6 +24,8 @@ export function ChatDetails({ chatId }: { chatId: number }) {
       <SourceSection chat={chat} />
       <AssigneeSection chat={chat} />
       <StatusSection chat={chat} />
+      <ContactChatsSection chat={chat} />
+      <AssignmentHistorySection chat={chat} />
       <p className="muted small">{t('details.chatId', { id: chat.id })}</p>
     </div>
   );
@@ -50,20 +52,17 @@ function ContactSection({ chat }: { chat: Chat }) {
 
 function SourceSection({ chat }: { chat: Chat }) {
   const { t } = useI18n();
-  const isAdmin = useMe().data?.role === 'admin';
-  const account = useSources(isAdmin).data?.find((a) => a.id === chat.account.id);
+  const account = chat.account; // its status comes with the chat, and live by account.updated frames
   return (
     <section aria-labelledby="details-source">
       <h3 id="details-source">{t('details.source')}</h3>
       <p className="source-line">
         <span>{chat.account.title}</span> <span className="muted">· {t(`source.${chat.account.type}`)}</span>
       </p>
-      {account && (
-        <p className={`source-status source-${account.status}`}>
-          {t(`accountStatus.${account.status}`)}
-          {account.status_reason && <span className="muted"> · {account.status_reason}</span>}
-        </p>
-      )}
+      <p className={`source-status source-${account.status}`}>
+        {t(`account.status.${account.status}`)}
+        {account.status_reason && <span className="muted"> · {account.status_reason}</span>}
+      </p>
     </section>
   );
 }

@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Message } from '../../../api/types';
 import { api, unwrap } from '../../../lib/api-client';
 import { putMessage } from './message-cache';
+import { replyToMessage } from './reply-message';
 
 export interface Outgoing {
   chatId: number;
@@ -11,6 +12,8 @@ export interface Outgoing {
   idempotencyKey: string;
   /** Sent as multipart/form-data to the same endpoint; its type decides the kind (photo, video, document…). */
   file?: File;
+  /** When set, sent as a reply to that message (`POST /api/messages/{id}/reply/`). */
+  replyToId?: number;
 }
 
 export async function sendMessage({ chatId, text, idempotencyKey, file }: Outgoing): Promise<Message> {
@@ -34,5 +37,9 @@ export async function sendMessage({ chatId, text, idempotencyKey, file }: Outgoi
 /** The answer only adds the message: once its frames have arrived they are newer than the answer. */
 export function useSendMessage() {
   const queryClient = useQueryClient();
-  return useMutation({ mutationFn: sendMessage, onSuccess: (message) => putMessage(queryClient, message, () => false) });
+  return useMutation({
+    mutationFn: ({ replyToId, ...outgoing }: Outgoing) =>
+      replyToId === undefined ? sendMessage(outgoing) : replyToMessage({ ...outgoing, messageId: replyToId }),
+    onSuccess: (message) => putMessage(queryClient, message, () => false),
+  });
 }
