@@ -4,16 +4,15 @@
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SimulatorChannel } from '../src/channels/simulator/channel.js';
 import type { AccountId } from '../src/domain/ids.js';
-import { buildWebIfStale, WEB_BUILD_DIR } from '../web/scripts/build-web.js';
-import { startFakeBotApi, type FakeBotApi } from './fakes/bot-api/index.js';
-import { addBot, newBot, startBotServer } from './support/bot.js';
-import { openBrowser, type Browser } from './support/browser.js';
-import { createSimulator, customerWrites, newCustomer } from './support/inbox.js';
+import type { FakeBotApi } from './fakes/bot-api/index.js';
+import { addBot, newBot } from './support/bot.js';
+import type { Browser } from './support/browser.js';
+import { customerWrites, newCustomer } from './support/inbox.js';
 import type { TestServer } from './support/server.js';
-import { conversationWith, signIn } from './support/web-app.js';
+import { conversationWith, drawnPicture, openSignedIn, useWebStories } from './support/web-app.js';
 
 // The README's screenshots are refreshed with UPDATE_SCREENSHOTS=1; otherwise they go to a temporary folder.
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? path.resolve('docs/screenshots') : path.join(tmpdir(), 'parley-screenshots');
@@ -26,52 +25,11 @@ describe('conversations in a browser', () => {
   let browser: Browser;
   let accountId: number;
 
-  beforeAll(async () => {
-    await buildWebIfStale();
-    telegram = await startFakeBotApi();
-    server = await startBotServer({ name: 'sqlite', dialect: 'sqlite', redis: false }, telegram, { webRoot: WEB_BUILD_DIR });
-    accountId = (await createSimulator(server.admin, 'Shop simulator')).id;
-    browser = await openBrowser();
-  }, STORY_TIMEOUT);
+  useWebStories((stories) => ({ telegram, server, browser, accountId } = stories), STORY_TIMEOUT);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await telegram?.close();
-  });
+  const open = (pathname: string) => openSignedIn(browser.page, `${server.url}${pathname}`);
 
-  beforeEach(async () => {
-    await browser.context.clearCookies();
-    await browser.page.goto(`${server.url}/login`);
-    await browser.page.evaluate('localStorage.clear(); sessionStorage.clear()'); // a string: no DOM types here
-    browser.problems.length = 0;
-  });
-
-  /** Signs the admin in on `pathname` and waits for the live connection. */
-  async function open(pathname: string) {
-    await browser.page.goto(`${server.url}${pathname}`);
-    await signIn(browser.page);
-    await browser.page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
-  }
-
-  /** A real image for the browser to decode: a parcel drawn on a canvas of the current page (no second page:
-   * a page left behind another gets few animation frames, and every click waits for them). */
-  async function picture(type: 'jpeg' | 'png', width: number, height: number): Promise<Buffer> {
-    const dataUrl = await browser.page.evaluate(`(() => {
-      const canvas = document.createElement('canvas');
-      canvas.width = ${width};
-      canvas.height = ${height};
-      const context = canvas.getContext('2d');
-      context.fillStyle = '#dfe7ef';
-      context.fillRect(0, 0, ${width}, ${height});
-      context.fillStyle = '#b98a52';
-      context.fillRect(${width * 0.2}, ${height * 0.18}, ${width * 0.6}, ${height * 0.64});
-      context.fillStyle = '#e9d9b0';
-      context.fillRect(${width * 0.46}, ${height * 0.18}, ${width * 0.08}, ${height * 0.64});
-      return canvas.toDataURL('image/${type}');
-    })()`);
-    return Buffer.from(String(dataUrl).split(',')[1] ?? '', 'base64');
-  }
+  const picture = (type: 'jpeg' | 'png', width: number, height: number) => drawnPicture(browser.page, type, width, height);
 
   const chatsPane = () => browser.page.getByRole('complementary', { name: 'Chats', exact: true });
   const detailsPane = () => browser.page.getByRole('complementary', { name: 'Chat details' });

@@ -4,16 +4,16 @@
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SimulatorChannel } from '../src/channels/simulator/channel.js';
 import type { AccountId } from '../src/domain/ids.js';
-import { buildWebIfStale, WEB_BUILD_DIR } from '../web/scripts/build-web.js';
-import { startFakeBotApi, type FakeBotApi } from './fakes/bot-api/index.js';
-import { addBot, newBot, startBotServer } from './support/bot.js';
-import { openBrowser, type Browser } from './support/browser.js';
+import { WEB_BUILD_DIR } from '../web/scripts/build-web.js';
+import type { FakeBotApi } from './fakes/bot-api/index.js';
+import { addBot, newBot } from './support/bot.js';
+import type { Browser } from './support/browser.js';
 import { createSimulator, customerWrites, newCustomer } from './support/inbox.js';
 import { startServer, type TestServer } from './support/server.js';
-import { conversationWith, signIn } from './support/web-app.js';
+import { conversationWith, drawnPicture, openSignedIn, signIn, useWebStories } from './support/web-app.js';
 
 const SCREENSHOTS = path.join(tmpdir(), 'parley-screenshots');
 const STORY_TIMEOUT = 180_000;
@@ -25,49 +25,12 @@ describe('conversation features in a browser', () => {
   let browser: Browser;
   let accountId: number;
 
-  beforeAll(async () => {
-    await buildWebIfStale();
-    telegram = await startFakeBotApi();
-    server = await startBotServer({ name: 'sqlite', dialect: 'sqlite', redis: false }, telegram, { webRoot: WEB_BUILD_DIR });
-    accountId = (await createSimulator(server.admin, 'Shop simulator')).id;
-    browser = await openBrowser();
-    mkdirSync(SCREENSHOTS, { recursive: true });
-  }, STORY_TIMEOUT);
+  useWebStories((stories) => ({ telegram, server, browser, accountId } = stories), STORY_TIMEOUT);
+  beforeAll(() => void mkdirSync(SCREENSHOTS, { recursive: true }));
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await telegram?.close();
-  });
+  const open = (pathname: string) => openSignedIn(browser.page, `${server.url}${pathname}`);
 
-  beforeEach(async () => {
-    await browser.context.clearCookies();
-    await browser.page.goto(`${server.url}/login`);
-    await browser.page.evaluate('localStorage.clear(); sessionStorage.clear()'); // a string: no DOM types here
-    browser.problems.length = 0;
-  });
-
-  async function open(pathname: string) {
-    await browser.page.goto(`${server.url}${pathname}`);
-    await signIn(browser.page);
-    await browser.page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
-  }
-
-  /** A real image drawn on a canvas of the current page, as `type` (jpeg, png, webp). */
-  async function picture(type: string, width: number, height: number): Promise<Buffer> {
-    const dataUrl = await browser.page.evaluate(`(() => {
-      const canvas = document.createElement('canvas');
-      canvas.width = ${width};
-      canvas.height = ${height};
-      const context = canvas.getContext('2d');
-      context.fillStyle = '#dfe7ef';
-      context.fillRect(0, 0, ${width}, ${height});
-      context.fillStyle = '#b98a52';
-      context.fillRect(${width * 0.2}, ${height * 0.18}, ${width * 0.6}, ${height * 0.64});
-      return canvas.toDataURL('image/${type}');
-    })()`);
-    return Buffer.from(String(dataUrl).split(',')[1] ?? '', 'base64');
-  }
+  const picture = (type: 'jpeg' | 'png' | 'webp', width: number, height: number) => drawnPicture(browser.page, type, width, height);
 
   const chatsPane = () => browser.page.getByRole('complementary', { name: 'Chats', exact: true });
   const composer = () => browser.page.getByRole('textbox', { name: 'Message' });
