@@ -1,5 +1,5 @@
 // Names for the API's shapes, taken from the generated document types (schema.ts): never written by hand.
-import type { paths } from './schema';
+import type { components, paths } from './schema';
 
 type Json<T> = T extends { content: { 'application/json': infer Body } } ? Body : never;
 
@@ -12,13 +12,8 @@ export type MessagePage = Json<paths['/api/messages/by_chat/']['get']['responses
 export type Message = MessagePage['results'][number];
 export type ChatListQuery = NonNullable<paths['/api/chats/']['get']['parameters']['query']>;
 
-/** Frames of `/ws/messages/`; their `data` are the same Message and Chat objects the REST API answers. */
-export type Frame =
-  | { type: 'hello' | 'reset'; seq: number; epoch: string; data: { operator_id: number; resumed: boolean } }
-  | { type: 'message.created' | 'message.updated'; seq: number; epoch: string; data: Message }
-  | { type: 'chat.created' | 'chat.updated'; seq: number; epoch: string; data: Chat }
-  | { type: 'chat.removed'; seq: number; epoch: string; data: { id: number } }
-  | { type: 'account.updated'; seq: number; epoch: string; data: (Account & { login?: Login }) | ChatAccount };
+/** Frames of `/ws/messages/` (the document's ServerFrame union); their `data` are the REST API's objects. */
+export type Frame = components['schemas']['ServerFrame'];
 
 export type AccountPage = Json<paths['/api/accounts/']['get']['responses'][200]>;
 export type Account = AccountPage['results'][number];

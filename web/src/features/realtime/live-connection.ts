@@ -63,13 +63,14 @@ export class LiveConnection {
       // Not resumed (a first connection, a new server, a reset): what was loaded before may miss changes.
       const lost = frame.type === 'reset' || !frame.data.resumed;
       this.#delay = 500;
-      this.#position = { seq: frame.seq, epoch: frame.epoch };
+      this.#position = { seq: frame.seq, epoch: frame.epoch ?? '' };
       this.handlers.state('online');
       if (lost) this.handlers.reload();
       return;
     }
     if (this.#position && frame.seq <= this.#position.seq) return; // already applied before a resume
-    this.#position = { seq: frame.seq, epoch: frame.epoch };
+    // the socket's frames always carry the epoch (the document's frames leave it out for /api/events/ pages)
+    this.#position = { seq: frame.seq, epoch: frame.epoch ?? this.#position?.epoch ?? '' };
     this.handlers.frame(frame);
   }
 
