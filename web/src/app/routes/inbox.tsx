@@ -1,8 +1,6 @@
 import { useRef, useState } from 'react';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
-import { Button } from '../../components/ui/button';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { useMe } from '../../features/auth/api/get-me';
-import { useLogout } from '../../features/auth/api/logout';
 import { ChatDetails } from '../../features/chats/components/chat-details';
 import { ChatFilters, useChatFilters } from '../../features/chats/components/chat-filters';
 import { ChatList, focusChatList } from '../../features/chats/components/chat-list';
@@ -11,11 +9,8 @@ import type { ChatTab } from '../../features/chats/api/get-chats';
 import { Conversation } from '../../features/messages/components/conversation';
 import { useLiveUpdates } from '../../features/realtime/use-live-updates';
 import { useI18n } from '../../lib/i18n';
-import { AdminNav } from '../admin-nav';
-import { AlertsToggle } from '../alerts-toggle';
-import { LanguageSwitch } from '../language-switch';
+import { AppHeader } from '../app-header';
 import { SkipLink } from '../skip-link';
-import { ThemeSwitch } from '../theme-switch';
 import { useUnreadTitle } from '../use-unread-title';
 
 const TABS: ChatTab[] = ['mine', 'unassigned', 'all'];
@@ -24,8 +19,6 @@ const TABS: ChatTab[] = ['mine', 'unassigned', 'all'];
 export function InboxRoute() {
   const { t } = useI18n();
   const me = useMe().data;
-  const navigate = useNavigate();
-  const logout = useLogout();
   const [params] = useSearchParams();
   const { chatId } = useParams();
   const openChatId = chatId && /^[1-9]\d*$/.test(chatId) ? Number(chatId) : null;
@@ -44,21 +37,7 @@ export function InboxRoute() {
   return (
     <div className={detailsOpen ? 'inbox details-open' : 'inbox'}>
       <SkipLink />
-      <header className="app-header">
-        <span className="app-name">{t('app.name')}</span>
-        {isAdmin && <AdminNav />}
-        <span className={`live live-${live}`} role="status">
-          {t(`live.${live}`)}
-        </span>
-        <span className="spacer" />
-        <span className="muted signed-in">{t('header.signedInAs', { name: me.display_name })}</span>
-        <LanguageSwitch />
-        <ThemeSwitch />
-        <AlertsToggle />
-        <Button onClick={() => logout.mutate(undefined, { onSettled: () => navigate('/login', { replace: true }) })}>
-          {t('header.logout')}
-        </Button>
-      </header>
+      <AppHeader me={me} live={live} />
       <aside className="chats-pane" aria-label={t('chats.title')}>
         <ChatTabs tab={tab} isAdmin={isAdmin} openChatId={openChatId} />
         <ChatFilters onLeaveDown={() => focusChatList(list.current)} />
