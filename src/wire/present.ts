@@ -25,12 +25,7 @@ export function presentOperator(operator: Operator) {
 
 export function presentAccount(account: Account) {
   return {
-    id: account.id,
-    type: account.type,
-    title: account.title,
-    status: account.status,
-    status_reason: account.statusReason,
-    status_until: iso(account.statusUntil),
+    ...presentChatAccount(account),
     desired_state: account.desiredState,
     external_id: account.externalId,
     skipped_updates: account.skippedUpdates,
