@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-export type ProcessRole = 'all' | 'api';
+/** `all`: everything in one process; `api`: HTTP + WebSocket; `worker`: channels, jobs and timers (no public HTTP). */
+export type ProcessRole = 'all' | 'api' | 'worker';
 
 export type DatabaseConfig =
   | { dialect: 'sqlite'; file: string }
@@ -81,7 +82,7 @@ export function parseConfig(env: Env): LoadedConfig {
   const database = parseDatabaseUrl(read('DATABASE_URL'), read('DATABASE_POOL_SIZE'), dataDir, problems);
   const redisUrl = parseUrl('REDIS_URL', read('REDIS_URL'), ['redis:', 'rediss:'], problems);
   const publicUrl = parseUrl('PUBLIC_URL', read('PUBLIC_URL'), ['http:', 'https:'], problems);
-  const role = parseEnum('PARLEY_ROLE', read('PARLEY_ROLE'), ['all', 'api'] as const, 'all', problems);
+  const role = parseEnum('PARLEY_ROLE', read('PARLEY_ROLE'), ['all', 'api', 'worker'] as const, 'all', problems);
   const logLevel = parseEnum('LOG_LEVEL', read('LOG_LEVEL'), LOG_LEVELS, 'info', problems);
   const telegram = parseTelegram(read, problems);
   const corsOrigins = parseCorsOrigins(read('CORS_ORIGINS'), problems);
@@ -90,11 +91,9 @@ export function parseConfig(env: Env): LoadedConfig {
   const redisPrefix = read('REDIS_PREFIX') ?? 'parley';
   if (!/^[\w:.-]{1,64}$/.test(redisPrefix)) problems.push('REDIS_PREFIX may hold letters, digits and _ : . - (at most 64)');
   const bootstrapAdmin = parseBootstrapAdmin(read('PARLEY_ADMIN_USERNAME'), read('PARLEY_ADMIN_PASSWORD'), problems);
-  if (role === 'api' && database.dialect === 'sqlite') {
-    problems.push('PARLEY_ROLE=api needs a shared database: set DATABASE_URL to a mysql:// URL');
-  }
-  if (role === 'api' && !redisUrl) {
-    problems.push('PARLEY_ROLE=api needs REDIS_URL so events reach this process from the workers');
+  // one line for both: a process of a multi-process deployment shares its database and Redis with the others
+  if (role !== 'all' && (database.dialect === 'sqlite' || !redisUrl)) {
+    problems.push(`PARLEY_ROLE=${role} needs MySQL and Redis shared with the other processes: set DATABASE_URL=mysql://… and REDIS_URL=redis://…`);
   }
 
   let secretKey = '';

@@ -93,10 +93,12 @@ describe('configuration from the environment', () => {
     expect(readFileSync(path.join(dir, 'secret-key'), 'utf8')).toBe(`${KEY}\n`);
   });
 
-  it('refuses the api role without a shared database and Redis', () => {
-    expect(problemsOf({ DATA_DIR: dataDir(), SECRET_KEY: KEY, PARLEY_ROLE: 'api' })).toEqual([
-      'PARLEY_ROLE=api needs a shared database: set DATABASE_URL to a mysql:// URL',
-      'PARLEY_ROLE=api needs REDIS_URL so events reach this process from the workers',
-    ]);
+  it('refuses the api and worker roles without MySQL and Redis, in one line', () => {
+    for (const role of ['api', 'worker']) {
+      const line = `PARLEY_ROLE=${role} needs MySQL and Redis shared with the other processes: set DATABASE_URL=mysql://… and REDIS_URL=redis://…`;
+      expect(problemsOf({ DATA_DIR: dataDir(), SECRET_KEY: KEY, PARLEY_ROLE: role })).toEqual([line]);
+      expect(problemsOf({ DATA_DIR: dataDir(), SECRET_KEY: KEY, PARLEY_ROLE: role, REDIS_URL: 'redis://127.0.0.1:6379' })).toEqual([line]);
+      expect(problemsOf({ DATA_DIR: dataDir(), SECRET_KEY: KEY, PARLEY_ROLE: role, DATABASE_URL: 'mysql://u@127.0.0.1/p' })).toEqual([line]);
+    }
   });
 });

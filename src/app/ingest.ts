@@ -10,6 +10,7 @@ import type { AccountRepository } from '../store/accounts.js';
 import type { ChatRepository } from '../store/chats.js';
 import type { ContactRepository } from '../store/contacts.js';
 import type { Database } from '../store/db.js';
+import type { AccountWrites } from '../store/fencing.js';
 import type { MediaRepository } from '../store/media.js';
 import type { MessageRepository } from '../store/messages.js';
 import { inTransaction } from '../store/transaction.js';
@@ -44,6 +45,8 @@ interface Deps {
   conversation: ConversationEvents;
   jobs: JobQueue;
   logger: Logger;
+  /** A channel's status report goes under its account's fence (messages need none: their keys are unique). */
+  writes: AccountWrites;
 }
 
 export class IngestService {
@@ -209,8 +212,9 @@ export class IngestService {
   }
 
   private async accountStatus(source: IngestSource, event: Extract<InboundEvent, { type: 'account.status' }>): Promise<IngestOutcome> {
-    const { accounts, events } = this.deps;
-    const changed = await accounts.setStatus(source.accountId, { status: event.status, reason: event.reason, until: event.until });
+    const { accounts, events, writes } = this.deps;
+    const change = { status: event.status, reason: event.reason, until: event.until };
+    const changed = await writes.run(source.accountId, (executor) => accounts.setStatus(source.accountId, change, executor));
     if (changed) await events.publish([{ type: 'account.updated', account: await accounts.get(source.accountId) }]);
     return nothing();
   }

@@ -20,7 +20,7 @@ import type { ChatService } from './chats.js';
 import type { ConversationEvents } from './conversation-events.js';
 import type { Actor } from './operators.js';
 import type { ChannelLookup } from './send.js';
-import { backoffMs } from './send.js';
+import { backoffMs, ROUTE_DELAY_MS } from './send.js';
 
 export const MAX_DOWNLOAD_ATTEMPTS = 6;
 
@@ -51,6 +51,9 @@ export class MediaService {
   async download({ mediaId }: { mediaId: number }, context: JobContext): Promise<void> {
     const { media, logger } = this.deps;
     const id = mediaId as MediaId;
+    const queued = await media.findById(id);
+    const owner = queued && (await this.accountOf(queued));
+    if (owner !== undefined && !this.deps.channels.holds(owner)) throw new RetryLater(ROUTE_DELAY_MS, 'the account runs on another worker');
     if (!(await media.transition(id, ['pending'], 'downloading'))) return;
     const stored = await media.findById(id);
     const accountId = stored && (await this.accountOf(stored));

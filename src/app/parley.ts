@@ -1,13 +1,20 @@
 // The composition root: builds every part from the config, wires the seams, and closes them in reverse order.
 import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { simulatorChannels } from '../channels/simulator/index.js';
 import { BotWebhookEndpoint, telegramBotChannels } from '../channels/telegram-bot/index.js';
 import { telegramClients, telegramUserConnector, type TelegramClientFactory } from '../channels/telegram-user/index.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { JobQueue } from '../jobs/queue.js';
+import { DatabaseLeases } from '../leases/database.js';
+import { InProcessLeases } from '../leases/in-process.js';
+import type { AccountLeases } from '../leases/lease.js';
+import { LeaseOwners, type AccountOwners } from '../leases/owners.js';
 import type { EventBus } from '../realtime/bus.js';
 import type { EventLog } from '../realtime/event-log.js';
+import type { AccountId } from '../domain/ids.js';
 import { SocketHub } from '../realtime/hub.js';
 import { RealtimePublisher } from '../realtime/publisher.js';
 import { Keys } from '../security/keys.js';
@@ -18,6 +25,7 @@ import { ChannelStateRepository } from '../store/channel-state.js';
 import { ChatRepository } from '../store/chats.js';
 import { ContactRepository } from '../store/contacts.js';
 import { openDatabase, type Database } from '../store/db.js';
+import { AccountWrites } from '../store/fencing.js';
 import { MediaRepository } from '../store/media.js';
 import { MessageRepository } from '../store/messages.js';
 import { migrateToLatest } from '../store/migrate.js';
@@ -31,7 +39,6 @@ import { ensureInitialAdmin, retireInitialPassword } from './bootstrap.js';
 import { resealLegacySecrets } from './reseal.js';
 import { ChatService } from './chats.js';
 import { ConversationEvents } from './conversation-events.js';
-import { syncDemoAccount } from './demo.js';
 import { OperatorDirectory } from './directory.js';
 import { createInfrastructure } from './infrastructure.js';
 import { IngestService } from './ingest.js';
@@ -45,6 +52,7 @@ import { recoverInterruptedWork, requeuePendingWork } from './recovery.js';
 import { RetentionJob } from './retention.js';
 import { ChannelRuntime, type ChannelFactories } from './runtime.js';
 import { SendJob } from './send.js';
+import { startWork } from './work.js';
 import { SettingsService } from './settings.js';
 import { WaitingChats } from './waiting-chats.js';
 
@@ -66,6 +74,10 @@ export interface Parley {
   retention: RetentionJob;
   /** The channels of this process; null when it runs none (PARLEY_ROLE=api, or CLI commands). */
   runtime: ChannelRuntime | null;
+  /** Which process runs which account (this one for all of them in the embedded process). */
+  owners: AccountOwners;
+  /** The leases this process holds; null when it runs no channels. */
+  leases: AccountLeases | null;
   /** Receives Telegram's webhook requests for bots (any process role). */
   botWebhook: BotWebhookEndpoint;
   /** Personal accounts' logins in progress in this process. */
@@ -82,7 +94,7 @@ export interface Parley {
 export interface ParleyOptions {
   /** Create the first admin when no operator exists (off for CLI commands that manage operators). */
   bootstrapAdmin?: boolean;
-  /** Run channels and jobs here (default: when PARLEY_ROLE=all). CLI commands run none. */
+  /** Run channels and jobs here (default: PARLEY_ROLE=all or worker). CLI commands run none. */
   runWork?: boolean;
   /** Channel implementations by account type (tests add fakes; the connectors add theirs). */
   factories?: ChannelFactories;
@@ -96,15 +108,17 @@ export interface ParleyOptions {
   sessionLifetimeMs?: number;
 }
 
-const RECONCILE_INTERVAL_MS = 5_000;
-const RETENTION_INTERVAL_MS = 24 * 3600_000;
 /** How long a personal account's connection waits for Telegram before showing `connecting` and retrying. */
 const TELEGRAM_TIMEOUT_MS = 20_000;
 /** How long a login step waits for Telegram: an admin is waiting for the answer (503 well within 15 s). */
 const LOGIN_TIMEOUT_MS = 10_000;
 /** A personal account's login left alone this long is abandoned. */
 const LOGIN_IDLE_MS = 15 * 60_000;
-const SWEEP_INTERVAL_MS = 60_000;
+
+/** Unique per process start: names this process in lease rows and on the bus. */
+function processId(): string {
+  return `${hostname().slice(0, 40)}:${process.pid}:${randomBytes(4).toString('hex')}`;
+}
 
 export async function createParley(config: Config, logger: Logger, options: ParleyOptions = {}): Promise<Parley> {
   // sessions, sealed secrets and customers' files live here: Parley's user only
@@ -117,8 +131,10 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     await database.close();
     throw error;
   }
-  const runWork = options.runWork ?? config.role === 'all';
-  let sweeper: NodeJS.Timeout | undefined;
+  const runWork = options.runWork ?? config.role !== 'api';
+  const self = processId();
+  // the embedded process holds every account unfenced; workers hold database leases with fencing tokens
+  const leases: AccountLeases | null = !runWork ? null : config.role === 'worker' ? new DatabaseLeases(database, self, logger) : null;
   const backoffBaseMs = options.backoffBaseMs ?? 1000;
   const mediaDir = `${config.dataDir}/media`;
   const { bus, eventLog, jobs, throttle: throttleStore } = await createInfrastructure(config, logger);
@@ -129,6 +145,11 @@ export async function createParley(config: Config, logger: Logger, options: Parl
   const tokens = new TokenRepository(database);
   const secrets = new SecretBox(keys);
   const accountRepository = new AccountRepository(database, secrets);
+  const held = leases ?? (runWork ? new InProcessLeases(self, accountRepository) : null);
+  const owners: AccountOwners = held ?? new LeaseOwners(database, self);
+  // writes only the runner of an account may make (update state, sends, statuses): fenced on workers
+  const writes = new AccountWrites(database, held ?? undefined);
+  const channelState = new ChannelStateRepository(database, writes);
   await resealLegacySecrets(database, secrets, logger);
   const contacts = new ContactRepository();
   const chatRepository = new ChatRepository(database);
@@ -176,6 +197,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     conversation,
     jobs,
     logger,
+    writes,
   });
   const files = new MediaFiles(mediaDir);
   const bot = telegramBotChannels({
@@ -183,7 +205,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     publicUrl: config.publicUrl,
     downloadLimitBytes: config.telegram.botDownloadLimitBytes,
     keys,
-    state: new ChannelStateRepository(database),
+    state: channelState,
     logger,
     retryBaseMs: backoffBaseMs,
     countSkipped: (accountId) => accountRepository.countSkippedUpdate(accountId),
@@ -193,7 +215,8 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     telegram: config.telegram,
     database,
     secrets,
-    state: new ChannelStateRepository(database),
+    state: channelState,
+    writes,
     clients: options.telegramUser?.clients ?? telegramClients(config.telegram),
     logger,
     loginTimeoutMs: options.telegramUser?.timeoutMs ?? LOGIN_TIMEOUT_MS,
@@ -201,14 +224,19 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     retryBaseMs: backoffBaseMs,
   });
   const factories: ChannelFactories = { simulator: simulatorChannels(logger), bot, user: telegramUser.channels, ...options.factories };
-  const runtime = runWork
+  const recovery = { database, accounts: accountRepository, chats: chatRepository, messages: messageRepository, media: mediaRepository, jobs, factories, logger, writes };
+  const runtime = held
     ? new ChannelRuntime({
         accounts: accountRepository,
         ingest,
         events: publisher,
         factories,
         logger,
-        onStarted: async (accountId) => void (await requeuePendingWork({ messages: messageRepository, media: mediaRepository, jobs }, accountId)),
+        leases: held,
+        writes,
+        onStarted: async (accountId) => void (await requeuePendingWork(recovery, accountId)),
+        // the embedded process recovers everything at start; a worker each account it takes over
+        ...(leases && { onAcquired: (accountId: AccountId) => recoverInterruptedWork(recovery, accountId) }),
       })
     : null;
   const chats = new ChatService({
@@ -243,7 +271,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     announce: (accountId) => bus.publish('accounts.changed', { accountId }),
     factories,
   });
-  const channels = runtime ?? { channel: () => undefined };
+  const channels = runtime ?? { channel: () => undefined, holds: () => false };
   const logins = new LoginService({
     accounts: accountRepository,
     events: publisher,
@@ -288,6 +316,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     files,
     logger,
     backoffBaseMs,
+    writes,
   });
 
   await bus.subscribe('settings.changed', () => settings.invalidate());
@@ -300,36 +329,26 @@ export async function createParley(config: Config, logger: Logger, options: Parl
   await hub.start();
   if (options.bootstrapAdmin ?? true) await ensureInitialAdmin(config, operatorRepository, operators, logger);
 
-  if (runtime) {
-    jobs.handle('message.send', (payload, context) => send.run(payload, context), { concurrency: 8, maxAttempts: 50, backoffMs: backoffBaseMs });
-    jobs.handle('media.download', (payload, context) => media.download(payload, context), { concurrency: 2, maxAttempts: 20, backoffMs: backoffBaseMs });
-    jobs.handle('messages.cleanup', async () => void (await retention.run()), { concurrency: 1, maxAttempts: 3, backoffMs: 60_000 });
-    await bus.subscribe('accounts.changed', (payload) => void runtime.reconcile((payload as { accountId: number }).accountId as never));
-    await bus.subscribe('settings.changed', () => void waitingChats.assign());
-    await bus.subscribe('chats.read', (payload) => void readReceipts.chatRead((payload as { chatId: number }).chatId as never));
-    const demoChanged = await syncDemoAccount(accountRepository, config.demo, logger);
-    if (demoChanged !== null) await bus.publish('accounts.changed', { accountId: demoChanged });
-    await recoverInterruptedWork({
-      database,
-      accounts: accountRepository,
-      chats: chatRepository,
-      messages: messageRepository,
-      media: mediaRepository,
-      jobs,
-      factories,
-      logger,
-    });
-    await jobs.start();
-    await jobs.every('messages.cleanup', {}, RETENTION_INTERVAL_MS);
-    await runtime.startLoop(RECONCILE_INTERVAL_MS);
-    sweeper = setInterval(() => {
-      requeuePendingWork({ messages: messageRepository, media: mediaRepository, jobs }).catch((error: unknown) =>
-        logger.error({ err: error }, 'sweeping pending work failed'),
-      );
-      void waitingChats.assign();
-    }, SWEEP_INTERVAL_MS);
-    sweeper.unref();
-  }
+  const work =
+    runtime && held
+      ? await startWork({
+          config,
+          logger,
+          bus,
+          jobs,
+          runtime,
+          leases: held,
+          distributed: leases !== null,
+          accounts: accountRepository,
+          recovery,
+          send,
+          media,
+          retention,
+          waitingChats,
+          readReceipts,
+          backoffBaseMs,
+        })
+      : null;
 
   return {
     config,
@@ -347,6 +366,8 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     files,
     retention,
     runtime,
+    owners,
+    leases: held,
     botWebhook,
     logins,
     hub,
@@ -362,9 +383,8 @@ export async function createParley(config: Config, logger: Logger, options: Parl
       }
     },
     async close() {
-      clearInterval(sweeper);
       await logins.close();
-      await runtime?.close();
+      await work?.close();
       await jobs.close();
       await hub.close();
       await bus.close();

@@ -1,5 +1,6 @@
-// After a start, the database says what work was interrupted: re-enqueue it. Sends caught mid-flight by a
-// crash are resent only when their channel recognises a repeat; otherwise a person decides (DECISIONS.md).
+// After a start (or, on a worker, when it takes an account's lease), the database says what work was
+// interrupted: re-enqueue it. Sends caught mid-flight by a crash are resent only when their channel recognises
+// a repeat; otherwise a person decides (DECISIONS.md).
 import type { AccountType } from '../domain/account.js';
 import type { AccountId } from '../domain/ids.js';
 import type { JobQueue } from '../jobs/queue.js';
@@ -8,6 +9,7 @@ import type { AccountRepository } from '../store/accounts.js';
 import type { ChatRepository } from '../store/chats.js';
 import type { Database } from '../store/db.js';
 import type { MediaRepository } from '../store/media.js';
+import { AccountWrites } from '../store/fencing.js';
 import type { MessageRepository } from '../store/messages.js';
 import type { ChannelFactories } from './runtime.js';
 
@@ -20,29 +22,35 @@ interface Deps {
   jobs: JobQueue;
   factories: ChannelFactories;
   logger: Logger;
+  /** A worker recovers an account under its fence (the one who ran it before may still be writing). */
+  writes?: AccountWrites;
 }
 
-export async function recoverInterruptedWork(deps: Deps): Promise<void> {
+/** Recovers every account's work (the embedded process at start), or one account's (a worker taking its lease). */
+export async function recoverInterruptedWork(deps: Deps, accountId?: AccountId): Promise<void> {
   const { database, messages, media, logger } = deps;
+  const writes = deps.writes ?? new AccountWrites(database);
   let resent = 0;
   let failed = 0;
-  for (const id of await messages.idsWithStatus('sending')) {
+  for (const id of await messages.idsWithStatus('sending', accountId)) {
     const message = await messages.findById(database.db, id);
     const chat = message && (await deps.chats.findById(database.db, message.chatId));
     const account = chat && (await deps.accounts.findById(chat.accountId, { includeDeleted: true }));
-    if (account && deps.factories[account.type as AccountType]?.idempotentSend) {
-      await messages.setStatus(id, 'pending', 'resent after a restart', ['sending']);
-      resent += 1;
-    } else {
+    if (!account) continue;
+    const resend = deps.factories[account.type as AccountType]?.idempotentSend === true;
+    await writes.run(account.id, async (executor) => {
+      if (resend) return void (await messages.setStatus(id, 'pending', 'resent after a restart', ['sending'], executor));
       const reason = 'unknown_after_restart: Parley stopped while sending; it may or may not have been delivered — retry if it was not';
-      await messages.setStatus(id, 'failed', reason, ['sending']);
-      await messages.recordAttempt(id, { status: 'failed', error: reason, retryAt: null });
-      failed += 1;
-    }
+      if (await messages.setStatus(id, 'failed', reason, ['sending'], executor)) {
+        await messages.recordAttempt(id, { status: 'failed', error: reason, retryAt: null }, executor);
+      }
+    });
+    if (resend) resent += 1;
+    else failed += 1;
   }
-  for (const id of await media.idsWithStatus(['downloading'])) await media.transition(id, ['downloading'], 'pending');
-  const { sends, downloads } = await requeuePendingWork(deps);
-  if (resent + failed + sends + downloads > 0) logger.info({ resent, failed, sends, downloads }, 'recovered interrupted work');
+  for (const id of await media.idsWithStatus(['downloading'], accountId)) await media.transition(id, ['downloading'], 'pending');
+  const { sends, downloads } = await requeuePendingWork(deps, accountId);
+  if (resent + failed + sends + downloads > 0) logger.info({ resent, failed, sends, downloads, accountId }, 'recovered interrupted work');
 }
 
 /**

@@ -1,10 +1,13 @@
-// Runs the channels of this process: starts and stops them so they match each account's desired state.
-// Operations on one account are serialized, so an account is never connected twice by this process.
+// Runs the channels of this process: starts and stops them so they match each account's desired state, for the
+// accounts whose lease this process holds. Operations on one account are serialized, so an account is never
+// connected twice by this process; the leases keep other processes off it.
 import type { Channel, InboundSink } from '../channels/channel.js';
 import type { Account, AccountType } from '../domain/account.js';
 import type { AccountId, ExternalId } from '../domain/ids.js';
+import type { AccountLeases, LeaseHolder } from '../leases/lease.js';
 import type { Logger } from '../log.js';
 import type { AccountRepository } from '../store/accounts.js';
+import { LeaseLost, type AccountWrites } from '../store/fencing.js';
 import type { EventSink } from './events.js';
 import type { IngestService, IngestSource } from './ingest.js';
 import type { ChannelLookup } from './send.js';
@@ -45,11 +48,17 @@ interface Deps {
   events: EventSink;
   factories: ChannelFactories;
   logger: Logger;
+  /** Which accounts this process runs. */
+  leases: AccountLeases;
+  /** Status writes go under the account's fence. */
+  writes: AccountWrites;
   /** A channel started: what waited for it (sends, downloads) can go now. */
   onStarted?: (accountId: AccountId) => Promise<void>;
+  /** The lease of an account was taken: its interrupted work is this process's to recover (before it runs). */
+  onAcquired?: (accountId: AccountId) => Promise<void>;
 }
 
-export class ChannelRuntime implements ChannelLookup {
+export class ChannelRuntime implements ChannelLookup, LeaseHolder {
   private readonly running = new Map<AccountId, Channel>();
   private readonly queues = new Map<AccountId, Promise<void>>();
   private readonly sources = new Map<AccountId, IngestSource>();
@@ -66,6 +75,30 @@ export class ChannelRuntime implements ChannelLookup {
     return this.running.has(accountId);
   }
 
+  holds(accountId: AccountId): boolean {
+    return this.deps.leases.holds(accountId);
+  }
+
+  acquired(accountId: AccountId): void {
+    void this.serialize(accountId, async () => {
+      await this.deps.onAcquired?.(accountId);
+      await this.apply(accountId);
+    });
+  }
+
+  /** Stops the account's channel at once (not behind queued operations), writing nothing: it is someone else's now. */
+  async relinquish(accountId: AccountId): Promise<void> {
+    const channel = this.running.get(accountId);
+    this.running.delete(accountId);
+    this.sources.delete(accountId);
+    if (channel) {
+      await channel.stop().catch((error: unknown) => this.deps.logger.warn({ err: error, accountId }, 'channel did not stop cleanly'));
+      this.deps.logger.info({ accountId }, 'channel stopped: the account’s lease was given up');
+    }
+    // whatever was queued for the account finds it no longer held
+    await this.serialize(accountId, () => this.apply(accountId));
+  }
+
   /** Reconciles now and then every `intervalMs` (other processes may change desired states). */
   async startLoop(intervalMs: number): Promise<void> {
     await this.reconcileAll();
@@ -76,7 +109,7 @@ export class ChannelRuntime implements ChannelLookup {
   }
 
   async reconcileAll(): Promise<void> {
-    const accounts = await this.deps.accounts.listLive();
+    const accounts = (await this.deps.accounts.listLive()).filter((account) => this.holds(account.id));
     const live = new Set(accounts.map((a) => a.id));
     await Promise.all([
       ...accounts.map((account) => this.reconcile(account.id)),
@@ -111,8 +144,9 @@ export class ChannelRuntime implements ChannelLookup {
 
   private async apply(accountId: AccountId): Promise<void> {
     const account = await this.deps.accounts.findById(accountId);
-    const wanted = !this.closed && account !== undefined && account.desiredState === 'running';
+    const wanted = !this.closed && account !== undefined && account.desiredState === 'running' && this.holds(accountId);
     const current = this.running.get(accountId);
+    if (current && !this.holds(accountId)) return this.relinquishNow(accountId, current);
     // A channel that failed for good (revoked token, dead session) waits for an admin's explicit start.
     if (wanted && !current && !isHalted(account)) return this.startChannel(account);
     if (!wanted && current) await this.stopChannel(accountId, 'stopped', null);
@@ -153,6 +187,8 @@ export class ChannelRuntime implements ChannelLookup {
     this.running.set(account.id, channel);
     try {
       await channel.start(sink);
+      // the lease may have gone while the channel connected
+      if (!this.holds(account.id)) return await this.relinquishNow(account.id, channel);
       this.deps.logger.info({ accountId: account.id, type: account.type }, 'channel started');
       await this.deps.onStarted?.(account.id).catch((error: unknown) => {
         this.deps.logger.error({ err: error, accountId: account.id }, 'could not resume the account’s pending work');
@@ -189,11 +225,23 @@ export class ChannelRuntime implements ChannelLookup {
     this.deps.logger.info({ accountId }, 'channel stopped');
   }
 
+  private async relinquishNow(accountId: AccountId, channel: Channel): Promise<void> {
+    if (this.running.get(accountId) === channel) this.running.delete(accountId);
+    this.sources.delete(accountId);
+    await channel.stop().catch(() => undefined);
+    this.deps.logger.info({ accountId }, 'channel stopped: this process no longer holds the account');
+  }
+
   private async setStatus(accountId: AccountId, status: Account['status'], reason: string | null): Promise<void> {
-    const { accounts, events } = this.deps;
-    if (await accounts.setStatus(accountId, { status, reason, until: null })) {
-      await events.publish([{ type: 'account.updated', account: await accounts.get(accountId) }]);
+    const { accounts, events, writes } = this.deps;
+    try {
+      if (!(await writes.run(accountId, (executor) => accounts.setStatus(accountId, { status, reason, until: null }, executor)))) return;
+    } catch (error) {
+      if (!(error instanceof LeaseLost)) throw error;
+      this.deps.logger.warn({ accountId }, 'status not written: another worker holds the account');
+      return;
     }
+    await events.publish([{ type: 'account.updated', account: await accounts.get(accountId) }]);
   }
 }
 

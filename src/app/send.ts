@@ -11,7 +11,8 @@ import { RetryLater, type JobContext } from '../jobs/queue.js';
 import type { Logger } from '../log.js';
 import type { AccountRepository } from '../store/accounts.js';
 import type { ChatRepository } from '../store/chats.js';
-import type { Database } from '../store/db.js';
+import type { Database, Executor } from '../store/db.js';
+import type { AccountWrites } from '../store/fencing.js';
 import type { MediaRepository } from '../store/media.js';
 import type { MessageRepository } from '../store/messages.js';
 import type { ConversationEvents } from './conversation-events.js';
@@ -19,7 +20,12 @@ import type { MediaFiles } from './media.js';
 
 export interface ChannelLookup {
   channel(accountId: AccountId): Channel | undefined;
+  /** Whether this process runs the account (holds its lease); a job for another's account goes back to the queue. */
+  holds(accountId: AccountId): boolean;
 }
+
+/** A job picked by a worker that does not run its account waits this long before any worker takes it again. */
+export const ROUTE_DELAY_MS = 200;
 
 /** Unexpected errors (network trouble not classified by the channel) are retried this many times. */
 export const MAX_SEND_ATTEMPTS = 8;
@@ -40,19 +46,24 @@ interface Deps {
   files: MediaFiles;
   logger: Logger;
   backoffBaseMs: number;
+  /** Every write about the message (claim, outcome) goes under its account's fence. */
+  writes: AccountWrites;
 }
 
 export class SendJob {
   constructor(private readonly deps: Deps) {}
 
   async run({ messageId }: { messageId: number }, context: JobContext): Promise<void> {
-    const { database, messages, chats, accounts } = this.deps;
+    const { database, messages, chats, accounts, channels } = this.deps;
     const id = messageId as MessageId;
-    if (!(await messages.claimForSending(id))) return; // sent, failed, or another worker has it
-    const message = await messages.findById(database.db, id);
-    const chat = message && (await chats.findById(database.db, message.chatId));
+    const found = await messages.findById(database.db, id);
+    const chat = found && (await chats.findById(database.db, found.chatId));
     const account = chat && (await accounts.findById(chat.accountId, { includeDeleted: true }));
-    if (!message || !chat || !account) return;
+    if (!found || found.status !== 'pending' || !chat || !account) return;
+    if (!account.deletedAt && !channels.holds(account.id)) throw new RetryLater(ROUTE_DELAY_MS, 'the account runs on another worker');
+    // sent, failed, or another worker has it
+    if (!(await this.fenced(account.id, (executor) => messages.claimForSending(id, executor)))) return;
+    const message = { ...found, status: 'sending' as const };
 
     if (chat.deletedAt || account.deletedAt) return this.fail(message, chat, 'chat_deleted', 'the chat or its account was deleted');
     const channel = this.deps.channels.channel(account.id);
@@ -71,8 +82,10 @@ export class SendJob {
         attachment,
         randomId: message.randomId ?? '0',
       });
-      await messages.markSent(id, result.externalId, result.sentAt);
-      await messages.recordAttempt(id, { status: 'sent', error: null, retryAt: null });
+      await this.fenced(account.id, async (executor) => {
+        await messages.markSent(id, result.externalId, result.sentAt, executor);
+        await messages.recordAttempt(id, { status: 'sent', error: null, retryAt: null }, executor);
+      });
       await this.publish(id, chat);
     } catch (error) {
       await this.failure(message, chat, error, context);
@@ -119,7 +132,7 @@ export class SendJob {
       return this.fail(message, chat, 'account_stopped', `account "${account.title}" is stopped; start it and retry`);
     }
     const reason = `waiting for account "${account.title}" (${account.status}${account.statusReason ? `: ${account.statusReason}` : ''})`;
-    await this.deps.messages.setStatus(message.id, 'pending', reason);
+    await this.fenced(chat.accountId, (executor) => this.deps.messages.setStatus(message.id, 'pending', reason, undefined, executor));
     if (message.statusReason !== reason) await this.publish(message.id, chat);
     // The channel may have started while this row was `sending`, when its pending work was looked up: go again.
     if (this.deps.channels.channel(account.id)) throw new RetryLater(0, 'the account connected meanwhile');
@@ -127,17 +140,25 @@ export class SendJob {
 
   private async retryLater(message: Message, chat: Chat, reason: string, delayMs: number): Promise<never> {
     const { messages } = this.deps;
-    await messages.setStatus(message.id, 'pending', reason);
-    await messages.recordAttempt(message.id, { status: 'retry', error: reason, retryAt: new Date(Date.now() + delayMs) });
+    await this.fenced(chat.accountId, async (executor) => {
+      await messages.setStatus(message.id, 'pending', reason, undefined, executor);
+      await messages.recordAttempt(message.id, { status: 'retry', error: reason, retryAt: new Date(Date.now() + delayMs) }, executor);
+    });
     await this.publish(message.id, chat);
     throw new RetryLater(delayMs, reason);
   }
 
   private async fail(message: Message, chat: Chat, reason: string, description: string): Promise<void> {
     const { messages } = this.deps;
-    await messages.setStatus(message.id, 'failed', `${reason}: ${description}`);
-    await messages.recordAttempt(message.id, { status: 'failed', error: `${reason}: ${description}`, retryAt: null });
+    await this.fenced(chat.accountId, async (executor) => {
+      await messages.setStatus(message.id, 'failed', `${reason}: ${description}`, undefined, executor);
+      await messages.recordAttempt(message.id, { status: 'failed', error: `${reason}: ${description}`, retryAt: null }, executor);
+    });
     await this.publish(message.id, chat);
+  }
+
+  private fenced<T>(accountId: AccountId, write: (executor: Executor) => Promise<T>): Promise<T> {
+    return this.deps.writes.run(accountId, write);
   }
 
   private publish(id: MessageId, before: Chat): Promise<void> {

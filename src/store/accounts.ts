@@ -172,9 +172,10 @@ export class AccountRepository {
   }
 
   /** Records a status; returns false when nothing changed, so callers publish only real changes. */
-  async setStatus(id: AccountId, change: StatusChange): Promise<boolean> {
+  /** `executor`: a fenced transaction when a worker reports its channel's status (see fencing.ts). */
+  async setStatus(id: AccountId, change: StatusChange, executor: Executor = this.database.db): Promise<boolean> {
     const until = change.until?.getTime() ?? null;
-    const current = await this.database.db
+    const current = await executor
       .selectFrom('accounts')
       .select(['status', 'status_reason', 'status_until'])
       .where('id', '=', id)
@@ -185,7 +186,7 @@ export class AccountRepository {
       current.status_reason === change.reason &&
       (current.status_until === null ? null : toNumber(current.status_until)) === until;
     if (same) return false;
-    await this.database.db
+    await executor
       .updateTable('accounts')
       .set({ status: change.status, status_reason: change.reason, status_until: until, updated_at: Date.now() })
       .where('id', '=', id)

@@ -1,14 +1,19 @@
 import type { AccountId } from '../domain/ids.js';
 import type { Database } from './db.js';
+import { AccountWrites } from './fencing.js';
 import { startsWith } from './like.js';
 import { orUpdate } from './upsert.js';
 
 /**
  * Per-account cursors and connector state (a bot's polling offset, MTProto update state). Implements
- * the ChannelState seam that connectors receive; values are strings (JSON or base64 for bytes).
+ * the ChannelState seam that connectors receive; values are strings (JSON or base64 for bytes). Writes are
+ * acknowledgements of the account's source, so they go under its fence (a worker that lost it writes nothing).
  */
 export class ChannelStateRepository {
-  constructor(private readonly database: Database) {}
+  constructor(
+    private readonly database: Database,
+    private readonly writes = new AccountWrites(database),
+  ) {}
 
   async get(accountId: AccountId, key: string): Promise<string | null> {
     const row = await this.database.db
@@ -29,17 +34,20 @@ export class ChannelStateRepository {
 
   async set(accountId: AccountId, key: string, value: string): Promise<void> {
     const change = { value, updated_at: Date.now() };
-    const insert = this.database.db.insertInto('channel_state').values({ account_id: accountId, key, ...change });
-    await orUpdate(this.database.dialect, insert, ['account_id', 'key'], change).execute();
+    await this.writes.run(accountId, (db) =>
+      orUpdate(this.database.dialect, db.insertInto('channel_state').values({ account_id: accountId, key, ...change }), ['account_id', 'key'], change).execute(),
+    );
   }
 
   async delete(accountId: AccountId, key: string): Promise<void> {
-    await this.database.db.deleteFrom('channel_state').where('account_id', '=', accountId).where('key', '=', key).execute();
+    await this.writes.run(accountId, (db) => db.deleteFrom('channel_state').where('account_id', '=', accountId).where('key', '=', key).execute());
   }
 
   async deleteAll(accountId: AccountId, keyPrefix = ''): Promise<void> {
-    let query = this.database.db.deleteFrom('channel_state').where('account_id', '=', accountId);
-    if (keyPrefix) query = query.where(startsWith('key', keyPrefix));
-    await query.execute();
+    await this.writes.run(accountId, async (db) => {
+      let query = db.deleteFrom('channel_state').where('account_id', '=', accountId);
+      if (keyPrefix) query = query.where(startsWith('key', keyPrefix));
+      await query.execute();
+    });
   }
 }

@@ -132,8 +132,14 @@ export class MediaRepository {
   }
 
   /** Files still to fetch (after a restart the in-process queue is empty; the table is the truth). */
-  async idsWithStatus(statuses: MediaStatus[]): Promise<MediaId[]> {
-    const rows = await this.database.db.selectFrom('media').select('id').where('status', 'in', statuses).execute();
+  async idsWithStatus(statuses: MediaStatus[], accountId?: AccountId): Promise<MediaId[]> {
+    let query = this.database.db.selectFrom('media').select('id').where('status', 'in', statuses);
+    if (accountId !== undefined) {
+      query = query.where('message_id', 'in', (eb) =>
+        eb.selectFrom('messages as m').innerJoin('chats as c', 'c.id', 'm.chat_id').select('m.id').where('c.account_id', '=', accountId),
+      );
+    }
+    const rows = await query.execute();
     return rows.map((row) => toNumber(row.id) as MediaId);
   }
 

@@ -225,8 +225,8 @@ export class MessageRepository {
   }
 
   /** pending → sending; false when another worker took it or it is not pending any more. */
-  async claimForSending(id: MessageId): Promise<boolean> {
-    const result = await this.database.db
+  async claimForSending(id: MessageId, executor: Executor = this.database.db): Promise<boolean> {
+    const result = await executor
       .updateTable('messages')
       .set({ status: 'sending' })
       .where('id', '=', id)
@@ -235,23 +235,22 @@ export class MessageRepository {
     return Number(result.numUpdatedRows) > 0;
   }
 
-  async markSent(id: MessageId, externalId: ExternalId, sentAt: Date): Promise<void> {
-    await this.database.db
+  async markSent(id: MessageId, externalId: ExternalId, sentAt: Date, executor: Executor = this.database.db): Promise<void> {
+    await executor
       .updateTable('messages')
       .set({ status: 'sent', status_reason: null, external_id: externalId, sent_at: sentAt.getTime() })
       .where('id', '=', id)
       .execute();
   }
 
-  async setStatus(id: MessageId, status: OutgoingStatus, reason: string | null, onlyFrom?: OutgoingStatus[]): Promise<boolean> {
-    let query = this.database.db.updateTable('messages').set({ status, status_reason: reason }).where('id', '=', id);
+  async setStatus(id: MessageId, status: OutgoingStatus, reason: string | null, onlyFrom?: OutgoingStatus[], executor: Executor = this.database.db): Promise<boolean> {
+    let query = executor.updateTable('messages').set({ status, status_reason: reason }).where('id', '=', id);
     if (onlyFrom) query = query.where('status', 'in', onlyFrom);
     const result = await query.executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   }
 
-  async recordAttempt(id: MessageId, attempt: { status: string; error: string | null; retryAt: Date | null }): Promise<number> {
-    const db = this.database.db;
+  async recordAttempt(id: MessageId, attempt: { status: string; error: string | null; retryAt: Date | null }, db: Executor = this.database.db): Promise<number> {
     const previous = await db
       .selectFrom('send_attempts')
       .select((eb) => eb.fn.max('attempt').as('last'))
@@ -298,8 +297,12 @@ export class MessageRepository {
     return rows.map((row) => toNumber(row.id) as MessageId);
   }
 
-  async idsWithStatus(status: OutgoingStatus): Promise<MessageId[]> {
-    const rows = await this.database.db.selectFrom('messages').select('id').where('status', '=', status).execute();
+  async idsWithStatus(status: OutgoingStatus, accountId?: AccountId): Promise<MessageId[]> {
+    let query = this.database.db.selectFrom('messages').select('id').where('status', '=', status);
+    if (accountId !== undefined) {
+      query = query.where('chat_id', 'in', (eb) => eb.selectFrom('chats').select('id').where('account_id', '=', accountId));
+    }
+    const rows = await query.execute();
     return rows.map((row) => toNumber(row.id) as MessageId);
   }
 

@@ -196,6 +196,19 @@ export interface ChannelStateTable {
   updated_at: Time;
 }
 
+export interface AccountLeasesTable {
+  account_id: Int;
+  owner: NullableText;
+  token: Int;
+  expires_at: Time;
+}
+
+export interface WorkersTable {
+  id: Text;
+  started_at: Time;
+  expires_at: Time;
+}
+
 export interface Schema {
   operators: OperatorsTable;
   api_tokens: ApiTokensTable;
@@ -209,4 +222,6 @@ export interface Schema {
   audit_log: AuditLogTable;
   settings: SettingsTable;
   channel_state: ChannelStateTable;
+  account_leases: AccountLeasesTable;
+  workers: WorkersTable;
 }

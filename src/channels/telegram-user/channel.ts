@@ -8,6 +8,7 @@ import type { ExternalId } from '../../domain/ids.js';
 import type { Logger } from '../../log.js';
 import type { SecretBox } from '../../security/secret-box.js';
 import type { ChannelStateRepository } from '../../store/channel-state.js';
+import type { AccountWrites } from '../../store/fencing.js';
 import type { Database } from '../../store/db.js';
 import { SendRejected, type Channel, type Download, type InboundEvent, type InboundSink, type OutboundMessage, type SendResult } from '../channel.js';
 import { clientParams, type ApiCredentials, type TelegramClientFactory } from './client.js';
@@ -34,6 +35,8 @@ export interface UserChannelOptions {
   connectTimeoutMs: number;
   /** First delay before reconnecting after a failure (doubles each time, up to 5 minutes). */
   retryBaseMs: number;
+  /** Fences the session's writes (workers). */
+  writes?: AccountWrites;
 }
 
 /** One mtcute client with the storage and ingest queue that belong to it; replaced on every reconnection. */
@@ -178,7 +181,7 @@ export class TelegramUserChannel implements Channel {
       logger,
       onFailure: (error) => holder.session && this.ingestFailed(holder.session, error),
     });
-    const storage = new SessionStorage({ database, accountId: this.accountId, secrets, gate: queue, logger });
+    const storage = new SessionStorage({ database, accountId: this.accountId, secrets, gate: queue, logger, writes: this.options.writes });
     const tg = clients(clientParams(this.account, storage, credentials, 'channel', logger));
     forwardMtcuteLogs(tg, logger);
     const session: Session = { tg, storage, queue, live: false, lastError: null, history: new AbortController() };

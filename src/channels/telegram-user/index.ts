@@ -7,6 +7,7 @@ import type { Logger } from '../../log.js';
 import type { SecretBox } from '../../security/secret-box.js';
 import type { ChannelStateRepository } from '../../store/channel-state.js';
 import type { Database } from '../../store/db.js';
+import type { AccountWrites } from '../../store/fencing.js';
 import { TelegramUserChannel } from './channel.js';
 import { HISTORY_PENDING } from './history.js';
 import type { TelegramClientFactory } from './client.js';
@@ -29,6 +30,8 @@ export interface TelegramUserDeps {
   connectTimeoutMs: number;
   /** First delay before reconnecting after a failure. */
   retryBaseMs: number;
+  /** Fences the channels' session writes (workers); unfenced when left out. */
+  writes?: AccountWrites;
 }
 
 export interface TelegramUserConnector {
@@ -81,6 +84,7 @@ export function telegramUserConnector(deps: TelegramUserDeps): TelegramUserConne
         logger: logger.child({ accountId: account.id }),
         connectTimeoutMs: deps.connectTimeoutMs,
         retryBaseMs: deps.retryBaseMs,
+        ...(deps.writes && { writes: deps.writes }),
       }),
   };
   return { channels, logins };

@@ -2,7 +2,7 @@
 // it created and used must survive a crash, or Telegram sees a new, unauthorised session).
 import type { IAuthKeysRepository } from '@mtcute/core';
 import type { SealedField } from '../../../security/secret-box.js';
-import type { SessionContext } from './tables.js';
+import type { SessionContext, SessionExecutor } from './tables.js';
 
 /** The permanent key of a data centre; temporary keys use their index (0, 1, …). */
 const PERMANENT = -1;
@@ -27,13 +27,13 @@ export class SessionAuthKeys implements IAuthKeysRepository {
   }
 
   async deleteByDc(dc: number): Promise<void> {
-    const { db, accountId } = this.context;
-    await db.deleteFrom('mtproto_auth_keys').where('account_id', '=', accountId).where('dc', '=', dc).execute();
+    const { accountId } = this.context;
+    await this.context.write((db) => db.deleteFrom('mtproto_auth_keys').where('account_id', '=', accountId).where('dc', '=', dc).execute());
   }
 
   async deleteAll(): Promise<void> {
-    const { db, accountId } = this.context;
-    await db.deleteFrom('mtproto_auth_keys').where('account_id', '=', accountId).execute();
+    const { accountId } = this.context;
+    await this.context.write((db) => db.deleteFrom('mtproto_auth_keys').where('account_id', '=', accountId).execute());
   }
 
   private async read(dc: number, idx: number, now: number | null): Promise<Uint8Array | null> {
@@ -51,8 +51,10 @@ export class SessionAuthKeys implements IAuthKeysRepository {
   }
 
   private async write(dc: number, idx: number, key: Uint8Array | null, expires: number | null): Promise<void> {
-    const { db, accountId, secrets } = this.context;
-    await db.transaction().execute(async (trx) => {
+    const { accountId, secrets } = this.context;
+    // one transaction either way: the fenced one, or a plain one
+    await this.context.write((db) => (db.isTransaction ? replace(db) : db.transaction().execute(replace)));
+    async function replace(trx: SessionExecutor): Promise<void> {
       await trx
         .deleteFrom('mtproto_auth_keys')
         .where('account_id', '=', accountId)
@@ -64,7 +66,7 @@ export class SessionAuthKeys implements IAuthKeysRepository {
         .insertInto('mtproto_auth_keys')
         .values({ account_id: accountId, dc, idx, auth_key: secrets.seal(key, authKeyField(accountId, dc, idx)), expires_at: expires })
         .execute();
-    });
+    }
   }
 }
 

@@ -22,6 +22,7 @@ import type { AccountId } from '../../../domain/ids.js';
 import type { Logger } from '../../../log.js';
 import type { SecretBox } from '../../../security/secret-box.js';
 import type { Database } from '../../../store/db.js';
+import type { AccountWrites } from '../../../store/fencing.js';
 import { SessionAuthKeys } from './auth-keys.js';
 import { SessionKeyValue, type UpdateStateGate } from './kv.js';
 import { SessionPeers } from './peers.js';
@@ -37,6 +38,8 @@ export interface SessionStorageOptions {
   secrets: SecretBox;
   gate: UpdateStateGate;
   logger: Logger;
+  /** Fences the session's writes (workers); unfenced when left out. */
+  writes?: AccountWrites;
 }
 
 export class SessionStorage implements ITelegramStorageProvider {
@@ -47,7 +50,7 @@ export class SessionStorage implements ITelegramStorageProvider {
   readonly driver: IStorageDriver;
 
   constructor(options: SessionStorageOptions) {
-    const context = sessionContext(options.database, options.accountId, options.secrets);
+    const context = sessionContext(options.database, options.accountId, options.secrets, options.writes);
     this.kv = new SessionKeyValue(context, options.gate, options.logger);
     this.authKeys = new SessionAuthKeys(context);
     this.peers = new SessionPeers(context);

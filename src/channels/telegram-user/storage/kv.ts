@@ -69,15 +69,15 @@ export class SessionKeyValue implements IKeyValueRepository {
 
   async delete(key: string): Promise<void> {
     this.entries.delete(key);
-    const { db, accountId } = this.context;
-    await db.deleteFrom('mtproto_kv').where('account_id', '=', accountId).where('key', '=', key).execute();
+    const { accountId } = this.context;
+    await this.context.write((db) => db.deleteFrom('mtproto_kv').where('account_id', '=', accountId).where('key', '=', key).execute());
   }
 
   async deleteAll(): Promise<void> {
     this.entries.clear();
     this.generation += 1;
-    const { db, accountId } = this.context;
-    await db.deleteFrom('mtproto_kv').where('account_id', '=', accountId).execute();
+    const { accountId } = this.context;
+    await this.context.write((db) => db.deleteFrom('mtproto_kv').where('account_id', '=', accountId).execute());
   }
 
   /** Resolves once every queued update-state write has landed or been dropped. */
@@ -91,12 +91,11 @@ export class SessionKeyValue implements IKeyValueRepository {
   }
 
   private async write(key: string, value: Uint8Array): Promise<void> {
-    const { db, dialect, accountId, secrets } = this.context;
+    const { dialect, accountId, secrets } = this.context;
     const stored = isUpdateState(key) ? Buffer.from(value).toString('base64') : secrets.seal(value, kvField(accountId, key));
     const row = { account_id: accountId, key, value: stored, updated_at: Date.now() };
-    const insert = db.insertInto('mtproto_kv').values(row);
     const change = { value: stored, updated_at: row.updated_at };
-    await orUpdate(dialect, insert, ['account_id', 'key'], change).execute();
+    await this.context.write((db) => orUpdate(dialect, db.insertInto('mtproto_kv').values(row), ['account_id', 'key'], change).execute());
   }
 }
 

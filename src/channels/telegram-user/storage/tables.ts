@@ -2,7 +2,8 @@
 import type { ColumnType, Kysely, Transaction } from 'kysely';
 import type { Dialect } from '../../../store/migrations/builder.js';
 import type { DbInt, Schema } from '../../../store/schema.js';
-import type { Database } from '../../../store/db.js';
+import type { Database, Executor } from '../../../store/db.js';
+import { AccountWrites } from '../../../store/fencing.js';
 import type { SecretBox } from '../../../security/secret-box.js';
 import type { AccountId } from '../../../domain/ids.js';
 
@@ -35,10 +36,19 @@ export interface SessionContext {
   dialect: Dialect;
   accountId: AccountId;
   secrets: SecretBox;
+  /** Runs a write of the session under the account's fence (a worker that lost the account writes nothing). */
+  write<T>(write: (db: SessionExecutor) => Promise<T>): Promise<T>;
 }
 
-export function sessionContext(database: Database, accountId: AccountId, secrets: SecretBox): SessionContext {
-  return { db: database.db.withTables<SessionTables>(), dialect: database.dialect, accountId, secrets };
+export function sessionContext(database: Database, accountId: AccountId, secrets: SecretBox, writes = new AccountWrites(database)): SessionContext {
+  const withSession = (executor: Executor) => executor.withTables<SessionTables>() as SessionExecutor;
+  return {
+    db: database.db.withTables<SessionTables>(),
+    dialect: database.dialect,
+    accountId,
+    secrets,
+    write: (write) => writes.run(accountId, (executor) => write(withSession(executor))),
+  };
 }
 
 export const SESSION_TABLES = ['mtproto_auth_keys', 'mtproto_kv', 'mtproto_peers', 'mtproto_usernames', 'mtproto_ref_messages'] as const;
