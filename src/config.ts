@@ -61,10 +61,10 @@ const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debu
 const SECRET_KEY_FILE = 'secret-key';
 const MIN_SECRET_KEY_LENGTH = 32;
 
-/** Reads `.env` from the working directory (without overriding real variables), then parses. */
-export function loadConfig(env: Env = process.env, envFile = '.env'): LoadedConfig {
+/** Reads `.env` from the working directory (without overriding real variables), then parses; `overrides` win. */
+export function loadConfig(env: Env = process.env, envFile = '.env', overrides: Env = {}): LoadedConfig {
   if (env === process.env && existsSync(envFile)) process.loadEnvFile(envFile);
-  return parseConfig(env);
+  return parseConfig({ ...env, ...overrides });
 }
 
 /** Parses an environment into a Config. Creates DATA_DIR and, when absent, a secret key in it. */

@@ -12,7 +12,11 @@ const HELP = `parley ${VERSION} — omnichannel CRM for Telegram
 Usage: parley <command> [options]
 
 Commands:
-  start                  run Parley: HTTP API, WebSocket, channels and jobs (the default embedded mode)
+  start                  run Parley in the role PARLEY_ROLE names: all (default: HTTP API, WebSocket,
+                         channels and jobs in one process), api (HTTP + WebSocket) or worker (channels,
+                         jobs and timers; answers only /api/health on PORT). api and worker need MySQL + Redis
+  api                    the same as start with PARLEY_ROLE=api
+  worker                 the same as start with PARLEY_ROLE=worker
   migrate                apply pending database migrations and exit
   operator create        create an operator
       --username <name>  required
@@ -34,6 +38,9 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'start':
       return startCommand();
+    case 'api':
+    case 'worker':
+      return startCommand(command);
     case 'migrate':
       return migrateCommand();
     case 'operator':

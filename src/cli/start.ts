@@ -1,5 +1,6 @@
 import { createParley } from '../app/parley.js';
-import { loadConfig } from '../config.js';
+import { loadConfig, type ProcessRole } from '../config.js';
+import { buildHealthServer } from '../http/health-server.js';
 import { WEB_ROOT } from '../http/routes/root.js';
 import { buildServer } from '../http/server.js';
 import { createLogger, type Logger } from '../log.js';
@@ -9,8 +10,9 @@ import { listenProblem, portProblem } from './port.js';
 /** A shutdown that takes longer than this ends the process anyway (a supervisor would kill it soon after). */
 const SHUTDOWN_LIMIT_MS = 9_000;
 
-export async function startCommand(): Promise<number> {
-  const { config, warnings } = loadConfig();
+/** `parley start` runs the role PARLEY_ROLE names; `parley api` and `parley worker` name it themselves. */
+export async function startCommand(role?: ProcessRole): Promise<number> {
+  const { config, warnings } = loadConfig(process.env, '.env', role === undefined ? {} : { PARLEY_ROLE: role });
   const logger = createLogger(config.logLevel);
   for (const warning of warnings) logger.warn(warning);
   // installed before anything starts, so a signal during startup still ends in a clean shutdown
@@ -21,7 +23,8 @@ export async function startCommand(): Promise<number> {
   if (busy) return refuse(busy);
 
   const parley = await createParley(config, logger);
-  const server = await buildServer(parley, VERSION, { webRoot: WEB_ROOT });
+  // a worker answers only its health check on PORT; api and all serve the API and the web app
+  const server = config.role === 'worker' ? buildHealthServer(parley) : await buildServer(parley, VERSION, { webRoot: WEB_ROOT });
   try {
     await server.listen({ host: config.host, port: config.port });
   } catch (error) {

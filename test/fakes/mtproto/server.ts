@@ -24,6 +24,11 @@ export interface FakeTelegramOptions {
   passwordHint?: string;
   /** Answer sendMessage with updateShortSentMessage instead of updates (both happen on Telegram). */
   shortSentMessage?: boolean;
+  /**
+   * Answer AUTH_KEY_DUPLICATED, as Telegram does, when a logged-in session is used by a new client while an
+   * earlier one still listens (multi-process tests; in one process a reconnect may overlap its predecessor).
+   */
+  rejectDuplicateKeys?: boolean;
 }
 
 export interface CreateClientOptions {
@@ -48,6 +53,11 @@ export class FakeTelegramServer implements ServerLink, MessageBox {
   readonly outgoing: Outgoing;
   /** Methods a client called that the fake has no handler for. */
   readonly unhandled: MethodName[] = [];
+  /**
+   * Logged-in sessions a second client used while the first was still connected (not destroyed, its process
+   * alive): Telegram answers AUTH_KEY_DUPLICATED and revokes the session. With `rejectDuplicateKeys`.
+   */
+  readonly duplicatedKeys: string[] = [];
   private readonly faults = new FaultTable();
   private readonly sessions = new Map<string, Session>();
   private readonly clients = new Map<PushTarget, Session>();
@@ -55,8 +65,10 @@ export class FakeTelegramServer implements ServerLink, MessageBox {
   private listenWaiters: (() => void)[] = [];
   private readonly handlers: HandlerTable;
   private offline = 0;
+  private readonly rejectDuplicateKeys: boolean;
 
   constructor(options: FakeTelegramOptions = {}) {
+    this.rejectDuplicateKeys = options.rejectDuplicateKeys ?? false;
     this.state = new TelegramState({ firstName: 'Olga', lastName: 'Owner', phone: '15550001111', ...options.owner });
     this.login = new LoginFlow(this.state, (session, updates) => this.pushTo(session, updates, true));
     this.login.setPassword(options.password, options.passwordHint);
@@ -164,6 +176,10 @@ export class FakeTelegramServer implements ServerLink, MessageBox {
 
   async handle(request: tl.RpcMethod, options: RpcCallOptions | undefined, sessionKey: string, client: PushTarget): Promise<unknown> {
     const session = this.sessionFor(sessionKey);
+    if (this.rejectDuplicateKeys && this.usedElsewhere(session, client)) {
+      this.duplicatedKeys.push(session.key);
+      throw rpcError('AUTH_KEY_DUPLICATED');
+    }
     this.clients.set(client, session);
     this.calls.record(request, session.key, options);
     const fault = this.faults.take(request);
@@ -203,6 +219,12 @@ export class FakeTelegramServer implements ServerLink, MessageBox {
   /** Sessions ever seen, e.g. to assert a restarted client reused the stored one. */
   sessionKeys(): string[] {
     return [...this.sessions.keys()];
+  }
+
+  /** A new client on a logged-in session whose earlier client is still connected. */
+  private usedElsewhere(session: Session, client: PushTarget): boolean {
+    if (session.userId === undefined || this.clients.has(client)) return false;
+    return [...this.listeningClients].some((other) => other !== client && this.clients.get(other) === session);
   }
 
   private sessionFor(key: string): Session {
