@@ -31,6 +31,9 @@ describe.runIf(shared)('accounts held by workers under leases', () => {
   }, 120_000);
   afterEach(async () => {
     await Promise.all(workers.splice(0).map((worker) => worker.stop()));
+    // each story spreads its own accounts
+    const { body } = await server.admin.get('/api/accounts/').expect(200);
+    for (const account of body.results as { id: number }[]) await server.admin.delete(`/api/accounts/${account.id}/`).expect(204);
   });
   afterAll(async () => {
     await database?.close();
@@ -122,4 +125,104 @@ describe.runIf(shared)('accounts held by workers under leases', () => {
     expect(conflicts(bots)).toEqual([]);
     expect(telegram.duplicatedKeys).toEqual([]);
   }, 240_000);
+
+  it('SIGSTOP past the lease, SIGCONT: the paused worker writes nothing for the account it lost (offset, send, status)', async () => {
+    const first = await worker('w1');
+    const second = await worker('w2');
+    const bots = [newBot(botApi, 'paused_bot'), newBot(botApi, 'paused_bot')];
+    const ids: number[] = [];
+    for (const bot of bots) ids.push((await addBot(server.admin, bot)).id as number);
+    const held = await evenlyHeld([first.id, second.id], ids.length);
+    for (const id of ids) await eventually(async () => ((await accountStatus(id)) === 'active' ? true : undefined), `account ${id} active`);
+    const victim = (held.get(first.id)?.length ?? 0) > 0 ? first : second;
+    const survivor = victim === first ? second : first;
+    const lostId = held.get(victim.id)?.[0] ?? 0;
+    const bot = bots[ids.indexOf(lostId)]!;
+    const customer = bot.customer({ id: 9_000_000 + (customerId += 1), first_name: 'Paused' });
+    const [tokenBefore] = (await leaseRows(database)).filter((row) => row.accountId === lostId).map((row) => row.token);
+
+    // the victim is sending a reply (Telegram answers slowly) when it stops
+    customer.sendText('hello');
+    const hello = await eventually(() => messageRow(lostId, 'hello'), 'hello stored');
+    bot.fail('sendMessage', { delayMs: 2_000 }, { times: 1 });
+    const reply = await server.admin.post(`/api/messages/${hello.id}/reply/`, { text: 'a reply in flight' }).expect(202);
+    await bot.waitForCall('sendMessage', () => true, 30_000);
+    victim.child.kill('SIGSTOP');
+    // answered to the paused worker's waiting getUpdates; fetched again by the next owner
+    customer.sendText('while paused');
+
+    await eventually(async () => ((await holdings(database)).get(survivor.id)?.includes(lostId) ? true : undefined), 'the survivor holds the account');
+    await eventually(() => messageRow(lostId, 'while paused'), 'the message sent during the pause stored');
+    const failed = await eventually(async () => {
+      const row = await database.db.selectFrom('messages').selectAll().where('id', '=', reply.body.id as number).executeTakeFirst();
+      return row?.status === 'failed' ? row : undefined;
+    }, 'the interrupted send failed by the new owner’s recovery');
+    expect(failed.status_reason).toMatch(/^unknown_after_restart/);
+    await eventually(async () => ((await accountStatus(lostId)) === 'active' ? true : undefined), 'the account active on the survivor');
+    const before = await snapshot(lostId, reply.body.id as number);
+    expect(before.lease).toMatchObject({ owner: survivor.id, token: (tokenBefore ?? 0) + 1 });
+
+    victim.child.kill('SIGCONT');
+    // it wakes with a batch to acknowledge and a send to record: both refused by the database
+    await within(victim.output.line(/lease lost/), 'the paused worker noticing it lost the lease');
+    await within(victim.output.line(/offset not saved/), 'the paused worker’s offset refused');
+    await within(victim.output.line(/"type":"LeaseLost"/), 'the paused worker’s send outcome refused');
+    expect(await snapshot(lostId, reply.body.id as number)).toEqual(before);
+    expect(before.message).toMatchObject({ status: 'failed', external_id: null });
+  }, 240_000);
+
+  it('a third worker joins: accounts are rebalanced evenly, each handed over without two pollers at once', async () => {
+    const first = await worker('w1');
+    const second = await worker('w2');
+    const bots = [0, 1, 2, 3].map(() => newBot(botApi, 'spread_bot'));
+    const ids: number[] = [];
+    for (const bot of bots) ids.push((await addBot(server.admin, bot)).id as number);
+    await evenlyHeld([first.id, second.id], ids.length);
+    for (const id of ids) await eventually(async () => ((await accountStatus(id)) === 'active' ? true : undefined), `account ${id} active`);
+
+    const third = await worker('w3');
+    const spread = await evenlyHeld([first.id, second.id, third.id], ids.length);
+    expect(spread.get(third.id)?.length).toBeGreaterThan(0);
+    // every bot still answers, once per message, whoever runs it now
+    const customers = bots.map((bot) => bot.customer({ id: 9_000_000 + (customerId += 1), first_name: 'Spread' }));
+    customers.forEach((customer, index) => customer.sendText(`after the join ${index}`));
+    const texts = await eventually(async () => {
+      const stored = await storedTexts(database, ids);
+      return customers.every((_, index) => stored.has(`after the join ${index}`)) ? stored : undefined;
+    }, 'a message to every bot stored');
+    expect(customers.map((_, index) => texts.get(`after the join ${index}`))).toEqual([1, 1, 1, 1]);
+    expect(conflicts(bots)).toEqual([]);
+  }, 240_000);
+
+  async function within<T>(promise: Promise<T>, what: string, timeoutMs = 60_000): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no sign within ${timeoutMs} ms of ${what}`)), timeoutMs)));
+    try {
+      return await Promise.race([promise, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function messageRow(accountId: number, text: string) {
+    return database.db
+      .selectFrom('messages as m')
+      .innerJoin('chats as c', 'c.id', 'm.chat_id')
+      .select(['m.id', 'm.status'])
+      .where('c.account_id', '=', accountId)
+      .where('m.text', '=', text)
+      .executeTakeFirst();
+  }
+
+  /** What a stale worker must not change: the account's offset, its status, its lease, and the reply's row. */
+  async function snapshot(accountId: number, messageId: number) {
+    const [state, account, lease, message] = await Promise.all([
+      database.db.selectFrom('channel_state').select(['key', 'value', 'updated_at']).where('account_id', '=', accountId).orderBy('key').execute(),
+      database.db.selectFrom('accounts').select(['status', 'status_reason', 'updated_at']).where('id', '=', accountId).executeTakeFirst(),
+      leaseRows(database).then((rows) => rows.find((row) => row.accountId === accountId)),
+      database.db.selectFrom('messages').select(['status', 'status_reason', 'external_id', 'sent_at']).where('id', '=', messageId).executeTakeFirst(),
+    ]);
+    const attempts = await database.db.selectFrom('send_attempts').select(['attempt', 'status']).where('message_id', '=', messageId).orderBy('attempt').execute();
+    return { state, account, lease: lease && { owner: lease.owner, token: lease.token }, message, attempts };
+  }
 });
