@@ -37,7 +37,7 @@ describe('the parley command', () => {
     const dir = workDir();
     const env = { DATA_DIR: path.join(dir, 'data') };
     const migrated = await runParley(['migrate'], env, dir);
-    expect(migrated).toMatchObject({ code: 0, stdout: 'applied: 0001-core-tables, 0002-mtproto-sessions, 0003-skipped-updates\n' });
+    expect(migrated).toMatchObject({ code: 0, stdout: 'applied: 0001-core-tables, 0002-mtproto-sessions, 0003-skipped-updates, 0004-account-leases\n' });
     expect((await runParley(['migrate'], env, dir)).stdout).toBe('database is up to date\n');
 
     const created = await runParley(['operator', 'create', '--username', 'Boss', '--role', 'admin'], env, dir, 'boss-password\n');
