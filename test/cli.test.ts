@@ -33,6 +33,17 @@ describe('the parley command', () => {
     expect(stderr).not.toContain('    at ');
   }, 60_000);
 
+  it('parley worker and parley api refuse to start without MySQL and Redis, in one line', async () => {
+    for (const role of ['worker', 'api']) {
+      const dir = workDir();
+      const { code, stderr } = await runParley([role], { DATA_DIR: dir, SECRET_KEY: 'k'.repeat(32) }, dir);
+      expect(code).toBe(1);
+      expect(stderr).toBe(
+        `parley: Invalid configuration: PARLEY_ROLE=${role} needs MySQL and Redis shared with the other processes: set DATABASE_URL=mysql://… and REDIS_URL=redis://…\n`,
+      );
+    }
+  }, 60_000);
+
   it('migrates, creates operators (password from stdin) and lists them', async () => {
     const dir = workDir();
     const env = { DATA_DIR: path.join(dir, 'data') };

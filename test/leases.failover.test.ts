@@ -1,12 +1,16 @@
 // Accounts held by worker processes (PARLEY_ROLE=worker) under database leases, beside an api server: a
 // killed worker's accounts move to another within 10 s, a paused one writes nothing once it lost them, and a
 // worker that joins takes its share — never two pollers of one bot, never one session connected twice.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.js';
 import { openDatabase, type Database } from '../src/store/db.js';
 import { startFakeBotApi, type FakeBot, type FakeBotApi } from './fakes/bot-api/index.js';
 import type { FakeTelegramServer } from './fakes/mtproto/index.js';
 import { addBot, newBot } from './support/bot.js';
+import { freePort, spawnParley, waitForHttp } from './support/cli.js';
+import { exited } from './support/process.js';
 import { STACKS } from './support/server.js';
 import { logIn, UserServer } from './support/telegram-user.js';
 import { bundleWorker, eventually, holdings, leaseRows, removeWorkerBundle, startWorker, storedTexts, type WorkerProcess } from './support/workers.js';
@@ -61,6 +65,26 @@ describe.runIf(shared)('accounts held by workers under leases', () => {
       const sum = counts.reduce((a, b) => a + b, 0);
       return sum === total && Math.max(...counts) - Math.min(...counts) <= 1 ? held : undefined;
     }, `${total} accounts spread evenly over ${ids.length} workers`);
+
+  it('`parley worker` answers only its health check on PORT, takes the accounts, and gives them back on SIGTERM', async () => {
+    const bot = newBot(botApi, 'cli_worker_bot');
+    const id = (await addBot(server.admin, bot)).id as number;
+    const port = await freePort();
+    const dataDir = path.join(server.env.DATA_DIR ?? '', 'cli-worker');
+    mkdirSync(dataDir, { recursive: true });
+    const child = spawnParley(['worker'], { ...server.env, PARLEY_ROLE: '', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, dataDir);
+    try {
+      await waitForHttp(`http://127.0.0.1:${port}/api/health`, child, 60_000);
+      expect((await fetch(`http://127.0.0.1:${port}/api/accounts/`)).status).toBe(404);
+      await eventually(async () => ((await accountStatus(id)) === 'active' ? true : undefined), 'the bot running on the worker');
+      expect([...(await holdings(database)).values()]).toEqual([[id]]);
+      child.kill('SIGTERM');
+      expect(await exited(child)).toEqual({ code: 0, signal: null });
+      expect((await leaseRows(database)).find((row) => row.accountId === id)?.owner).toBeNull();
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 120_000);
 
   it('SIGKILL during a stream: every account runs again within 10 s, every message is stored once, no 409, no duplicated session', async () => {
     const telegram = server.telegram.add({ rejectDuplicateKeys: true });
