@@ -209,6 +209,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     logger,
     retryBaseMs: backoffBaseMs,
     countSkipped: (accountId) => accountRepository.countSkippedUpdate(accountId),
+    mayPoll: (accountId) => held?.isCurrent(accountId) ?? true,
   });
   const botWebhook = new BotWebhookEndpoint({ accounts: accountRepository, ingest, keys, logger });
   const telegramUser = telegramUserConnector({

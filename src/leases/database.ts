@@ -31,6 +31,8 @@ export class DatabaseLeases extends LeaseOwners implements AccountLeases {
   private round: Promise<void> | undefined;
   private closed = false;
   private readonly startedAt = Date.now();
+  /** When the last successful renewal began: the leases held are good until then + ttl. */
+  private renewedAt = 0;
 
   constructor(
     database: Database,
@@ -56,6 +58,10 @@ export class DatabaseLeases extends LeaseOwners implements AccountLeases {
 
   held(): AccountId[] {
     return [...this.tokens.keys()].filter((id) => !this.leaving.has(id));
+  }
+
+  isCurrent(accountId: AccountId): boolean {
+    return this.holds(accountId) && Date.now() < this.renewedAt + this.timing.ttlMs;
   }
 
   /** A lease not held gets a token no row has: every write under it is refused. */
@@ -97,6 +103,7 @@ export class DatabaseLeases extends LeaseOwners implements AccountLeases {
     const expiresAt = now + this.timing.ttlMs;
     await this.heartbeat(expiresAt);
     await this.renew(expiresAt);
+    this.renewedAt = now;
     if (this.closed) return;
     const accounts = await this.liveAccounts();
     for (const id of this.held()) if (!accounts.includes(id)) this.giveBack(id); // deleted

@@ -21,6 +21,10 @@ export class InProcessLeases implements AccountLeases {
     return true;
   }
 
+  isCurrent(): boolean {
+    return true;
+  }
+
   held(): AccountId[] {
     return [...this.accounts];
   }

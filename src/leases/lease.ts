@@ -27,6 +27,11 @@ export interface AccountLeases extends FenceSource, AccountOwners {
   start(holder: LeaseHolder): Promise<void>;
   /** Whether this process may run the account now. */
   holds(accountId: AccountId): boolean;
+  /**
+   * Held, and renewed within its expiry by this process's clock. A process paused past it (SIGSTOP, a long GC)
+   * may have lost it without knowing yet: until its next round confirms, it must not call Telegram for it.
+   */
+  isCurrent(accountId: AccountId): boolean;
   /** The accounts held now. */
   held(): AccountId[];
   /** One round now (it also runs on a timer): heartbeat, renew, then take or give back toward an even share. */

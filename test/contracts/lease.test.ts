@@ -88,6 +88,7 @@ describe.each(kinds)('the Lease contract: $name', (kind) => {
     expect(leases.held().sort()).toEqual([...ids].sort());
     for (const id of ids) {
       expect(leases.holds(id)).toBe(true);
+      expect(leases.isCurrent(id)).toBe(true);
       expect(holder.count('acquired', id)).toBe(1);
       expect(await leases.ownerOf(id)).toBe('p1');
       await write(leases, id, `written ${id}`);
@@ -133,6 +134,8 @@ describe.each(kinds)('the Lease contract: $name', (kind) => {
       const tokens = (await leaseRows(database)).map((row) => row.token);
       // p1 stops renewing (paused); once its leases expire p2 takes them
       await eventually(async () => ((await leaseRows(database)).every((row) => !row.live) ? true : undefined), 'p1’s leases expired', 5_000);
+      // by its own clock p1 knows its hold is uncertain (it must not call Telegram), though it thinks it holds them
+      expect(ids.map((id) => [paused.holds(id), paused.isCurrent(id)])).toEqual([[true, false], [true, false]]);
       const next = open('p2');
       await next.start(new Recorder());
       expect(next.held().sort()).toEqual([...ids].sort());

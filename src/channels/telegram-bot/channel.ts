@@ -28,6 +28,8 @@ export interface BotChannelOptions {
   pollTimeoutSeconds: number;
   /** Counts an update skipped because it can never be stored. */
   countSkipped(accountId: Account['id']): Promise<void>;
+  /** False while this process's hold on the account is uncertain (a worker paused past its lease). */
+  mayPoll(): boolean;
 }
 
 const OFFSET_KEY = 'offset';
@@ -115,6 +117,7 @@ export class TelegramBotChannel implements Channel {
       logger: this.logger,
       timeoutSeconds: this.options.pollTimeoutSeconds,
       retryBaseMs: this.options.retryBaseMs,
+      mayPoll: () => this.options.mayPoll(),
     });
     await this.report('active', null);
     this.polling.start(stored === null ? undefined : Number(stored));

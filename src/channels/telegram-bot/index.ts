@@ -22,6 +22,8 @@ export interface TelegramBotDeps {
   pollTimeoutSeconds?: number;
   /** Counts an update skipped because it can never be stored. */
   countSkipped(accountId: AccountId): Promise<void>;
+  /** Whether this process's lease of the account is current: polling waits while it is not (workers). */
+  mayPoll?: (accountId: AccountId) => boolean;
 }
 
 export function telegramBotChannels(deps: TelegramBotDeps): ChannelFactory {
@@ -41,6 +43,7 @@ export function telegramBotChannels(deps: TelegramBotDeps): ChannelFactory {
         retryBaseMs: deps.retryBaseMs,
         pollTimeoutSeconds: deps.pollTimeoutSeconds ?? 30,
         countSkipped: deps.countSkipped,
+        mayPoll: () => deps.mayPoll?.(account.id) ?? true,
       });
     },
   };

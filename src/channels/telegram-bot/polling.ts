@@ -26,9 +26,13 @@ export interface PollingDeps {
   logger: Logger;
   timeoutSeconds: number;
   retryBaseMs: number;
+  /** Checked before every getUpdates: a second poller of the bot would end the other's long poll (409). */
+  mayPoll(): boolean;
 }
 
 const MAX_RETRY_MS = 60_000;
+/** How often a loop whose lease is uncertain looks again (its lease round confirms or stops it). */
+const LEASE_RECHECK_MS = 100;
 
 /** grammY types its signal as the abort-controller package's; Node's own works the same at run time. */
 type GrammySignal = Parameters<Api['getUpdates']>[1];
@@ -80,6 +84,10 @@ export class Polling {
   /** One getUpdates; undefined after a failure (already waited out) or when stopped. */
   private async fetch(offset: number | undefined): Promise<Update[] | undefined> {
     const { client } = this.deps;
+    if (!this.deps.mayPoll()) {
+      await this.wait(LEASE_RECHECK_MS);
+      return undefined;
+    }
     // After a failure, a call that answers at once tells sooner that Telegram is back.
     const timeout = this.degraded ? 0 : this.deps.timeoutSeconds;
     try {
