@@ -49,6 +49,7 @@ export async function startWork(parts: WorkParts): Promise<Work> {
   jobs.handle('message.send', (payload, context) => parts.send.run(payload, context), { concurrency: 8, maxAttempts: 50, backoffMs: backoffBaseMs });
   jobs.handle('media.download', (payload, context) => parts.media.download(payload, context), { concurrency: 2, maxAttempts: 20, backoffMs: backoffBaseMs });
   jobs.handle('messages.cleanup', async () => void (await parts.retention.run()), { concurrency: 1, maxAttempts: 3, backoffMs: 60_000 });
+  jobs.handle('chats.assign-waiting', () => parts.waitingChats.assign(), { concurrency: 1, maxAttempts: 1, backoffMs: SWEEP_INTERVAL_MS });
   await bus.subscribe('accounts.changed', (payload) => {
     const accountId = (payload as { accountId: number }).accountId as AccountId;
     // a new account finds a holder at once rather than at the next lease round
@@ -61,14 +62,14 @@ export async function startWork(parts: WorkParts): Promise<Work> {
   if (demoChanged !== null) await bus.publish('accounts.changed', { accountId: demoChanged });
   if (!parts.distributed) await recoverInterruptedWork(recovery);
   await jobs.start();
-  // one schedule across all processes sharing the queue (BullMQ job scheduler)
+  // one schedule each across all processes sharing the queue (BullMQ job schedulers)
   await jobs.every('messages.cleanup', {}, RETENTION_INTERVAL_MS);
+  await jobs.every('chats.assign-waiting', {}, SWEEP_INTERVAL_MS);
   await leases.start(runtime);
   await runtime.startLoop(RECONCILE_INTERVAL_MS);
   // the row is the truth: each process re-enqueues the pending work of the accounts it runs
   const sweeper = setInterval(() => {
     void sweep(parts).catch((error: unknown) => logger.error({ err: error }, 'sweeping pending work failed'));
-    void parts.waitingChats.assign();
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
   return {

@@ -1,12 +1,13 @@
 // The job queue seam. Jobs carry ids, never state: the database says what is left to do, so a job lost in
 // a crash is re-enqueued from it at start (see app/recovery.ts), and running a job twice must be harmless.
 
-export type JobName = 'message.send' | 'media.download' | 'messages.cleanup';
+export type JobName = 'message.send' | 'media.download' | 'messages.cleanup' | 'chats.assign-waiting';
 
 export interface JobPayloads {
   'message.send': { messageId: number };
   'media.download': { mediaId: number };
   'messages.cleanup': Record<string, never>;
+  'chats.assign-waiting': Record<string, never>;
 }
 
 export interface JobContext {
