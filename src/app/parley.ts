@@ -133,8 +133,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
   }
   const runWork = options.runWork ?? config.role !== 'api';
   const self = processId();
-  // the embedded process holds every account unfenced; workers hold database leases with fencing tokens
-  const leases: AccountLeases | null = !runWork ? null : config.role === 'worker' ? new DatabaseLeases(database, self, logger) : null;
+  const distributed = config.role === 'worker';
   const backoffBaseMs = options.backoffBaseMs ?? 1000;
   const mediaDir = `${config.dataDir}/media`;
   const { bus, eventLog, jobs, throttle: throttleStore } = await createInfrastructure(config, logger);
@@ -145,10 +144,15 @@ export async function createParley(config: Config, logger: Logger, options: Parl
   const tokens = new TokenRepository(database);
   const secrets = new SecretBox(keys);
   const accountRepository = new AccountRepository(database, secrets);
-  const held = leases ?? (runWork ? new InProcessLeases(self, accountRepository) : null);
-  const owners: AccountOwners = held ?? new LeaseOwners(database, self);
+  // the embedded process holds every account unfenced; workers hold database leases with fencing tokens
+  const leases: AccountLeases | null = !runWork
+    ? null
+    : distributed
+      ? new DatabaseLeases(database, self, logger)
+      : new InProcessLeases(self, accountRepository);
+  const owners: AccountOwners = leases ?? new LeaseOwners(database, self);
   // writes only the runner of an account may make (update state, sends, statuses): fenced on workers
-  const writes = new AccountWrites(database, held ?? undefined);
+  const writes = new AccountWrites(database, leases ?? undefined);
   const channelState = new ChannelStateRepository(database, writes);
   await resealLegacySecrets(database, secrets, logger);
   const contacts = new ContactRepository();
@@ -209,7 +213,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     logger,
     retryBaseMs: backoffBaseMs,
     countSkipped: (accountId) => accountRepository.countSkippedUpdate(accountId),
-    mayPoll: (accountId) => held?.isCurrent(accountId) ?? true,
+    mayPoll: (accountId) => leases?.isCurrent(accountId) ?? true,
   });
   const botWebhook = new BotWebhookEndpoint({ accounts: accountRepository, ingest, keys, logger });
   const telegramUser = telegramUserConnector({
@@ -226,18 +230,18 @@ export async function createParley(config: Config, logger: Logger, options: Parl
   });
   const factories: ChannelFactories = { simulator: simulatorChannels(logger), bot, user: telegramUser.channels, ...options.factories };
   const recovery = { database, accounts: accountRepository, chats: chatRepository, messages: messageRepository, media: mediaRepository, jobs, factories, logger, writes };
-  const runtime = held
+  const runtime = leases
     ? new ChannelRuntime({
         accounts: accountRepository,
         ingest,
         events: publisher,
         factories,
         logger,
-        leases: held,
+        leases,
         writes,
         onStarted: async (accountId) => void (await requeuePendingWork(recovery, accountId)),
         // the embedded process recovers everything at start; a worker each account it takes over
-        ...(leases && { onAcquired: (accountId: AccountId) => recoverInterruptedWork(recovery, accountId) }),
+        ...(distributed && { onAcquired: (accountId: AccountId) => recoverInterruptedWork(recovery, accountId) }),
       })
     : null;
   const chats = new ChatService({
@@ -331,15 +335,15 @@ export async function createParley(config: Config, logger: Logger, options: Parl
   if (options.bootstrapAdmin ?? true) await ensureInitialAdmin(config, operatorRepository, operators, logger);
 
   const work =
-    runtime && held
+    runtime && leases
       ? await startWork({
           config,
           logger,
           bus,
           jobs,
           runtime,
-          leases: held,
-          distributed: leases !== null,
+          leases,
+          distributed,
           accounts: accountRepository,
           recovery,
           send,
@@ -368,7 +372,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     retention,
     runtime,
     owners,
-    leases: held,
+    leases,
     botWebhook,
     logins,
     hub,

@@ -138,7 +138,10 @@ export class DatabaseLeases extends LeaseOwners implements AccountLeases {
       .orderBy('accounts.id')
       .execute();
     for (const row of rows) {
-      if (row.leased === null) await this.db.insertInto('account_leases').values({ account_id: toNumber(row.id), owner: null, token: 0, expires_at: 0 }).orIgnore().execute().catch(() => undefined);
+      if (row.leased !== null) continue;
+      const lease = { account_id: toNumber(row.id), owner: null, token: 0, expires_at: 0 };
+      // another worker may insert it first (ignored); an account deleted meanwhile is left out next round
+      await this.db.insertInto('account_leases').values(lease).orIgnore().execute().catch((error: unknown) => this.logger.debug({ err: error }, 'lease row not created'));
     }
     return rows.map((row) => toNumber(row.id) as AccountId);
   }
