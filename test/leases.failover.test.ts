@@ -166,17 +166,23 @@ describe.runIf(shared)('accounts held by workers under leases', () => {
     const [tokenBefore] = (await leaseRows(database)).filter((row) => row.accountId === lostId).map((row) => row.token);
 
     // the victim is sending a reply (Telegram answers slowly) when it stops
-    customer.sendText('hello');
+    const helloUpdate = customer.sendText('hello');
     const hello = await eventually(() => messageRow(lostId, 'hello'), 'hello stored');
+    // its next long poll waits at Telegram: the paused worker will have a batch to acknowledge when it wakes
+    await bot.waitForCall('getUpdates', (call) => Number(call.params.offset) === helloUpdate.update_id + 1, 30_000);
     bot.fail('sendMessage', { delayMs: 2_000 }, { times: 1 });
     const reply = await server.admin.post(`/api/messages/${hello.id}/reply/`, { text: 'a reply in flight' }).expect(202);
     await bot.waitForCall('sendMessage', () => true, 30_000);
     victim.child.kill('SIGSTOP');
     // answered to the paused worker's waiting getUpdates; fetched again by the next owner
-    customer.sendText('while paused');
+    const paused = customer.sendText('while paused');
 
     await eventually(async () => ((await holdings(database)).get(survivor.id)?.includes(lostId) ? true : undefined), 'the survivor holds the account');
     await eventually(() => messageRow(lostId, 'while paused'), 'the message sent during the pause stored');
+    await eventually(async () => {
+      const offset = await database.db.selectFrom('channel_state').select('value').where('account_id', '=', lostId).where('key', '=', 'offset').executeTakeFirst();
+      return offset?.value === String(paused.update_id + 1) ? true : undefined;
+    }, 'the survivor acknowledged it');
     const failed = await eventually(async () => {
       const row = await database.db.selectFrom('messages').selectAll().where('id', '=', reply.body.id as number).executeTakeFirst();
       return row?.status === 'failed' ? row : undefined;
