@@ -39,6 +39,13 @@ export interface Config {
   bootstrapAdmin: { username: string; password: string } | undefined;
   /** PARLEY_DEMO=1: a simulator account with customers writing now and then. */
   demo: boolean;
+  /** `/metrics`: on its own port, or on the main one behind a bearer token; not served without either. */
+  metrics: MetricsConfig;
+}
+
+export interface MetricsConfig {
+  port: number | undefined;
+  token: string | undefined;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -89,6 +96,7 @@ export function parseConfig(env: Env): LoadedConfig {
   const demo = parseBoolean('PARLEY_DEMO', read('PARLEY_DEMO'), problems);
   const redisPrefix = read('REDIS_PREFIX') ?? 'parley';
   if (!/^[\w:.-]{1,64}$/.test(redisPrefix)) problems.push('REDIS_PREFIX may hold letters, digits and _ : . - (at most 64)');
+  const metrics = parseMetrics(read('METRICS_PORT'), read('METRICS_TOKEN'), port, problems);
   const bootstrapAdmin = parseBootstrapAdmin(read('PARLEY_ADMIN_USERNAME'), read('PARLEY_ADMIN_PASSWORD'), problems);
   if (role === 'api' && database.dialect === 'sqlite') {
     problems.push('PARLEY_ROLE=api needs a shared database: set DATABASE_URL to a mysql:// URL');
@@ -121,6 +129,7 @@ export function parseConfig(env: Env): LoadedConfig {
       telegram,
       bootstrapAdmin,
       demo,
+      metrics,
     },
     warnings,
   };
@@ -133,6 +142,21 @@ function parsePort(value: string | undefined, problems: string[]): number {
     problems.push(`PORT must be a whole number from 0 to 65535, got "${value}"`);
   }
   return port;
+}
+
+const MIN_METRICS_TOKEN_LENGTH = 16;
+
+function parseMetrics(portValue: string | undefined, token: string | undefined, mainPort: number, problems: string[]): MetricsConfig {
+  let port: number | undefined;
+  if (portValue !== undefined) {
+    port = Number(portValue);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`METRICS_PORT must be a whole number from 1 to 65535, got "${portValue}"`);
+    else if (port === mainPort) problems.push('METRICS_PORT must differ from PORT (without it, /metrics is served on PORT behind METRICS_TOKEN)');
+  }
+  if (token !== undefined && token.length < MIN_METRICS_TOKEN_LENGTH) {
+    problems.push(`METRICS_TOKEN must be at least ${MIN_METRICS_TOKEN_LENGTH} characters long`);
+  }
+  return { port, token };
 }
 
 function parseDatabaseUrl(

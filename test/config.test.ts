@@ -72,6 +72,19 @@ describe('configuration from the environment', () => {
     ]);
   });
 
+  it('serves /metrics only when asked: a port of its own, or a token of 16 characters or more', () => {
+    expect(parseConfig({ DATA_DIR: dataDir(), SECRET_KEY: KEY }).config.metrics).toEqual({ port: undefined, token: undefined });
+    const both = parseConfig({ DATA_DIR: dataDir(), SECRET_KEY: KEY, METRICS_PORT: '9464', METRICS_TOKEN: 't'.repeat(16) }).config.metrics;
+    expect(both).toEqual({ port: 9464, token: 't'.repeat(16) });
+    expect(problemsOf({ DATA_DIR: dataDir(), SECRET_KEY: KEY, METRICS_PORT: '0', METRICS_TOKEN: 'short' })).toEqual([
+      'METRICS_PORT must be a whole number from 1 to 65535, got "0"',
+      'METRICS_TOKEN must be at least 16 characters long',
+    ]);
+    expect(problemsOf({ DATA_DIR: dataDir(), SECRET_KEY: KEY, PORT: '8000', METRICS_PORT: '8000' })).toEqual([
+      'METRICS_PORT must differ from PORT (without it, /metrics is served on PORT behind METRICS_TOKEN)',
+    ]);
+  });
+
   it('generates a secret key into DATA_DIR once, with a warning, and reuses it', () => {
     const dir = dataDir();
     const first = parseConfig({ DATA_DIR: dir });

@@ -132,7 +132,7 @@ export class AccountService {
     if (account.type !== 'simulator') throw new Invalid('only simulator accounts can simulate customers', { field: 'id' });
     if (account.desiredState !== 'running') throw new Conflict(`account ${id} is stopped; start it first`);
     return this.deps.ingest.handle(
-      { accountId: id, network: 'simulator', settings: account.settings },
+      { accountId: id, accountType: 'simulator', network: 'simulator', settings: account.settings },
       { type: 'message.new', message: customerMessage(from, text, messageId) },
     );
   }

@@ -1,11 +1,12 @@
 // Storing what a channel reports, once. Each inbound event is one transaction; events are published and
 // downloads enqueued only after it committed, and the channel acknowledges its source only after that.
 import type { InboundEvent, InboundMessage, InboundSink } from '../channels/channel.js';
-import type { AccountSettings } from '../domain/account.js';
+import type { AccountSettings, AccountType } from '../domain/account.js';
 import { displayName, type Network } from '../domain/contact.js';
 import type { AccountId, ChatId, MessageId } from '../domain/ids.js';
 import type { Logger } from '../log.js';
 import type { JobQueue } from '../jobs/queue.js';
+import type { ParleyMetrics } from '../metrics/metrics.js';
 import type { AccountRepository } from '../store/accounts.js';
 import type { ChatRepository } from '../store/chats.js';
 import type { ContactRepository } from '../store/contacts.js';
@@ -20,6 +21,8 @@ import type { SettingsService } from './settings.js';
 
 export interface IngestSource {
   accountId: AccountId;
+  /** For metrics (the network when left out). */
+  accountType?: AccountType;
   network: Network;
   settings: AccountSettings;
 }
@@ -44,6 +47,7 @@ interface Deps {
   conversation: ConversationEvents;
   jobs: JobQueue;
   logger: Logger;
+  metrics: ParleyMetrics;
 }
 
 export class IngestService {
@@ -126,6 +130,7 @@ export class IngestService {
     });
 
     if (!result.stored) return { messageId: result.messageId, chatId: result.chat.id, stored: false };
+    this.deps.metrics.messageIngested({ accountType: source.accountType ?? source.network, accountId: source.accountId }, inbound.direction);
     await this.deps.conversation.message('message.created', result.messageId, result.chat, result.chatCreated);
     for (const mediaId of result.mediaIds) {
       // The message is stored: a failed enqueue must not make the channel redeliver it; the sweep retries.

@@ -1,11 +1,13 @@
 // The composition root: builds every part from the config, wires the seams, and closes them in reverse order.
 import { mkdirSync } from 'node:fs';
+import { sql } from 'kysely';
 import { simulatorChannels } from '../channels/simulator/index.js';
-import { BotWebhookEndpoint, telegramBotChannels } from '../channels/telegram-bot/index.js';
-import { telegramClients, telegramUserConnector, type TelegramClientFactory } from '../channels/telegram-user/index.js';
+import { BotWebhookEndpoint, failureClass, telegramBotChannels } from '../channels/telegram-bot/index.js';
+import { errorClass, telegramClients, telegramUserConnector, type TelegramClientFactory } from '../channels/telegram-user/index.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { JobQueue } from '../jobs/queue.js';
+import { ParleyMetrics } from '../metrics/metrics.js';
 import type { EventBus } from '../realtime/bus.js';
 import type { EventLog } from '../realtime/event-log.js';
 import { SocketHub } from '../realtime/hub.js';
@@ -37,6 +39,7 @@ import { createInfrastructure } from './infrastructure.js';
 import { IngestService } from './ingest.js';
 import { LoginThrottle, type ThrottleLimits } from './login-throttle.js';
 import { LoginService } from './logins.js';
+import { loopIsAlive, ReadinessProbe, type ReadinessCheck } from './readiness.js';
 import { MediaFiles, MediaService } from './media.js';
 import { MessageService } from './messages.js';
 import { OperatorService } from './operators.js';
@@ -74,8 +77,15 @@ export interface Parley {
   eventLog: EventLog;
   bus: EventBus;
   jobs: JobQueue;
-  /** Whether the database answers (for /api/health). */
-  healthy(): Promise<boolean>;
+  metrics: ParleyMetrics;
+  /** Whether this process should get traffic (`/api/ready`). */
+  readiness: ReadinessProbe;
+  /**
+   * Stops everything, after the HTTP server has stopped taking requests and finished those in flight:
+   * timers and logins; jobs (none taken any more, running ones finish, bounded); channels (each stores the
+   * update in hand before acknowledging it); then leases are released, once no channel runs here; last the
+   * sockets (1001), bus, event log, Redis and database connections.
+   */
   close(): Promise<void>;
 }
 
@@ -121,7 +131,8 @@ export async function createParley(config: Config, logger: Logger, options: Parl
   let sweeper: NodeJS.Timeout | undefined;
   const backoffBaseMs = options.backoffBaseMs ?? 1000;
   const mediaDir = `${config.dataDir}/media`;
-  const { bus, eventLog, jobs, throttle: throttleStore } = await createInfrastructure(config, logger);
+  const { bus, eventLog, jobs, throttle: throttleStore, pingRedis } = await createInfrastructure(config, logger);
+  const metrics = new ParleyMetrics({ role: config.role });
 
   const keys = new Keys(config.secretKey);
   const audit = new AuditLog(database);
@@ -138,7 +149,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
   const directory = new OperatorDirectory(operatorRepository);
   const settings = new SettingsService(new SettingsRepository(database), () => bus.publish('settings.changed', {}));
   const publisher = new RealtimePublisher({ directory, settings, log: eventLog, bus, logger });
-  const hub = new SocketHub({ bus, log: eventLog, logger });
+  const hub = new SocketHub({ bus, log: eventLog, logger, inboundDelivered: (at) => metrics.frameDelivered(at) });
   const throttle = new LoginThrottle(throttleStore, options.loginLimits);
   const auth = new AuthService({
     operators: operatorRepository,
@@ -176,6 +187,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     conversation,
     jobs,
     logger,
+    metrics,
   });
   const files = new MediaFiles(mediaDir);
   const bot = telegramBotChannels({
@@ -187,6 +199,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     logger,
     retryBaseMs: backoffBaseMs,
     countSkipped: (accountId) => accountRepository.countSkippedUpdate(accountId),
+    onFailure: (failure) => metrics.telegramError({ api: 'bot', ...failureClass(failure) }),
   });
   const botWebhook = new BotWebhookEndpoint({ accounts: accountRepository, ingest, keys, logger });
   const telegramUser = telegramUserConnector({
@@ -199,6 +212,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     loginTimeoutMs: options.telegramUser?.timeoutMs ?? LOGIN_TIMEOUT_MS,
     connectTimeoutMs: options.telegramUser?.timeoutMs ?? TELEGRAM_TIMEOUT_MS,
     retryBaseMs: backoffBaseMs,
+    onError: (error) => metrics.telegramError({ api: 'mtproto', ...errorClass(error) }),
   });
   const factories: ChannelFactories = { simulator: simulatorChannels(logger), bot, user: telegramUser.channels, ...options.factories };
   const runtime = runWork
@@ -288,7 +302,13 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     files,
     logger,
     backoffBaseMs,
+    metrics,
   });
+  metrics.watch({ openSockets: () => hub.size, accountsByStatus: () => accountRepository.countByStatus(), queues: () => jobs.depths() });
+  const readinessChecks: ReadinessCheck[] = [{ name: 'database', check: async () => void (await sql`select 1`.execute(database.db)) }];
+  if (pingRedis) readinessChecks.push({ name: 'redis', check: pingRedis });
+  if (runtime) readinessChecks.push({ name: 'runtime', check: loopIsAlive(() => runtime.lastReconciledAt, RECONCILE_INTERVAL_MS) });
+  const readiness = new ReadinessProbe(readinessChecks, logger);
 
   await bus.subscribe('settings.changed', () => settings.invalidate());
   await bus.subscribe('operators.changed', (payload) => {
@@ -353,19 +373,15 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     eventLog,
     bus,
     jobs,
-    async healthy() {
-      try {
-        await database.db.selectFrom('operators').select('id').limit(1).execute();
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    metrics,
+    readiness,
     async close() {
+      readiness.drain();
       clearInterval(sweeper);
       await logins.close();
+      await drainJobs(jobs, logger);
       await runtime?.close();
-      await jobs.close();
+      // leases are released here (no channel of this process runs any more)
       await hub.close();
       await bus.close();
       await eventLog.close();
@@ -373,4 +389,15 @@ export async function createParley(config: Config, logger: Logger, options: Parl
       await database.close();
     },
   };
+}
+
+/** Running jobs may finish for this long at shutdown; one still running after it is left to recovery at the next start. */
+const JOB_DRAIN_MS = 4_000;
+
+async function drainJobs(jobs: JobQueue, logger: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), JOB_DRAIN_MS)));
+  const outcome = await Promise.race([jobs.close().then(() => 'drained' as const), late]);
+  clearTimeout(timer);
+  if (outcome === 'late') logger.warn({ waitedMs: JOB_DRAIN_MS }, 'jobs still running at shutdown; recovery resumes them at the next start');
 }

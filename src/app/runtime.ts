@@ -55,6 +55,8 @@ export class ChannelRuntime implements ChannelLookup {
   private readonly sources = new Map<AccountId, IngestSource>();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** When a reconcile of every account last completed (readiness: the loop is alive). */
+  lastReconciledAt: number | null = null;
 
   constructor(private readonly deps: Deps) {}
 
@@ -82,6 +84,7 @@ export class ChannelRuntime implements ChannelLookup {
       ...accounts.map((account) => this.reconcile(account.id)),
       ...[...this.running.keys()].filter((id) => !live.has(id)).map((id) => this.reconcile(id)),
     ]);
+    this.lastReconciledAt = Date.now();
   }
 
   /** Makes one account's channel match its desired state; resolves when it does. */
@@ -143,7 +146,7 @@ export class ChannelRuntime implements ChannelLookup {
     }
     await this.setStatus(account.id, 'connecting', null);
     const channel = factory.create(account, secret);
-    const source: IngestSource = { accountId: account.id, network: channel.network, settings: account.settings };
+    const source: IngestSource = { accountId: account.id, accountType: account.type, network: channel.network, settings: account.settings };
     this.sources.set(account.id, source);
     const ingest = this.deps.ingest.sinkFor(source);
     const sink: InboundSink = async (event) => {

@@ -9,6 +9,7 @@ import type { AccountId, MessageId } from '../domain/ids.js';
 import type { Message } from '../domain/message.js';
 import { RetryLater, type JobContext } from '../jobs/queue.js';
 import type { Logger } from '../log.js';
+import type { ParleyMetrics } from '../metrics/metrics.js';
 import type { AccountRepository } from '../store/accounts.js';
 import type { ChatRepository } from '../store/chats.js';
 import type { Database } from '../store/db.js';
@@ -40,6 +41,7 @@ interface Deps {
   files: MediaFiles;
   logger: Logger;
   backoffBaseMs: number;
+  metrics: ParleyMetrics;
 }
 
 export class SendJob {
@@ -54,13 +56,13 @@ export class SendJob {
     const account = chat && (await accounts.findById(chat.accountId, { includeDeleted: true }));
     if (!message || !chat || !account) return;
 
-    if (chat.deletedAt || account.deletedAt) return this.fail(message, chat, 'chat_deleted', 'the chat or its account was deleted');
+    if (chat.deletedAt || account.deletedAt) return this.fail(message, chat, account, 'chat_deleted', 'the chat or its account was deleted');
     const channel = this.deps.channels.channel(account.id);
     if (!channel) return this.unavailable(message, chat, account);
 
     const attachment = await this.attachmentOf(message);
     if (attachment && !(await access(attachment.path).then(() => true, () => false))) {
-      return this.fail(message, chat, 'file_missing', 'the uploaded file is no longer on disk; send it again');
+      return this.fail(message, chat, account, 'file_missing', 'the uploaded file is no longer on disk; send it again');
     }
     try {
       const result = await channel.send({
@@ -72,10 +74,11 @@ export class SendJob {
         randomId: message.randomId ?? '0',
       });
       await messages.markSent(id, result.externalId, result.sentAt);
+      this.deps.metrics.messageSent({ accountType: account.type, accountId: account.id }, message.createdAt);
       await messages.recordAttempt(id, { status: 'sent', error: null, retryAt: null });
       await this.publish(id, chat);
     } catch (error) {
-      await this.failure(message, chat, error, context);
+      await this.failure(message, chat, account, error, context);
     }
   }
 
@@ -92,10 +95,10 @@ export class SendJob {
     };
   }
 
-  private async failure(message: Message, chat: Chat, error: unknown, context: JobContext): Promise<void> {
+  private async failure(message: Message, chat: Chat, account: Account, error: unknown, context: JobContext): Promise<void> {
     if (error instanceof SendRejected) {
       if (error.chatBlocked) await this.deps.chats.update(this.deps.database.db, chat.id, { isBlocked: true });
-      return this.fail(message, chat, error.reason, error.message);
+      return this.fail(message, chat, account, error.reason, error.message);
     }
     const retryAfterMs =
       error instanceof ChannelUnavailable && error.retryAfterSeconds !== undefined
@@ -103,7 +106,7 @@ export class SendJob {
         : backoffMs(context.attempt, this.deps.backoffBaseMs);
     const reason = error instanceof Error ? error.message : String(error);
     if (!(error instanceof ChannelUnavailable) && context.attempt >= MAX_SEND_ATTEMPTS) {
-      return this.fail(message, chat, 'gave_up', `gave up after ${context.attempt} attempts: ${reason}`);
+      return this.fail(message, chat, account, 'gave_up', `gave up after ${context.attempt} attempts: ${reason}`);
     }
     if (!(error instanceof ChannelUnavailable)) this.deps.logger.warn({ err: error, messageId: message.id }, 'send failed; will retry');
     await this.retryLater(message, chat, reason, retryAfterMs);
@@ -116,7 +119,7 @@ export class SendJob {
    */
   private async unavailable(message: Message, chat: Chat, account: Account): Promise<void> {
     if (account.desiredState === 'stopped') {
-      return this.fail(message, chat, 'account_stopped', `account "${account.title}" is stopped; start it and retry`);
+      return this.fail(message, chat, account, 'account_stopped', `account "${account.title}" is stopped; start it and retry`);
     }
     const reason = `waiting for account "${account.title}" (${account.status}${account.statusReason ? `: ${account.statusReason}` : ''})`;
     await this.deps.messages.setStatus(message.id, 'pending', reason);
@@ -133,8 +136,9 @@ export class SendJob {
     throw new RetryLater(delayMs, reason);
   }
 
-  private async fail(message: Message, chat: Chat, reason: string, description: string): Promise<void> {
+  private async fail(message: Message, chat: Chat, account: Account, reason: string, description: string): Promise<void> {
     const { messages } = this.deps;
+    this.deps.metrics.messageFailed({ accountType: account.type, accountId: account.id }, reason);
     await messages.setStatus(message.id, 'failed', `${reason}: ${description}`);
     await messages.recordAttempt(message.id, { status: 'failed', error: `${reason}: ${description}`, retryAt: null });
     await this.publish(message.id, chat);

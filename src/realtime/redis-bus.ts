@@ -61,6 +61,12 @@ export class RedisEventBus implements EventBus {
     };
   }
 
+  /** Readiness: Redis answers, and the subscriber connection is up (frames reach this process). */
+  async ping(): Promise<void> {
+    if (this.#subscriber.status !== 'ready') throw new Error(`the subscriber connection is ${this.#subscriber.status}`);
+    await this.#publisher.ping();
+  }
+
   async close(): Promise<void> {
     this.#handlers.clear();
     await Promise.all([this.#publisher.quit(), this.#subscriber.quit()]);

@@ -132,6 +132,17 @@ export class AccountRepository {
     return rows.map(toAccount);
   }
 
+  /** How many live accounts there are of each type and status (metrics). */
+  async countByStatus(): Promise<{ type: string; status: string; count: number }[]> {
+    const rows = await this.database.db
+      .selectFrom('accounts')
+      .select(['type', 'status', (eb) => eb.fn.countAll().as('count')])
+      .where('deleted_at', 'is', null)
+      .groupBy(['type', 'status'])
+      .execute();
+    return rows.map((row) => ({ type: row.type, status: row.status, count: Number(row.count) }));
+  }
+
   async findBySecretLookup(lookup: string): Promise<Account | undefined> {
     const row = await this.database.db
       .selectFrom('accounts')

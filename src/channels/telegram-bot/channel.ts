@@ -28,6 +28,8 @@ export interface BotChannelOptions {
   pollTimeoutSeconds: number;
   /** Counts an update skipped because it can never be stored. */
   countSkipped(accountId: Account['id']): Promise<void>;
+  /** Told of every failed Bot API call (metrics). */
+  onFailure?: (failure: BotApiFailure) => void;
 }
 
 const OFFSET_KEY = 'offset';
@@ -52,7 +54,7 @@ export class TelegramBotChannel implements Channel {
   ) {
     this.accountId = account.id;
     this.logger = options.logger;
-    this.client = token ? new BotClient(token, { apiRoot: options.apiRoot, timeoutSeconds: options.pollTimeoutSeconds + 60 }) : null;
+    this.client = token ? new BotClient(token, { apiRoot: options.apiRoot, timeoutSeconds: options.pollTimeoutSeconds + 60, onFailure: options.onFailure }) : null;
   }
 
   async start(sink: InboundSink): Promise<void> {

@@ -5,9 +5,11 @@ import type { Logger } from '../../log.js';
 import type { Keys } from '../../security/keys.js';
 import type { ChannelStateRepository } from '../../store/channel-state.js';
 import { TelegramBotChannel } from './channel.js';
+import type { BotApiFailure } from './client.js';
 import { provisionBot } from './provision.js';
 
 export { TelegramBotChannel } from './channel.js';
+export { BotApiFailure, failureClass } from './client.js';
 export { BotWebhookEndpoint, SECRET_HEADER } from './webhook.js';
 
 export interface TelegramBotDeps {
@@ -22,6 +24,8 @@ export interface TelegramBotDeps {
   pollTimeoutSeconds?: number;
   /** Counts an update skipped because it can never be stored. */
   countSkipped(accountId: AccountId): Promise<void>;
+  /** Told of every failed Bot API call (metrics). */
+  onFailure?: (failure: BotApiFailure) => void;
 }
 
 export function telegramBotChannels(deps: TelegramBotDeps): ChannelFactory {
@@ -41,6 +45,7 @@ export function telegramBotChannels(deps: TelegramBotDeps): ChannelFactory {
         retryBaseMs: deps.retryBaseMs,
         pollTimeoutSeconds: deps.pollTimeoutSeconds ?? 30,
         countSkipped: deps.countSkipped,
+        onFailure: deps.onFailure,
       });
     },
   };

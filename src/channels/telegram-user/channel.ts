@@ -34,6 +34,8 @@ export interface UserChannelOptions {
   connectTimeoutMs: number;
   /** First delay before reconnecting after a failure (doubles each time, up to 5 minutes). */
   retryBaseMs: number;
+  /** Told of every error Telegram or the connection gave (metrics). */
+  onError?: (error: unknown) => void;
 }
 
 /** One mtcute client with the storage and ingest queue that belong to it; replaced on every reconnection. */
@@ -142,6 +144,7 @@ export class TelegramUserChannel implements Channel {
   }
 
   private async connectFailed(error: unknown, lastError: string | null): Promise<void> {
+    this.options.onError?.(error);
     const reauth = reauthReason(error);
     if (reauth) {
       await this.status.report('needs_reauth', reauthMessage(reauth));
@@ -217,6 +220,7 @@ export class TelegramUserChannel implements Channel {
   }
 
   private clientError(session: Session, error: Error): void {
+    this.options.onError?.(error);
     session.lastError = errorText(error);
     const reauth = reauthReason(error);
     if (reauth && this.session === session) {
@@ -255,6 +259,7 @@ export class TelegramUserChannel implements Channel {
   /** A failed send as the send job understands it; a dead session or a flood wait also changes the account. */
   private sendFailure(error: unknown, message: OutboundMessage): Error {
     if (error instanceof ChannelUnavailable || error instanceof SendRejected) return error;
+    this.options.onError?.(error);
     const flood = floodWaitSeconds(error);
     if (flood !== null) {
       this.supervise(this.status.floodWait(flood, () => this.session?.live === true));

@@ -14,6 +14,7 @@ import { TelegramLoginSession } from './login.js';
 import { deleteSession } from './storage/index.js';
 
 export { TelegramUserChannel } from './channel.js';
+export { errorClass } from './errors.js';
 export { telegramClients, type ClientParams, type TelegramClientFactory } from './client.js';
 
 export interface TelegramUserDeps {
@@ -29,6 +30,8 @@ export interface TelegramUserDeps {
   connectTimeoutMs: number;
   /** First delay before reconnecting after a failure. */
   retryBaseMs: number;
+  /** Told of every error Telegram or the connection gave a channel (metrics). */
+  onError?: (error: unknown) => void;
 }
 
 export interface TelegramUserConnector {
@@ -81,6 +84,7 @@ export function telegramUserConnector(deps: TelegramUserDeps): TelegramUserConne
         logger: logger.child({ accountId: account.id }),
         connectTimeoutMs: deps.connectTimeoutMs,
         retryBaseMs: deps.retryBaseMs,
+        onError: deps.onError,
       }),
   };
   return { channels, logins };

@@ -8,8 +8,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Liveness and database check
-         * @description Public. 200 when the process answers and the database answers a query; 503 otherwise (for load balancers and orchestrators).
+         * Liveness
+         * @description Public. 200 whenever the process answers HTTP; it checks no dependency, so an orchestrator does not restart Parley for a database outage a restart cannot fix. Whether to send traffic here is `/api/ready`.
          */
         get: {
             parameters: {
@@ -28,19 +28,78 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "status": "ok",
-                         *       "database": "ok"
+                         *       "status": "ok"
                          *     }
                          */
                         "application/json": {
                             /** @enum {string} */
                             status: "ok";
-                            /** @enum {string} */
-                            database: "ok";
                         };
                     };
                 };
-                /** @description The database does not answer. */
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness
+         * @description Public. 200 when the database answers, Redis answers (when configured) and this process does its role’s duties (a process running channels: its reconcile loop is alive); 503 with the failed checks otherwise, and from the moment a shutdown begins. Each check answers within 2 s.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: the Readiness. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "status": "ready",
+                         *       "checks": {
+                         *         "database": {
+                         *           "status": "ok",
+                         *           "reason": "no answer within 2 s"
+                         *         },
+                         *         "redis": {
+                         *           "status": "ok",
+                         *           "reason": "no answer within 2 s"
+                         *         },
+                         *         "runtime": {
+                         *           "status": "ok",
+                         *           "reason": "no answer within 2 s"
+                         *         },
+                         *         "shutdown": {
+                         *           "status": "ok",
+                         *           "reason": "no answer within 2 s"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Readiness"];
+                    };
+                };
+                /** @description At least one check failed; `checks` says which. */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -48,16 +107,28 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "status": "unavailable",
-                         *       "database": "unreachable"
+                         *       "status": "ready",
+                         *       "checks": {
+                         *         "database": {
+                         *           "status": "ok",
+                         *           "reason": "no answer within 2 s"
+                         *         },
+                         *         "redis": {
+                         *           "status": "ok",
+                         *           "reason": "no answer within 2 s"
+                         *         },
+                         *         "runtime": {
+                         *           "status": "ok",
+                         *           "reason": "no answer within 2 s"
+                         *         },
+                         *         "shutdown": {
+                         *           "status": "ok",
+                         *           "reason": "no answer within 2 s"
+                         *         }
+                         *       }
                          *     }
                          */
-                        "application/json": {
-                            /** @enum {string} */
-                            status: "unavailable";
-                            /** @enum {string} */
-                            database: "unreachable";
-                        };
+                        "application/json": components["schemas"]["Readiness"];
                     };
                 };
             };
@@ -7357,6 +7428,50 @@ export interface components {
             qr_expires_at: string | null;
             error: string | null;
             account: components["schemas"]["Account"];
+        };
+        /**
+         * Readiness
+         * @description Each check of this process; `status` is `ready` only when every check is `ok`.
+         */
+        Readiness: {
+            status: "ready" | "unavailable";
+            checks: {
+                database: {
+                    status: "ok" | "failed";
+                    /**
+                     * @description Why it failed, in words safe to show (never a driver’s message).
+                     * @example no answer within 2 s
+                     */
+                    reason?: string;
+                };
+                /** @description Only when REDIS_URL is set. */
+                redis?: {
+                    status: "ok" | "failed";
+                    /**
+                     * @description Why it failed, in words safe to show (never a driver’s message).
+                     * @example no answer within 2 s
+                     */
+                    reason?: string;
+                };
+                /** @description Processes that run channels and jobs: the reconcile loop ran within 15 s. */
+                runtime?: {
+                    status: "ok" | "failed";
+                    /**
+                     * @description Why it failed, in words safe to show (never a driver’s message).
+                     * @example no answer within 2 s
+                     */
+                    reason?: string;
+                };
+                /** @description Present (failed) once the process is shutting down. */
+                shutdown?: {
+                    status: "ok" | "failed";
+                    /**
+                     * @description Why it failed, in words safe to show (never a driver’s message).
+                     * @example no answer within 2 s
+                     */
+                    reason?: string;
+                };
+            };
         };
         /**
          * HelloFrame

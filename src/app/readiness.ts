@@ -1,0 +1,78 @@
+// Whether this process should get traffic now (`/api/ready`): its dependencies answer and its own duties run.
+// Liveness (`/api/health`) is separate and checks nothing, so an orchestrator never restarts a process for a
+// database outage that a restart cannot fix.
+
+import type { Logger } from '../log.js';
+
+/**
+ * One dependency or duty: resolves when fine, throws otherwise. The answer is public: only a NotReady's reason is
+ * shown; any other error (a driver's message may name hosts) is logged and shown as `unavailable`.
+ */
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+export class NotReady extends Error {
+  override name = 'NotReady';
+}
+
+export interface CheckResult {
+  status: 'ok' | 'failed';
+  reason?: string;
+}
+
+export interface Readiness {
+  ready: boolean;
+  checks: Record<string, CheckResult>;
+}
+
+/** A check that has not answered by then has failed: a probe must answer well within its own timeout. */
+const CHECK_TIMEOUT_MS = 2_000;
+
+export class ReadinessProbe {
+  #draining = false;
+
+  constructor(
+    private readonly checks: ReadinessCheck[],
+    private readonly logger: Logger,
+  ) {}
+
+  /** The process is shutting down: it stays live but asks for no more traffic. */
+  drain(): void {
+    this.#draining = true;
+  }
+
+  async run(): Promise<Readiness> {
+    const results = await Promise.all(this.checks.map(async ({ name, check }) => [name, await this.#outcome(name, check)] as const));
+    if (this.#draining) results.push(['shutdown', { status: 'failed', reason: 'shutting down' }]);
+    return { ready: results.every(([, result]) => result.status === 'ok'), checks: Object.fromEntries(results) };
+  }
+
+  async #outcome(name: string, check: () => Promise<void>): Promise<CheckResult> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new NotReady(`no answer within ${CHECK_TIMEOUT_MS / 1000} s`)), CHECK_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([check(), timeout]);
+      return { status: 'ok' };
+    } catch (error) {
+      if (error instanceof NotReady) return { status: 'failed', reason: error.message };
+      this.logger.warn({ err: error, check: name }, 'readiness check failed');
+      return { status: 'failed', reason: 'unavailable' };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** The runtime's reconcile loop ran recently (it ticks every few seconds; a stuck or failing one does not). */
+export function loopIsAlive(lastRunAt: () => number | null, intervalMs: number): () => Promise<void> {
+  return async () => {
+    const last = lastRunAt();
+    if (last === null) throw new NotReady('the channel runtime has not reconciled yet');
+    const ago = Date.now() - last;
+    if (ago > 3 * intervalMs) throw new NotReady(`the channel runtime last reconciled ${Math.round(ago / 1000)} s ago`);
+  };
+}
