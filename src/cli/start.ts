@@ -19,6 +19,8 @@ export async function startCommand(): Promise<number> {
   // connect its personal accounts, not even for a moment
   const busy = await portProblem(config.host, config.port);
   if (busy) return refuse(busy);
+  const metricsBusy = config.metrics.port === undefined ? null : await portProblem(config.host, config.metrics.port);
+  if (metricsBusy) return refuse(metricsBusy.replace('set PORT', 'set METRICS_PORT'));
 
   const parley = await createParley(config, logger);
   const server = await buildServer(parley, VERSION, { webRoot: WEB_ROOT });
@@ -37,12 +39,16 @@ export async function startCommand(): Promise<number> {
   );
 
   await stopping;
+  parley.readiness.drain();
   const watchdog = setTimeout(() => {
     logger.error({ limitMs: SHUTDOWN_LIMIT_MS }, 'shutdown took too long; exiting anyway');
     process.exit(1);
   }, SHUTDOWN_LIMIT_MS);
   watchdog.unref();
-  // logins waiting for Telegram end first, so their requests answer and HTTP can drain at once
+  // logins waiting for Telegram end first, so their requests answer and HTTP can drain at once; then HTTP stops
+  // taking connections, answers 503 to new requests on open ones, closes sockets with 1001 and waits for the
+  // requests in flight (a webhook update is answered only after it is stored); then Parley.close() (its order
+  // is on the interface)
   await parley.logins.close();
   await server.close();
   await parley.close();
