@@ -4,19 +4,16 @@
 // On MySQL the signal is timed from outside and proven: another program holds the messages table's lock, so
 // several updates are inside their ingest (not yet stored, not yet answered) when the signal arrives.
 import { request } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SECRET_HEADER } from '../src/channels/telegram-bot/index.js';
 import { Keys } from '../src/security/keys.js';
 import { openDatabase } from '../src/store/db.js';
-import { startFakeBotApi, type FakeBotApi } from './fakes/bot-api/index.js';
 import { Api } from './support/api.js';
 import { addBot, newBot } from './support/bot.js';
 import { freePort, spawnParley, waitForHttp } from './support/cli.js';
-import { DIALECTS, prepareDatabase } from './support/database.js';
-import { outsideWriter, type OutsideWriter } from './support/outside-writer.js';
+import { useChildStage } from './support/child-stage.js';
+import { DIALECTS } from './support/database.js';
 import { ChildOutput, exited } from './support/process.js';
 import { TestSocket } from './support/socket.js';
 
@@ -90,25 +87,10 @@ describe.each(DIALECTS)('SIGTERM during webhook deliveries and a send, on %s', (
   // SQLite's driver waits for a lock synchronously, freezing the whole process: on it the stream's own
   // concurrency keeps requests in flight instead.
   const holdsInFlight = dialect === 'mysql';
-  let telegram: FakeBotApi;
-  let dir: string;
-  let database: { url: string; drop(): Promise<void> };
-  let writer: OutsideWriter;
-  beforeAll(async () => {
-    telegram = await startFakeBotApi();
-    dir = mkdtempSync(path.join(tmpdir(), 'parley-shutdown-'));
-    database = await prepareDatabase(dialect, dir);
-    writer = await outsideWriter(database.url);
-  });
-  afterAll(async () => {
-    await writer.release();
-    await writer.close();
-    await telegram.close();
-    await database.drop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const stage = useChildStage(dialect, 'shutdown');
 
   async function storedMessages(): Promise<{ text: string | null; status: string | null; status_reason: string | null }[]> {
+    const { database } = stage();
     const db = openDatabase(dialect === 'sqlite' ? { dialect, file: database.url.slice('sqlite:'.length) } : { dialect, url: database.url, poolSize: 2 });
     try {
       return await db.db.selectFrom('messages').select(['text', 'status', 'status_reason']).execute();
@@ -118,6 +100,7 @@ describe.each(DIALECTS)('SIGTERM during webhook deliveries and a send, on %s', (
   }
 
   it('answers 200 only for stored updates, drains what is in flight, closes sockets with 1001 and exits 0 within 10 s', async () => {
+    const { telegram, dir, database, writer } = stage();
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const child = spawnParley(
