@@ -1,7 +1,8 @@
 // An operator of Parley scrapes /metrics: after a customer writes to a bot and an operator answers (once through
 // a flood wait, once to a customer who blocked the bot), the counters moved by exactly that, the latency
-// histograms have their observations, and the gauges say what is open and running. /metrics is never open:
-// a bearer token on the main port, or a port of its own.
+// histograms have their observations, and the gauges say what is open and running; a personal account's
+// MTProto errors are counted by name and kind. /metrics is never open: a bearer token on the main port, or a
+// port of its own.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeBotApi, type FakeBot, type FakeBotApi } from './fakes/bot-api/index.js';
 import { addBot, FrameLog, newBot, startBotServer, useBotServer } from './support/bot.js';
@@ -9,6 +10,7 @@ import { freePort } from './support/cli.js';
 import { parseMetrics, total, type Sample } from './support/metrics.js';
 import { STACKS, type TestServer } from './support/server.js';
 import { TestSocket } from './support/socket.js';
+import { logIn, untilAccount, UserServer } from './support/telegram-user.js';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
 let customerId = 6_900_000;
@@ -133,4 +135,39 @@ describe('/metrics on a port of its own', () => {
       await own.close();
     }
   });
+});
+
+describe('/metrics for a personal account', () => {
+  let server: UserServer;
+  beforeAll(async () => {
+    server = await UserServer.start({ name: 'sqlite', dialect: 'sqlite', redis: false }, { env: { METRICS_TOKEN: TOKEN } });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('names MTProto errors by kind: a flood wait, then a revoked session', async () => {
+    const { account, telegram } = await logIn(server);
+    const source = { account_type: 'user', account_id: String(account.id) };
+    const socket = await server.socket();
+    const before = await scrape(server.url);
+    telegram.addCustomer({ firstName: 'Vera' }).sendText('hello?');
+    const incoming = (await socket.until((f) => f.type === 'message.created')).data;
+
+    telegram.fail('messages.sendMessage', 'FLOOD_WAIT_3');
+    const reply = await server.admin.post(`/api/messages/${incoming.id}/reply/`, { text: 'one moment' }).expect(202);
+    await socket.until((f) => f.type === 'message.updated' && f.data.id === reply.body.id && f.data.status === 'sent', 20_000);
+    telegram.revokeSessions();
+    await server.admin.post(`/api/messages/${incoming.id}/reply/`, { text: 'still there?' }).expect(202);
+    await untilAccount(socket, account.id, (a) => a.status === 'needs_reauth');
+
+    const after = await scrape(server.url);
+    const moved = (name: string, labels: Record<string, string> = {}) => total(after, name, labels) - total(before, name, labels);
+    expect(moved('parley_messages_ingested_total', { ...source, direction: 'in' })).toBe(1);
+    expect(moved('parley_messages_sent_total', source)).toBe(1);
+    expect(moved('parley_telegram_errors_total', { api: 'mtproto', kind: 'flood', error: 'FLOOD_WAIT' })).toBe(1);
+    expect(moved('parley_telegram_errors_total', { api: 'mtproto', kind: 'auth', error: 'AUTH_KEY_UNREGISTERED' })).toBeGreaterThanOrEqual(1);
+    expect(total(after, 'parley_accounts', { type: 'user', status: 'needs_reauth' })).toBe(1);
+    socket.close();
+  }, 60_000);
 });
