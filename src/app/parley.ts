@@ -397,7 +397,15 @@ const JOB_DRAIN_MS = 4_000;
 async function drainJobs(jobs: JobQueue, logger: Logger): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), JOB_DRAIN_MS)));
-  const outcome = await Promise.race([jobs.close().then(() => 'drained' as const), late]);
+  // the rest of the shutdown goes on either way: a failure is logged, also one that comes after the wait
+  const closing = jobs.close().then(
+    () => 'drained' as const,
+    (error: unknown) => {
+      logger.error({ err: error }, 'the job queue did not close cleanly');
+      return 'failed' as const;
+    },
+  );
+  const outcome = await Promise.race([closing, late]);
   clearTimeout(timer);
   if (outcome === 'late') logger.warn({ waitedMs: JOB_DRAIN_MS }, 'jobs still running at shutdown; recovery resumes them at the next start');
 }

@@ -8,6 +8,8 @@ import { listenProblem, portProblem } from './port.js';
 
 /** A shutdown that takes longer than this ends the process anyway (a supervisor would kill it soon after). */
 const SHUTDOWN_LIMIT_MS = 9_000;
+/** After a clean shutdown, how long whatever was left running may keep the process before it exits anyway. */
+const LINGER_MS = 500;
 
 export async function startCommand(): Promise<number> {
   const { config, warnings } = loadConfig();
@@ -54,6 +56,9 @@ export async function startCommand(): Promise<number> {
   await parley.close();
   clearTimeout(watchdog);
   logger.info('stopped');
+  // Normally nothing is left and the process ends now; work given up on purpose (a job still running past the
+  // drain, its request to Telegram open) must not keep it alive.
+  setTimeout(() => process.exit(0), LINGER_MS).unref();
   return 0;
 }
 
