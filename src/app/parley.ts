@@ -39,7 +39,7 @@ import { createInfrastructure } from './infrastructure.js';
 import { IngestService } from './ingest.js';
 import { LoginThrottle, type ThrottleLimits } from './login-throttle.js';
 import { LoginService } from './logins.js';
-import { loopIsAlive, ReadinessProbe, type ReadinessCheck } from './readiness.js';
+import { healthOf, ReadinessProbe, type ReadinessCheck } from './readiness.js';
 import { MediaFiles, MediaService } from './media.js';
 import { MessageService } from './messages.js';
 import { OperatorService } from './operators.js';
@@ -307,7 +307,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
   metrics.watch({ openSockets: () => hub.size, accountsByStatus: () => accountRepository.countByStatus(), queues: () => jobs.depths() });
   const readinessChecks: ReadinessCheck[] = [{ name: 'database', check: async () => void (await sql`select 1`.execute(database.db)) }];
   if (pingRedis) readinessChecks.push({ name: 'redis', check: pingRedis });
-  if (runtime) readinessChecks.push({ name: 'runtime', check: loopIsAlive(() => runtime.lastReconciledAt, RECONCILE_INTERVAL_MS) });
+  if (runtime) readinessChecks.push({ name: 'runtime', check: healthOf(runtime) });
   const readiness = new ReadinessProbe(readinessChecks, logger);
 
   await bus.subscribe('settings.changed', () => settings.invalidate());

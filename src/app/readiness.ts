@@ -67,12 +67,10 @@ export class ReadinessProbe {
   }
 }
 
-/** The runtime's reconcile loop ran recently (it ticks every few seconds; a stuck or failing one does not). */
-export function loopIsAlive(lastRunAt: () => number | null, intervalMs: number): () => Promise<void> {
+/** A check from a part that judges its own health (the channel runtime's reconcile loop). */
+export function healthOf(part: { loopHealth(): { alive: true } | { alive: false; reason: string } }): () => Promise<void> {
   return async () => {
-    const last = lastRunAt();
-    if (last === null) throw new NotReady('the channel runtime has not reconciled yet');
-    const ago = Date.now() - last;
-    if (ago > 3 * intervalMs) throw new NotReady(`the channel runtime last reconciled ${Math.round(ago / 1000)} s ago`);
+    const health = part.loopHealth();
+    if (!health.alive) throw new NotReady(health.reason);
   };
 }

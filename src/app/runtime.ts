@@ -55,8 +55,8 @@ export class ChannelRuntime implements ChannelLookup {
   private readonly sources = new Map<AccountId, IngestSource>();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
-  /** When a reconcile of every account last completed (readiness: the loop is alive). */
-  lastReconciledAt: number | null = null;
+  /** When a reconcile of every account last completed, and how often the loop runs (readiness). */
+  private loop: { intervalMs: number; lastRunAt: number | null } | undefined;
 
   constructor(private readonly deps: Deps) {}
 
@@ -70,6 +70,7 @@ export class ChannelRuntime implements ChannelLookup {
 
   /** Reconciles now and then every `intervalMs` (other processes may change desired states). */
   async startLoop(intervalMs: number): Promise<void> {
+    this.loop = { intervalMs, lastRunAt: null };
     await this.reconcileAll();
     this.timer = setInterval(() => {
       this.reconcileAll().catch((error: unknown) => this.deps.logger.error({ err: error }, 'reconcile failed'));
@@ -84,7 +85,17 @@ export class ChannelRuntime implements ChannelLookup {
       ...accounts.map((account) => this.reconcile(account.id)),
       ...[...this.running.keys()].filter((id) => !live.has(id)).map((id) => this.reconcile(id)),
     ]);
-    this.lastReconciledAt = Date.now();
+    if (this.loop) this.loop.lastRunAt = Date.now();
+  }
+
+  /** Readiness: the loop has completed a round within three of its intervals (a stuck or failing one has not). */
+  loopHealth(): { alive: true } | { alive: false; reason: string } {
+    if (!this.loop) return { alive: false, reason: 'the channel runtime has not started' };
+    const { lastRunAt, intervalMs } = this.loop;
+    if (lastRunAt === null) return { alive: false, reason: 'the channel runtime has not reconciled yet' };
+    const ago = Date.now() - lastRunAt;
+    if (ago > 3 * intervalMs) return { alive: false, reason: `the channel runtime last reconciled ${Math.round(ago / 1000)} s ago` };
+    return { alive: true };
   }
 
   /** Makes one account's channel match its desired state; resolves when it does. */

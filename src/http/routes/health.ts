@@ -1,7 +1,7 @@
 // Probes for load balancers and orchestrators: liveness (the process answers) and readiness (it should get traffic).
 import { Type, type Static } from 'typebox';
 import type { Parley } from '../../app/parley.js';
-import { named } from '../components.js';
+import { ensureComponents, named } from '../components.js';
 import type { App } from '../types.js';
 
 const Check = Type.Object(
@@ -34,6 +34,7 @@ const Readiness = named(
 );
 
 export function healthRoutes(app: App, parley: Parley): void {
+  ensureComponents(app, ['Readiness']);
   app.get(
     '/api/health',
     {
