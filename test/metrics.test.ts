@@ -3,11 +3,15 @@
 // histograms have their observations, and the gauges say what is open and running; a personal account's
 // MTProto errors are counted by name and kind. /metrics is never open: a bearer token on the main port, or a
 // port of its own.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeBotApi, type FakeBot, type FakeBotApi } from './fakes/bot-api/index.js';
 import { addBot, FrameLog, newBot, startBotServer, useBotServer } from './support/bot.js';
-import { freePort } from './support/cli.js';
+import { freePort, spawnParley } from './support/cli.js';
 import { parseMetrics, total, type Sample } from './support/metrics.js';
+import { holdPort, refusal } from './support/process.js';
 import { STACKS, type TestServer } from './support/server.js';
 import { TestSocket } from './support/socket.js';
 import { logIn, untilAccount, UserServer } from './support/telegram-user.js';
@@ -170,4 +174,21 @@ describe('/metrics for a personal account', () => {
     expect(total(after, 'parley_accounts', { type: 'user', status: 'needs_reauth' })).toBe(1);
     socket.close();
   }, 60_000);
+});
+
+describe('`parley start` with METRICS_PORT', () => {
+  it('a metrics port in use is one clear line and exit code 1, before anything starts', async () => {
+    const held = await holdPort();
+    const dir = mkdtempSync(path.join(tmpdir(), 'parley-metrics-port-'));
+    try {
+      const child = spawnParley(['start'], { DATA_DIR: path.join(dir, 'data'), PORT: String(await freePort()), METRICS_PORT: String(held.port) }, dir);
+      const { exit, stderr } = await refusal(child);
+      expect(exit).toEqual({ code: 1, signal: null });
+      expect(stderr).toEqual([`parley: port ${held.port} on 127.0.0.1 is already in use: stop what runs there, or set METRICS_PORT to another port`]);
+      expect(existsSync(path.join(dir, 'data', 'parley.db'))).toBe(false);
+    } finally {
+      await held.release();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
