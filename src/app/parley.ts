@@ -1,11 +1,11 @@
 // The composition root: builds every part from the config, wires the seams, and closes them in reverse order.
 import { mkdirSync } from 'node:fs';
-import { sql } from 'kysely';
 import { simulatorChannels } from '../channels/simulator/index.js';
 import { BotWebhookEndpoint, failureClass, telegramBotChannels } from '../channels/telegram-bot/index.js';
 import { errorClass, telegramClients, telegramUserConnector, type TelegramClientFactory } from '../channels/telegram-user/index.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
+import { drainJobs } from '../jobs/drain.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { ParleyMetrics } from '../metrics/metrics.js';
 import type { EventBus } from '../realtime/bus.js';
@@ -39,7 +39,7 @@ import { createInfrastructure } from './infrastructure.js';
 import { IngestService } from './ingest.js';
 import { LoginThrottle, type ThrottleLimits } from './login-throttle.js';
 import { LoginService } from './logins.js';
-import { healthOf, ReadinessProbe, type ReadinessCheck } from './readiness.js';
+import { readinessProbe, type ReadinessProbe } from './readiness.js';
 import { MediaFiles, MediaService } from './media.js';
 import { MessageService } from './messages.js';
 import { OperatorService } from './operators.js';
@@ -305,10 +305,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     metrics,
   });
   metrics.watch({ openSockets: () => hub.size, accountsByStatus: () => accountRepository.countByStatus(), queues: () => jobs.depths() });
-  const readinessChecks: ReadinessCheck[] = [{ name: 'database', check: async () => void (await sql`select 1`.execute(database.db)) }];
-  if (pingRedis) readinessChecks.push({ name: 'redis', check: pingRedis });
-  if (runtime) readinessChecks.push({ name: 'runtime', check: healthOf(runtime) });
-  const readiness = new ReadinessProbe(readinessChecks, logger);
+  const readiness = readinessProbe({ database, pingRedis, runtime, logger });
 
   await bus.subscribe('settings.changed', () => settings.invalidate());
   await bus.subscribe('operators.changed', (payload) => {
@@ -389,23 +386,4 @@ export async function createParley(config: Config, logger: Logger, options: Parl
       await database.close();
     },
   };
-}
-
-/** Running jobs may finish for this long at shutdown; one still running after it is left to recovery at the next start. */
-const JOB_DRAIN_MS = 4_000;
-
-async function drainJobs(jobs: JobQueue, logger: Logger): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), JOB_DRAIN_MS)));
-  // the rest of the shutdown goes on either way: a failure is logged, also one that comes after the wait
-  const closing = jobs.close().then(
-    () => 'drained' as const,
-    (error: unknown) => {
-      logger.error({ err: error }, 'the job queue did not close cleanly');
-      return 'failed' as const;
-    },
-  );
-  const outcome = await Promise.race([closing, late]);
-  clearTimeout(timer);
-  if (outcome === 'late') logger.warn({ waitedMs: JOB_DRAIN_MS }, 'jobs still running at shutdown; recovery resumes them at the next start');
 }

@@ -1,8 +1,9 @@
 // Whether this process should get traffic now (`/api/ready`): its dependencies answer and its own duties run.
 // Liveness (`/api/health`) is separate and checks nothing, so an orchestrator never restarts a process for a
 // database outage that a restart cannot fix.
-
+import { sql } from 'kysely';
 import type { Logger } from '../log.js';
+import type { Database } from '../store/db.js';
 
 /**
  * One dependency or duty: resolves when fine, throws otherwise. The answer is public: only a NotReady's reason is
@@ -21,6 +22,9 @@ export interface CheckResult {
   status: 'ok' | 'failed';
   reason?: string;
 }
+
+/** What a part that watches itself says (the channel runtime's reconcile loop). */
+export type LoopHealth = { alive: true } | { alive: false; reason: string };
 
 export interface Readiness {
   ready: boolean;
@@ -68,9 +72,23 @@ export class ReadinessProbe {
 }
 
 /** A check from a part that judges its own health (the channel runtime's reconcile loop). */
-export function healthOf(part: { loopHealth(): { alive: true } | { alive: false; reason: string } }): () => Promise<void> {
+function healthOf(part: { loopHealth(): LoopHealth }): () => Promise<void> {
   return async () => {
     const health = part.loopHealth();
     if (!health.alive) throw new NotReady(health.reason);
   };
+}
+
+/** This process's checks: the database; Redis when configured; the channel runtime when it runs channels. */
+export function readinessProbe(parts: {
+  database: Database;
+  pingRedis: (() => Promise<void>) | null;
+  runtime: { loopHealth(): LoopHealth } | null;
+  logger: Logger;
+}): ReadinessProbe {
+  const { database, pingRedis, runtime } = parts;
+  const checks: ReadinessCheck[] = [{ name: 'database', check: async () => void (await sql`select 1`.execute(database.db)) }];
+  if (pingRedis) checks.push({ name: 'redis', check: pingRedis });
+  if (runtime) checks.push({ name: 'runtime', check: healthOf(runtime) });
+  return new ReadinessProbe(checks, parts.logger);
 }

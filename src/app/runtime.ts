@@ -7,6 +7,7 @@ import type { Logger } from '../log.js';
 import type { AccountRepository } from '../store/accounts.js';
 import type { EventSink } from './events.js';
 import type { IngestService, IngestSource } from './ingest.js';
+import type { LoopHealth } from './readiness.js';
 import type { ChannelLookup } from './send.js';
 
 /** What a new account of a type is made of, learned from its source when it is added (e.g. a bot's getMe). */
@@ -89,7 +90,7 @@ export class ChannelRuntime implements ChannelLookup {
   }
 
   /** Readiness: the loop has completed a round within three of its intervals (a stuck or failing one has not). */
-  loopHealth(): { alive: true } | { alive: false; reason: string } {
+  loopHealth(): LoopHealth {
     if (!this.loop) return { alive: false, reason: 'the channel runtime has not started' };
     const { lastRunAt, intervalMs } = this.loop;
     if (lastRunAt === null) return { alive: false, reason: 'the channel runtime has not reconciled yet' };
