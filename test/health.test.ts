@@ -95,9 +95,11 @@ describe('readiness (/api/ready)', () => {
     });
   });
 
-  it('answers 503 naming Redis within seconds when Redis goes away, and 200 again once it is back', async () => {
+  it('answers 503 naming Redis within seconds when Redis goes away, and 200 again once it is back; /metrics still answers', async () => {
     const redis = await PrivateRedis.start();
-    const own = await startServer('sqlite', { env: { REDIS_URL: redis.url, REDIS_PREFIX: 'ready-test' } });
+    const token = 'ready-test-metrics-token';
+    const own = await startServer('sqlite', { env: { REDIS_URL: redis.url, REDIS_PREFIX: 'ready-test', METRICS_TOKEN: token } });
+    const scrape = () => fetch(`${own.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
     try {
       expect((await own.anonymous.get('/api/ready').expect(200)).body.checks.redis).toEqual({ status: 'ok' });
       await redis.stop();
@@ -105,8 +107,17 @@ describe('readiness (/api/ready)', () => {
       const down = await vi.waitFor(async () => (await own.anonymous.get('/api/ready').expect(503)).body, { timeout: 15_000, interval: 100 });
       expect(Date.now() - asked).toBeLessThan(15_000);
       expect(down).toMatchObject({ status: 'unavailable', checks: { database: { status: 'ok' }, redis: { status: 'failed', reason: 'unavailable' } } });
+      // the queue depths (in Redis) are left out of the scrape; the rest is there
+      const scraped = Date.now();
+      const metrics = await scrape();
+      expect(metrics.status).toBe(200);
+      expect(Date.now() - scraped).toBeLessThan(5_000);
+      const text = await metrics.text();
+      expect(text).toContain('parley_open_sockets{role="all"} 0');
+      expect(text).not.toMatch(/^parley_job_queue_depth\{/m);
       await redis.restart();
       await vi.waitFor(async () => own.anonymous.get('/api/ready').expect(200), { timeout: 30_000, interval: 200 });
+      await vi.waitFor(async () => expect(await (await scrape()).text()).toMatch(/^parley_job_queue_depth\{/m), { timeout: 30_000, interval: 200 });
     } finally {
       await own.close();
       await redis.stop();

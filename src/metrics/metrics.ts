@@ -172,11 +172,16 @@ export class ParleyMetrics {
   }
 }
 
-/** A source that cannot be read (Redis down) leaves its series out of this scrape instead of failing it. */
+/** Longest wait for a scrape-time source: a scrape must answer within Prometheus' timeout (10 s by default). */
+const SOURCE_TIMEOUT_MS = 2_000;
+
+/** A source that cannot be read now (Redis down) leaves its series out of this scrape instead of failing it. */
 async function unlessFailed<T>(reading: Promise<T[]> | undefined): Promise<T[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<T[]>((resolve) => (timer = setTimeout(() => resolve([]), SOURCE_TIMEOUT_MS)));
   try {
-    return (await reading) ?? [];
-  } catch {
-    return [];
+    return await Promise.race([(reading ?? Promise.resolve([])).catch(() => []), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
