@@ -3,6 +3,7 @@
 #   docker build -t parley .          (docs/deploy.md; docker-compose.yml builds it the same way)
 
 FROM node:20-bookworm AS builder
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false
 WORKDIR /app
 # dependencies first: this layer is reused until package-lock.json changes
 COPY package.json package-lock.json ./

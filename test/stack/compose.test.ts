@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../src/config.js';
 import { startFakeBotApi, type FakeBotApi } from '../fakes/bot-api/index.js';
 import { Api } from '../support/api.js';
-import { addBot, newBot } from '../support/bot.js';
 import { TestSocket } from '../support/socket.js';
 import { buildParleyImage, ComposeProject, run } from './docker.js';
 
@@ -86,7 +85,7 @@ describe('the compose stack (MySQL, Redis, api ×2, workers, nginx) on loopback'
   });
 
   it('passes dclint without warnings', async () => {
-    await run('npx', ['dclint', '--max-warnings', '0', 'docker-compose.yml', 'docker-compose.host.yml']);
+    await run('npx', ['dclint', '--max-warnings', '0', 'docker-compose.yml', 'docker-compose.override.yml', 'docker-compose.host.yml']);
   });
 
   it('runs Parley as a non-root user with a healthcheck, and every service listens on loopback only', async () => {
@@ -107,8 +106,9 @@ describe('the compose stack (MySQL, Redis, api ×2, workers, nginx) on loopback'
   it("a customer's message to a bot reaches an operator's socket through the proxy, and the reply reaches Telegram", async () => {
     await compose?.run(['exec', '-T', 'api-1', 'parley', 'operator', 'create', '--username', admin.username, '--password', admin.password, '--role', 'admin']);
     const operator = await new Api(PROXY).login(admin.username, admin.password);
-    const bot = newBot(telegram as FakeBotApi);
-    await addBot(operator, bot);
+    const bot = (telegram as FakeBotApi).addBot({ token: `7100000001:AAH${randomBytes(24).toString('base64url')}`, id: 7_100_000_001, username: 'stack_bot', first_name: 'Stack Bot' });
+    const account = (await operator.post('/api/accounts/', { type: 'bot', token: bot.token }).expect(201)).body;
+    expect(account).toMatchObject({ type: 'bot', username: 'stack_bot' });
     const socket = await TestSocket.connect(PROXY, operator.token ?? '');
 
     const customer = bot.customer({ id: 4242, first_name: 'Stack', username: 'stack_customer' });
