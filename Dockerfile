@@ -12,9 +12,16 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
 COPY src ./src
 COPY web ./web
+# then only what runs stays: production dependencies, and of the native SQLite module its compiled binary (its
+# sources and object files are 25 MB)
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund \
- && rm -f dist/.tsbuildinfo
+ && rm -f dist/.tsbuildinfo \
+ && cd node_modules/better-sqlite3 \
+ && mv build/Release/better_sqlite3.node . \
+ && rm -rf build deps src \
+ && mkdir -p build/Release \
+ && mv better_sqlite3.node build/Release/
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \

@@ -50,11 +50,19 @@ async function waitFor<T>(what: string, attempt: () => Promise<T | undefined>, t
   }
 }
 
+/** Runs a phase of the setup and prints how long it took (the stack test's time is watched: cache!). */
+async function timed<T>(phase: string, work: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  const result = await work();
+  process.stdout.write(`stack: ${phase} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  return result;
+}
+
 describe('the compose stack (MySQL, Redis, api ×2, workers, nginx) on loopback', () => {
   beforeAll(async () => {
     workDir = mkdtempSync(path.join(tmpdir(), 'parley-stack-'));
-    await run('deploy/standins/build.sh', []);
-    await buildParleyImage(IMAGE);
+    await timed('stand-in images', () => run('deploy/standins/build.sh', []));
+    await timed('Parley image', () => buildParleyImage(IMAGE));
     telegram = await startFakeBotApi();
     compose = await ComposeProject.create(
       PROJECT,
@@ -71,7 +79,7 @@ describe('the compose stack (MySQL, Redis, api ×2, workers, nginx) on loopback'
     );
     await compose.down();
     try {
-      await compose.up();
+      await timed('compose up', () => compose?.up() ?? Promise.resolve());
       await waitFor('the proxy answering /api/health', async () => ((await fetch(`${PROXY}/api/health`)).ok ? true : undefined));
     } catch (error) {
       throw new Error(`${String(error)}\n${await compose.logs()}`, { cause: error });
