@@ -16,8 +16,11 @@ import { buildParleyImage, ComposeProject, run } from './docker.js';
 const PROJECT = 'parley-stack-test';
 const IMAGE = 'parley:stack-test';
 const PROXY = 'http://127.0.0.1:18080';
-/** Every port docker-compose.host.yml gives the stack, as `ss` prints them. */
-const STACK_PORTS = [13306, 16379, 18001, 18002, 18011, 18080];
+/** The ports docker-compose.host.yml gives MySQL, Redis, the api processes and the proxy. */
+const STACK_PORTS = [13306, 16379, 18001, 18002, 18080];
+/** The workers' ports: whether a worker answers HTTP is its role's choice, but never beyond loopback. */
+const WORKER_PORTS = [18011, 18012];
+const API_URLS = ['http://127.0.0.1:18001', 'http://127.0.0.1:18002'];
 
 let telegram: FakeBotApi | undefined;
 let compose: ComposeProject | undefined;
@@ -104,14 +107,14 @@ describe('the compose stack (MySQL, Redis, api ×2, workers, nginx) on loopback'
     process.stdout.write(`stack: ${IMAGE} is ${Math.round(Number(size) / 1e6)} MB\n`);
 
     const listening = (await run('ss', ['-Hltn'])).stdout.split('\n').map((line) => line.trim().split(/\s+/)[3] ?? '');
-    for (const port of STACK_PORTS) {
+    for (const port of [...STACK_PORTS, ...WORKER_PORTS]) {
       const addresses = listening.filter((address) => address.endsWith(`:${port}`));
-      expect(addresses, `port ${port}`).not.toEqual([]);
+      if (STACK_PORTS.includes(port)) expect(addresses, `port ${port}`).not.toEqual([]);
       expect(addresses.every((address) => address === `127.0.0.1:${port}`), `port ${port}: ${addresses.join(', ')}`).toBe(true);
     }
   });
 
-  it("a customer's message to a bot reaches an operator's socket through the proxy, and the reply reaches Telegram", async () => {
+  it("a customer's message to a bot reaches an operator's socket through the proxy, the reply reaches Telegram, and both api processes serve the photo a worker stored", async () => {
     await compose?.run(['exec', '-T', 'api-1', 'parley', 'operator', 'create', '--username', admin.username, '--password', admin.password, '--role', 'admin']);
     const operator = await new Api(PROXY).login(admin.username, admin.password);
     const bot = (telegram as FakeBotApi).addBot({ token: `7100000001:AAH${randomBytes(24).toString('base64url')}`, id: 7_100_000_001, username: 'stack_bot', first_name: 'Stack Bot' });
@@ -128,6 +131,20 @@ describe('the compose stack (MySQL, Redis, api ×2, workers, nginx) on loopback'
     const sent = await bot.waitForCall('sendMessage', (call) => call.params.text === 'answered from the stack', 30_000);
     expect(sent.params.chat_id).toBe(4242);
     await socket.until((f) => f.type === 'message.updated' && f.data.id === reply.body.id && f.data.status === 'sent', 30_000);
+
+    // a worker stores the photo in the shared volume; either api process serves it
+    const photoBytes = Buffer.from('a photo of the parcel '.repeat(300));
+    const photo = customer.sendPhoto({ bytes: photoBytes, caption: 'the receipt' });
+    const stored = await socket.until((f) => f.type === 'message.created' && f.data.external_id === String(photo.message.message_id), 60_000);
+    await socket.until((f) => f.data?.id === stored.data.id && f.data.media?.[0]?.status === 'ready', 30_000);
+    const message = (await operator.get(`/api/messages/by_chat/?chat_id=${stored.data.chat_id}&limit=10`).expect(200)).body.results.find(
+      (m: { id: number }) => m.id === stored.data.id,
+    );
+    for (const url of API_URLS) {
+      const served = await fetch(`${url}${message.media[0].url}`, { headers: { authorization: `Token ${operator.token}` } });
+      expect(served.status, url).toBe(200);
+      expect(Buffer.from(await served.arrayBuffer()).equals(photoBytes), url).toBe(true);
+    }
     socket.close();
   });
 });
