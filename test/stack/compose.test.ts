@@ -100,8 +100,8 @@ describe('the compose stack (MySQL, Redis, api ×2, workers, nginx) on loopback'
   });
 
   it('runs Parley as a non-root user with a healthcheck, and every service listens on loopback only', async () => {
-    const { stdout } = await run('docker', ['image', 'inspect', '-f', '{{.Config.User}} {{json .Config.Healthcheck.Test}} {{.Size}}', IMAGE]);
-    const [user, healthcheck, size] = stdout.trim().split(' ');
+    const { stdout } = await run('docker', ['image', 'inspect', '-f', '{{.Config.User}}\t{{json .Config.Healthcheck.Test}}\t{{.Size}}', IMAGE]);
+    const [user, healthcheck, size] = stdout.trim().split('\t');
     expect(user).toBe('node');
     expect(healthcheck).toContain('/api/health');
     process.stdout.write(`stack: ${IMAGE} is ${Math.round(Number(size) / 1e6)} MB\n`);
