@@ -31,9 +31,16 @@ export interface Account {
   settings: AccountSettings;
   /** Updates from Telegram that could never be stored (malformed, refused by the database) and were skipped. */
   skippedUpdates: number;
+  /** While a personal account imports its history after a login: chats done of the total; null otherwise. */
+  historyImport: HistoryImportProgress | null;
   createdAt: Date;
   updatedAt: Date;
   deletedAt: Date | null;
+}
+
+export interface HistoryImportProgress {
+  done: number;
+  total: number;
 }
 
 export interface AccountSettings {
