@@ -182,6 +182,31 @@ describe('the quality bar in a browser', () => {
     expect(browser.problems).toEqual([]);
   }, STORY_TIMEOUT);
 
+  it('the tab title counts the unread messages of all my chats, more than the list’s first page holds', async () => {
+    const { page } = browser;
+    const operator = await server.operator();
+    const { body: me } = await operator.get('/api/me/').expect(200);
+    const CHATS = 105; // the chat list loads 100 at a time
+    const first = newCustomer('Покупатель 0');
+    let last = 0;
+    for (let i = 0; i < CHATS; i += 1) {
+      const { chat } = await customerWrites(server.admin, accountId, i === 0 ? first : newCustomer(`Покупатель ${i}`), `Вопрос ${i}`);
+      await server.admin.post(`/api/chats/${chat.id}/assign/`, { operator_id: me.operator.id }).expect(200);
+      last = chat.id;
+    }
+    await page.goto(`${server.url}/inbox?tab=mine`);
+    await signIn(page, { username: me.operator.username, password: 'operator-password-1' });
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    await expect.poll(() => page.title(), { timeout: 60_000 }).toBe(`(${CHATS}) Parley`);
+    await page.getByRole('link', { name: /Покупатель 104/ }).waitFor();
+
+    await operator.post(`/api/chats/${last}/read/`).expect(200); // read elsewhere: the frame brings the new count
+    await expect.poll(() => page.title(), { timeout: 60_000 }).toBe(`(${CHATS - 1}) Parley`);
+    await customerWrites(server.admin, accountId, first, 'Ещё вопрос'); // the oldest chat, beyond the first page
+    await expect.poll(() => page.title(), { timeout: 60_000 }).toBe(`(${CHATS}) Parley`);
+    expect(browser.problems).toEqual([]);
+  }, STORY_TIMEOUT);
+
   it('alerts are off until turned on; then the browser is asked once and a new customer message notifies', async () => {
     const { page } = browser;
     // The browser's Notification, recorded (an init script runs through the DevTools protocol, outside the CSP).

@@ -37,6 +37,7 @@ export const en = {
   'conversation.loadOlder': 'Load older messages',
   'message.in': 'Customer',
   'message.out': 'Operator',
+  'message.fromPhone': 'From the phone',
   'message.pending': 'Sending…',
   'message.sending': 'Sending…',
   'message.sent': 'Sent',

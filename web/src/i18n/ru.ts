@@ -37,6 +37,7 @@ export const ru = {
   'conversation.loadOlder': 'Загрузить более ранние сообщения',
   'message.in': 'Клиент',
   'message.out': 'Оператор',
+  'message.fromPhone': 'С телефона',
   'message.pending': 'Отправляется…',
   'message.sending': 'Отправляется…',
   'message.sent': 'Отправлено',

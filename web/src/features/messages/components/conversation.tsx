@@ -5,6 +5,7 @@ import { ErrorMessage } from '../../../components/ui/error-message';
 import { useI18n } from '../../../lib/i18n';
 import { useChat } from '../../chats/api/get-chat';
 import { useMarkRead } from '../../chats/api/mark-read';
+import { useOperatorName } from '../../operators/api/get-directory';
 import { useMessages } from '../api/get-messages';
 import { markConversationRendered } from '../lib/render-timing';
 import { Composer } from './composer';
@@ -38,7 +39,7 @@ export function Conversation({ chatId }: { chatId: number }) {
         <span className="muted">{chat.data.account.title}</span>
       </header>
       {/* Keyed: each chat starts at its newest message with its own measurements. */}
-      <MessageList key={`messages-${chatId}`} chatId={chatId} title={chat.data.title} />
+      <MessageList key={`messages-${chatId}`} chatId={chatId} title={chat.data.title} fromPhone={chat.data.account.type === 'user'} />
       <Composer key={chatId} chat={chat.data} />
     </section>
   );
@@ -50,8 +51,18 @@ export function Conversation({ chatId }: { chatId: number }) {
  * the view stays at the bottom as messages arrive, and older history loading above does not move it. The virtualizer
  * works in the same terms (index 0 is the newest row), and the hidden rows are padding above and below.
  */
-function MessageList({ chatId, title }: { chatId: number; title: string }) {
+function MessageList({ chatId, title, fromPhone }: { chatId: number; title: string; fromPhone: boolean }) {
   const { t, day } = useI18n();
+  const operatorName = useOperatorName();
+  /** Who wrote an outgoing message: an operator, or the account's owner on his phone (personal accounts). */
+  const authorOf = (message: Message) =>
+    message.direction === 'in'
+      ? undefined
+      : message.sender_operator_id !== null
+        ? operatorName(message.sender_operator_id)
+        : fromPhone
+          ? t('message.fromPhone')
+          : undefined;
   const messages = useMessages(chatId);
   const scroller = useRef<HTMLDivElement>(null);
   const older = useRef<HTMLDivElement>(null);
@@ -155,6 +166,7 @@ function MessageList({ chatId, title }: { chatId: number; title: string }) {
               <MessageBubble
                 key={row.key}
                 message={message}
+                author={authorOf(message)}
                 {...(message.reply_to_message_id !== null && { replyTo: byId.get(message.reply_to_message_id) ?? null })}
               />
             );
