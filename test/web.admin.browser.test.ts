@@ -11,6 +11,7 @@ import type { SimulatorChannel } from '../src/channels/simulator/channel.js';
 import type { AccountId } from '../src/domain/ids.js';
 import { buildWebIfStale, WEB_BUILD_DIR } from '../web/scripts/build-web.js';
 import { startFakeBotApi, type FakeBotApi } from './fakes/bot-api/index.js';
+import { historyHandlers } from './fakes/mtproto/history.js';
 import { unixNow } from './fakes/mtproto/tl-builders.js';
 import { newBot, newTokenFor, startBotServer } from './support/bot.js';
 import { openBrowser, signIn, type Browser } from './support/browser.js';
@@ -263,9 +264,11 @@ describe('the personal-account login wizard in a browser', () => {
     await server?.close();
   });
 
-  it('an admin logs a personal account in with its phone, the code (a wrong one refused) and the 2FA password (its hint shown)', async () => {
+  it('an admin logs a personal account in with its phone, the code (a wrong one refused) and the 2FA password (its hint shown), then watches its history import advance as a bar', async () => {
     const { page } = browser;
     const telegram = server.telegram.add({ password: 'correct horse', passwordHint: 'the stable' });
+    for (const name of ['Anna', 'Boris', 'Vera']) telegram.addCustomer({ firstName: name }).sendText(`Hello from ${name}`);
+    const historyTurns = heldHistory(telegram);
     await page.goto(`${server.url}/sources`);
     await signIn(page, ADMIN);
     const wizard = page.getByRole('region', { name: 'Add a personal account' });
@@ -284,8 +287,25 @@ describe('the personal-account login wizard in a browser', () => {
 
     const { body } = await server.admin.get('/api/accounts/').expect(200);
     const account = body.results.find((a: { type: string }) => a.type === 'user');
-    expect(account).toMatchObject({ status: 'active' });
-    await page.getByRole('list', { name: 'Accounts' }).getByRole('listitem', { name: account.title }).getByRole('status', { name: 'Status' }).filter({ hasText: 'Active' }).waitFor();
+    const listed = page.getByRole('list', { name: 'Accounts' }).getByRole('listitem', { name: account.title });
+    await listed.getByRole('status', { name: 'Status' }).filter({ hasText: 'Active' }).waitFor();
+    // the import takes one chat at a time (each held here until the bar shows the step before it)
+    const bars = [wizard.getByRole('progressbar', { name: 'History import' }), listed.getByRole('progressbar', { name: 'History import' })];
+    for (let done = 0; done < 3; done += 1) {
+      for (const bar of bars) {
+        await bar.and(page.locator(`[value="${done}"][max="3"]`)).waitFor();
+        await expect(bar.getAttribute('aria-valuetext')).resolves.toBe(`${done} of 3 chats`);
+      }
+      await wizard.getByText(`${done} of 3 chats`).waitFor();
+      if (done === 1) {
+        mkdirSync(SCREENSHOTS, { recursive: true });
+        await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-history-import.png') });
+      }
+      historyTurns.next();
+    }
+    await wizard.getByRole('status').filter({ hasText: 'Its recent chats are in the inbox.' }).waitFor();
+    for (const bar of bars) await bar.waitFor({ state: 'detached' });
+    expect((await server.admin.get(`/api/accounts/${account.id}/`).expect(200)).body).toMatchObject({ status: 'active', history_import: null });
     expect(browser.problems).toEqual([]);
   }, STORY_TIMEOUT);
 
@@ -315,6 +335,26 @@ describe('the personal-account login wizard in a browser', () => {
     }
   }, STORY_TIMEOUT);
 });
+
+/** Holds each messages.getHistory call (one per imported chat) until `next()` lets the next one answer. */
+function heldHistory(telegram: ReturnType<UserServer['telegram']['add']>): { next(): void } {
+  const answer = historyHandlers(telegram.state)['messages.getHistory'];
+  if (!answer) throw new Error('the fake has no messages.getHistory');
+  let released = 0;
+  const waiting: (() => void)[] = [];
+  let calls = 0;
+  telegram.setHandler('messages.getHistory', async (request, session) => {
+    const turn = calls++;
+    if (turn >= released) await new Promise<void>((resolve) => waiting.push(resolve));
+    return answer(request, session);
+  });
+  return {
+    next() {
+      released += 1;
+      waiting.shift()?.();
+    },
+  };
+}
 
 /** Telegram's QR tokens live about 30 s; these live one second, so the refresh shows within a test. */
 function shortLivedQrTokens(telegram: ReturnType<UserServer['telegram']['add']>): void {

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Account } from '../../../api/types';
 import { useI18n } from '../../../lib/i18n';
+import { HistoryImportBar } from './history-import-bar';
 
 /** Seconds left until `until`, ticking once a second while there are any. */
 export function useSecondsLeft(until: string | null): number {
@@ -37,6 +38,7 @@ export function AccountStatus({ account }: { account: Account }) {
         {t(`account.status.${account.status}`)}
       </span>
       {advice && <p className="account-advice">{advice}</p>}
+      {account.history_import && <HistoryImportBar progress={account.history_import} />}
       {account.status_reason && account.status !== 'active' && (
         <p className="muted account-reason">{t('account.reason', { reason: account.status_reason })}</p>
       )}
