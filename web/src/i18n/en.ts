@@ -38,6 +38,7 @@ export const en = {
   'message.in': 'Customer',
   'message.out': 'Operator',
   'message.fromPhone': 'From the phone',
+  'conversation.dayInView': 'Day in view',
   'message.pending': 'Sending…',
   'message.sending': 'Sending…',
   'message.sent': 'Sent',

@@ -38,6 +38,7 @@ export const ru = {
   'message.in': 'Клиент',
   'message.out': 'Оператор',
   'message.fromPhone': 'С телефона',
+  'conversation.dayInView': 'День на экране',
   'message.pending': 'Отправляется…',
   'message.sending': 'Отправляется…',
   'message.sent': 'Отправлено',
