@@ -77,7 +77,7 @@ export function AuditLog() {
                 <td data-label={t('audit.target')}>{record.target_type ? `${record.target_type} #${record.target_id ?? ''}` : ''}</td>
                 <td data-label={t('audit.ip')}>{record.ip ?? ''}</td>
                 <td className="audit-details" data-label={t('audit.details')}>
-                  {record.details ? JSON.stringify(record.details) : ''}
+                  {record.details && <code>{JSON.stringify(record.details)}</code>}
                 </td>
               </tr>
             ))}
