@@ -5,11 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../web/src/i18n/en.js';
 import { ru } from '../web/src/i18n/ru.js';
 import { buildWebIfStale, WEB_BUILD_DIR } from '../web/scripts/build-web.js';
-import { historyHandlers } from './fakes/mtproto/history.js';
 import { openBrowser, type Browser } from './support/browser.js';
 import { createSimulator } from './support/inbox.js';
 import { ADMIN } from './support/server.js';
-import { UserServer } from './support/telegram-user.js';
+import { heldHistory, UserServer } from './support/telegram-user.js';
 
 const STORY_TIMEOUT = 180_000;
 
@@ -69,14 +68,8 @@ describe('the admin console in Russian', () => {
     await server.admin.post('/api/operators/', { username: 'irina', password: 'irina-password-1', display_name: 'Ирина Лебедева', max_active_chats: 12 }).expect(201);
     const telegram = server.telegram.add({ owner: { firstName: 'Ольга', lastName: 'Владелица' } });
     for (const name of ['Анна', 'Борис']) telegram.addCustomer({ firstName: name }).sendText(`Здравствуйте, это ${name}`);
-    const history = historyHandlers(telegram.state)['messages.getHistory'];
-    if (!history) throw new Error('the fake has no messages.getHistory');
-    let release = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    telegram.setHandler('messages.getHistory', async (request, session) => {
-      await held; // the import waits on its first chat until the page has been looked at
-      return history(request, session);
-    });
+    const history = heldHistory(telegram); // the import waits on its first chat until the page has been looked at
+    const release = () => [1, 2].forEach(() => history.next());
 
     try {
       await consoleInRussian();

@@ -11,13 +11,12 @@ import type { SimulatorChannel } from '../src/channels/simulator/channel.js';
 import type { AccountId } from '../src/domain/ids.js';
 import { buildWebIfStale, WEB_BUILD_DIR } from '../web/scripts/build-web.js';
 import { startFakeBotApi, type FakeBotApi } from './fakes/bot-api/index.js';
-import { historyHandlers } from './fakes/mtproto/history.js';
 import { unixNow } from './fakes/mtproto/tl-builders.js';
 import { newBot, newTokenFor, startBotServer } from './support/bot.js';
 import { openBrowser, signIn, type Browser } from './support/browser.js';
 import { createSimulator, customerWrites, newCustomer } from './support/inbox.js';
 import { ADMIN, type TestServer } from './support/server.js';
-import { UserServer } from './support/telegram-user.js';
+import { heldHistory, UserServer } from './support/telegram-user.js';
 
 // The README's screenshots are refreshed with UPDATE_SCREENSHOTS=1; otherwise they go to a temporary folder.
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? path.resolve('docs/screenshots') : path.join(tmpdir(), 'parley-screenshots');
@@ -335,26 +334,6 @@ describe('the personal-account login wizard in a browser', () => {
     }
   }, STORY_TIMEOUT);
 });
-
-/** Holds each messages.getHistory call (one per imported chat) until `next()` lets the next one answer. */
-function heldHistory(telegram: ReturnType<UserServer['telegram']['add']>): { next(): void } {
-  const answer = historyHandlers(telegram.state)['messages.getHistory'];
-  if (!answer) throw new Error('the fake has no messages.getHistory');
-  let released = 0;
-  const waiting: (() => void)[] = [];
-  let calls = 0;
-  telegram.setHandler('messages.getHistory', async (request, session) => {
-    const turn = calls++;
-    if (turn >= released) await new Promise<void>((resolve) => waiting.push(resolve));
-    return answer(request, session);
-  });
-  return {
-    next() {
-      released += 1;
-      waiting.shift()?.();
-    },
-  };
-}
 
 /** Telegram's QR tokens live about 30 s; these live one second, so the refresh shows within a test. */
 function shortLivedQrTokens(telegram: ReturnType<UserServer['telegram']['add']>): void {
