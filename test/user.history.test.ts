@@ -41,9 +41,9 @@ describe.each(STACKS)('importing a personal account’s history on $name', (stac
     expect(progress).toEqual([
       ['importing history: 0 of 2 chats', { done: 0, total: 2 }],
       ['importing history: 1 of 2 chats', { done: 1, total: 2 }],
-      ['history imported: 2 chats, 4 messages', null],
+      ['history imported: 2 chats, 4 messages', { done: 2, total: 2 }],
     ]);
-    expect((await server.admin.get(`/api/accounts/${account.id}/`).expect(200)).body.history_import).toBeNull();
+    expect((await server.admin.get(`/api/accounts/${account.id}/`).expect(200)).body.history_import).toEqual({ done: 2, total: 2 });
 
     const aliceChat = await chatWith(server.admin, account.id, alice.id);
     expect(aliceChat.unread_count).toBe(0);
@@ -75,7 +75,7 @@ describe.each(STACKS)('importing a personal account’s history on $name', (stac
     telegram.addCustomer({ firstName: 'Zoe' }).sendText('old news');
     const socket = await server.socket();
     const { account } = await logIn(server, { telegram, settings: { history_chats: 0 } });
-    expect(await progressOf(socket, account.id)).toEqual([['history imported: 0 chats, 0 messages', null]]);
+    expect(await progressOf(socket, account.id)).toEqual([['history imported: 0 chats, 0 messages', { done: 0, total: 0 }]]);
     expect(telegram.calls.of('messages.getDialogs')).toEqual([]);
     expect((await server.admin.get(`/api/chats/?account=${account.id}`).expect(200)).body.results).toEqual([]);
     socket.close();

@@ -304,7 +304,7 @@ describe('the personal-account login wizard in a browser', () => {
     }
     await wizard.getByRole('status').filter({ hasText: 'Its recent chats are in the inbox.' }).waitFor();
     for (const bar of bars) await bar.waitFor({ state: 'detached' });
-    expect((await server.admin.get(`/api/accounts/${account.id}/`).expect(200)).body).toMatchObject({ status: 'active', history_import: null });
+    expect((await server.admin.get(`/api/accounts/${account.id}/`).expect(200)).body).toMatchObject({ status: 'active', history_import: { done: 3, total: 3 } });
     expect(browser.problems).toEqual([]);
   }, STORY_TIMEOUT);
 

@@ -31,7 +31,7 @@ export interface Account {
   settings: AccountSettings;
   /** Updates from Telegram that could never be stored (malformed, refused by the database) and were skipped. */
   skippedUpdates: number;
-  /** While a personal account imports its history after a login: chats done of the total; null otherwise. */
+  /** A personal account's history import after a login: chats done of the total (done = total once finished). */
   historyImport: HistoryImportProgress | null;
   createdAt: Date;
   updatedAt: Date;

@@ -26,7 +26,11 @@ export const AccountSchema = named('Account', Type.Object({
   history_import: Nullable(
     Type.Object(
       { done: Type.Integer({ minimum: 0 }), total: Type.Integer({ minimum: 0 }) },
-      { description: 'while a personal account imports its recent chats after a login: chats imported of the total' },
+      {
+        description:
+          'a personal account’s import of its recent chats after a login: chats imported of the total; `done` equals ' +
+          '`total` once it finished, until the account’s status next changes; null when none ran, or it failed',
+      },
     ),
   ),
   created_at: Timestamp,

@@ -83,7 +83,7 @@ export async function importHistory(tg: TelegramClient, job: HistoryImport): Pro
 export interface PendingImport extends Omit<HistoryImport, 'progress'> {
   state: ChannelStateRepository;
   accountId: AccountId;
-  /** Shows progress on the account: its status reason, and chats done of the total while it runs. */
+  /** Shows progress on the account: its status reason, and chats done of the total (all of them once it finished). */
   report: (reason: string | null, progress?: HistoryImportProgress) => Promise<void>;
   logger: Logger;
 }
@@ -95,14 +95,14 @@ export async function importIfPending(tg: TelegramClient, job: PendingImport): P
   try {
     const done = await importHistory(tg, {
       ...job,
-      progress: (p) =>
-        p.chats < p.totalChats
-          ? job.report(`importing history: ${p.chats} of ${p.totalChats} chats`, { done: p.chats, total: p.totalChats })
-          : job.report(null),
+      // the last step is told by the report below
+      progress: async (p) => {
+        if (p.chats < p.totalChats) await job.report(`importing history: ${p.chats} of ${p.totalChats} chats`, { done: p.chats, total: p.totalChats });
+      },
     });
     await state.delete(accountId, HISTORY_PENDING);
     logger.info(done, 'history imported');
-    await job.report(`history imported: ${done.chats} chats, ${done.messages} messages`);
+    await job.report(`history imported: ${done.chats} chats, ${done.messages} messages`, { done: done.chats, total: done.totalChats });
   } catch (error) {
     if (job.signal.aborted) return;
     logger.warn({ err: error }, 'history import failed; it runs again on the next connection');

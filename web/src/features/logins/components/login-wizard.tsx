@@ -6,7 +6,7 @@ import { Button } from '../../../components/ui/button';
 import { ErrorMessage } from '../../../components/ui/error-message';
 import { useI18n } from '../../../lib/i18n';
 import { useAccounts } from '../../accounts/api/get-accounts';
-import { clock, useSecondsLeft } from '../../accounts/components/account-status';
+import { clock, importing, useSecondsLeft } from '../../accounts/components/account-status';
 import { HistoryImportBar } from '../../accounts/components/history-import-bar';
 import { useAuthenticate } from '../api/authenticate';
 import { useAuthenticateQr } from '../api/authenticate-qr';
@@ -74,16 +74,12 @@ export function LoginWizard() {
 function LoggedIn({ accountId }: { accountId: number }) {
   const { t } = useI18n();
   const account = useAccounts().data?.results.find((a) => a.id === accountId);
-  const importing = account?.history_import ?? null;
-  const [sawImport, setSawImport] = useState(false);
-  useEffect(() => {
-    if (importing) setSawImport(true);
-  }, [importing]);
+  const progress = account?.history_import ?? null;
   return (
     <div className="wizard-step">
       <p role="status">{t('wizard.done')}</p>
-      {importing && <HistoryImportBar progress={importing} />}
-      {sawImport && !importing && <p role="status">{t('wizard.imported')}</p>}
+      {account && importing(account) && <HistoryImportBar progress={account.history_import} />}
+      {progress && progress.done === progress.total && <p role="status">{t('wizard.imported')}</p>}
     </div>
   );
 }
