@@ -16,6 +16,8 @@ export interface Config {
   host: string;
   port: number;
   dataDir: string;
+  /** Where media files live (MEDIA_DIR, default DATA_DIR/media): a directory every process can read. */
+  mediaDir: string;
   database: DatabaseConfig;
   redisUrl: string | undefined;
   /** Prefix of every Redis key and channel, so several deployments can share one Redis. */
@@ -78,6 +80,7 @@ export function parseConfig(env: Env): LoadedConfig {
   const production = read('NODE_ENV') === 'production';
   const port = parsePort(read('PORT'), problems);
   const dataDir = path.resolve(read('DATA_DIR') ?? './data');
+  const mediaDir = path.resolve(read('MEDIA_DIR') ?? path.join(dataDir, 'media'));
   const database = parseDatabaseUrl(read('DATABASE_URL'), read('DATABASE_POOL_SIZE'), dataDir, problems);
   const redisUrl = parseUrl('REDIS_URL', read('REDIS_URL'), ['redis:', 'rediss:'], problems);
   const publicUrl = parseUrl('PUBLIC_URL', read('PUBLIC_URL'), ['http:', 'https:'], problems);
@@ -110,6 +113,7 @@ export function parseConfig(env: Env): LoadedConfig {
       host: read('HOST') ?? '127.0.0.1',
       port,
       dataDir,
+      mediaDir,
       database,
       redisUrl: redisUrl?.toString(),
       redisPrefix,
