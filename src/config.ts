@@ -62,14 +62,19 @@ const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debu
 const SECRET_KEY_FILE = 'secret-key';
 const MIN_SECRET_KEY_LENGTH = 32;
 
+export interface ParseOptions {
+  /** Generate a secret key into DATA_DIR when none is configured (default); off for `parley restore`. */
+  createSecretKey?: boolean;
+}
+
 /** Reads `.env` from the working directory (without overriding real variables), then parses. */
-export function loadConfig(env: Env = process.env, envFile = '.env'): LoadedConfig {
+export function loadConfig(env: Env = process.env, envFile = '.env', options: ParseOptions = {}): LoadedConfig {
   if (env === process.env && existsSync(envFile)) process.loadEnvFile(envFile);
-  return parseConfig(env);
+  return parseConfig(env, options);
 }
 
 /** Parses an environment into a Config. Creates DATA_DIR and, when absent, a secret key in it. */
-export function parseConfig(env: Env): LoadedConfig {
+export function parseConfig(env: Env, options: ParseOptions = {}): LoadedConfig {
   const problems: string[] = [];
   const warnings: string[] = [];
   const read = (name: string): string | undefined => {
@@ -102,7 +107,7 @@ export function parseConfig(env: Env): LoadedConfig {
 
   let secretKey = '';
   if (problems.length === 0) {
-    secretKey = resolveSecretKey(read('SECRET_KEY'), dataDir, production, problems, warnings);
+    secretKey = resolveSecretKey(read('SECRET_KEY'), dataDir, { production, create: options.createSecretKey ?? true }, problems, warnings);
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -271,7 +276,7 @@ function parseBootstrapAdmin(
 function resolveSecretKey(
   value: string | undefined,
   dataDir: string,
-  production: boolean,
+  { production, create }: { production: boolean; create: boolean },
   problems: string[],
   warnings: string[],
 ): string {
@@ -285,6 +290,10 @@ function resolveSecretKey(
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   if (production) {
     problems.push(`SECRET_KEY is required when NODE_ENV=production (or put one in ${file})`);
+    return '';
+  }
+  if (!create) {
+    problems.push(`SECRET_KEY is not set and ${file} does not exist: give the key the data was sealed with`);
     return '';
   }
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
