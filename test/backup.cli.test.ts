@@ -52,6 +52,18 @@ describe('parley backup and restore on SQLite', () => {
     expect((await runParley(['backup'], { DATA_DIR: path.join(dir, 'data'), SECRET_KEY: KEY }, dir)).code).toBe(2);
   }, 120_000);
 
+  it('backup refuses a DATA_DIR with no database, and never makes up a secret key', async () => {
+    const dir = workDir();
+    const empty = path.join(dir, 'nothing-here');
+    const target = path.join(dir, 'backup');
+    refusedWith(await runParley(['backup', target], { DATA_DIR: empty, SECRET_KEY: KEY }, dir), `there is no database at ${path.join(empty, 'parley.db')}`);
+    expect(existsSync(target)).toBe(false);
+    const noKey = await runParley(['backup', target], { DATA_DIR: empty }, dir);
+    expect(noKey.code).toBe(1);
+    expect(noKey.stderr).toContain('SECRET_KEY is not set');
+    expect(existsSync(path.join(empty, 'secret-key'))).toBe(false);
+  }, 120_000);
+
   it('a backup holds the database, the files and the key’s fingerprint, never the key; all owner-only', async () => {
     const { backup } = await backedUp();
     expect(readdirSync(backup).sort()).toEqual(['manifest.json', 'media', 'parley.db']);

@@ -8,11 +8,15 @@ import type { Keys } from '../security/keys.js';
 import { openDatabase, type Db } from '../store/db.js';
 import { appliedMigrations, mediaAddresses, openSnapshot, rowCounts, snapshotSqlite } from '../store/snapshot.js';
 import { VERSION } from '../version.js';
-import { claimEmptyDir, copyBlobs } from './folders.js';
-import { DATABASE_FILE, DUMP_FILE, MEDIA_DIR, newManifest, writeManifest, type Manifest } from './manifest.js';
+import { claimEmptyDir, copyBlobs, exists, requireEmptyDir } from './folders.js';
+import { BackupRefused, DATABASE_FILE, DUMP_FILE, MEDIA_DIR, newManifest, writeManifest, type Manifest } from './manifest.js';
 import { mysqlDumpNote } from './mysql-note.js';
 
 export async function createBackup(config: Config, keys: Keys, dir: string): Promise<Manifest> {
+  await requireEmptyDir(dir, 'the backup directory');
+  if (config.database.dialect === 'sqlite' && !(await exists(config.database.file))) {
+    throw new BackupRefused(`there is no database at ${config.database.file}: check DATA_DIR (or DATABASE_URL)`);
+  }
   await claimEmptyDir(dir, 'the backup directory');
   const live = new DirectoryBlobStore(config.mediaDir);
   const copy = new DirectoryBlobStore(path.join(dir, MEDIA_DIR));

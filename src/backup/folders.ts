@@ -27,7 +27,14 @@ export async function claimEmptyDir(dir: string, what: string, allowed: string[]
 }
 
 export async function requireAbsent(file: string, what: string): Promise<void> {
-  if (await access(file).then(() => true, () => false)) throw new BackupRefused(`${what} ${file} exists already: restore into a new one`);
+  if (await exists(file)) throw new BackupRefused(`${what} ${file} exists already: restore into a new one`);
+}
+
+export function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 export interface CopiedBlobs {

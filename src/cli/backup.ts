@@ -1,4 +1,5 @@
-// `parley backup DIR` and `parley restore DIR` (src/backup/): a refusal is one line and exit code 1.
+// `parley backup DIR` and `parley restore DIR` (src/backup/): a refusal is one line and exit code 1. Neither ever
+// makes up a secret key: a backup records the key that sealed its secrets, and only that key opens them.
 import path from 'node:path';
 import { createBackup } from '../backup/create.js';
 import { BackupRefused, DUMP_FILE, type Manifest } from '../backup/manifest.js';
@@ -10,7 +11,7 @@ import { Keys } from '../security/keys.js';
 export async function backupCommand(argv: string[]): Promise<number> {
   const dir = directoryArgument('backup', argv);
   if (dir === undefined) return 2;
-  const { config } = loadConfig();
+  const { config } = loadConfig(process.env, '.env', { createSecretKey: false });
   const manifest = await refusalsAsLines(() => createBackup(config, new Keys(config.secretKey), dir));
   if (!manifest) return 1;
   const { counts } = manifest.database;
@@ -31,7 +32,6 @@ export async function backupCommand(argv: string[]): Promise<number> {
 export async function restoreCommand(argv: string[]): Promise<number> {
   const dir = directoryArgument('restore', argv);
   if (dir === undefined) return 2;
-  // Never a new key here: the backup's secrets open only with the key they were sealed with.
   const { config } = loadConfig(process.env, '.env', { createSecretKey: false });
   const manifest = await refusalsAsLines(() => restoreBackup(config, new Keys(config.secretKey), dir));
   if (!manifest) return 1;
