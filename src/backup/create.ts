@@ -8,7 +8,7 @@ import type { Keys } from '../security/keys.js';
 import { openDatabase, type Db } from '../store/db.js';
 import { appliedMigrations, mediaAddresses, openSnapshot, rowCounts, snapshotSqlite } from '../store/snapshot.js';
 import { VERSION } from '../version.js';
-import { claimEmptyDir, copyBlobs, exists, requireEmptyDir } from './folders.js';
+import { copyBlobs, exists, makePrivateDir, requireEmptyDir } from './folders.js';
 import { BackupRefused, DATABASE_FILE, DUMP_FILE, MEDIA_DIR, newManifest, writeManifest, type Manifest } from './manifest.js';
 import { mysqlDumpNote } from './mysql-note.js';
 
@@ -17,7 +17,7 @@ export async function createBackup(config: Config, keys: Keys, dir: string): Pro
   if (config.database.dialect === 'sqlite' && !(await exists(config.database.file))) {
     throw new BackupRefused(`there is no database at ${config.database.file}: check DATA_DIR (or DATABASE_URL)`);
   }
-  await claimEmptyDir(dir, 'the backup directory');
+  await makePrivateDir(dir);
   const live = new DirectoryBlobStore(config.mediaDir);
   const copy = new DirectoryBlobStore(path.join(dir, MEDIA_DIR));
   // Every file there now, before the database: a file that retention removes while the database is copied is

@@ -19,9 +19,8 @@ export async function requireEmptyDir(dir: string, what: string, allowed: string
   }
 }
 
-/** `requireEmptyDir`, then creates the directory (owner-only: it will hold customers' data). */
-export async function claimEmptyDir(dir: string, what: string, allowed: string[] = []): Promise<void> {
-  await requireEmptyDir(dir, what, allowed);
+/** Creates `dir`, or restricts an existing one, owner-only: it will hold customers' data. */
+export async function makePrivateDir(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await chmod(dir, 0o700);
 }

@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import type { Keys } from '../security/keys.js';
 import { openDatabase } from '../store/db.js';
 import { isEmptyMysql, restoreSqlite } from '../store/snapshot.js';
-import { claimEmptyDir, copyBlobs, requireAbsent, requireEmptyDir } from './folders.js';
+import { copyBlobs, makePrivateDir, requireAbsent, requireEmptyDir } from './folders.js';
 import { BackupRefused, DATABASE_FILE, MEDIA_DIR, readManifest, type Manifest } from './manifest.js';
 
 /** The secret key may already sit in DATA_DIR (where Parley looks for it when SECRET_KEY is unset). */
@@ -24,15 +24,15 @@ export async function restoreBackup(config: Config, keys: Keys, dir: string): Pr
     throw new BackupRefused(`this backup holds a ${manifest.database.dialect} database, but DATABASE_URL names ${config.database.dialect}`);
   }
   await refuseUnlessEmpty(config);
-  await claimEmptyDir(config.dataDir, 'DATA_DIR', ALLOWED_IN_DATA_DIR);
-  await claimEmptyDir(config.mediaDir, 'MEDIA_DIR');
+  await makePrivateDir(config.dataDir);
+  await makePrivateDir(config.mediaDir);
 
   const saved = new DirectoryBlobStore(path.join(dir, MEDIA_DIR));
   const media = await copyBlobs(saved, new DirectoryBlobStore(config.mediaDir), saved.addresses());
   if (media.copied.size !== manifest.media.files) {
     throw new Error(`the backup should hold ${manifest.media.files} media files but holds ${media.copied.size}`);
   }
-  if (config.database.dialect === 'sqlite') await restoreSqlite(path.join(dir, manifest.database.file ?? DATABASE_FILE), config.database.file);
+  if (config.database.dialect === 'sqlite') await restoreSqlite(path.join(dir, DATABASE_FILE), config.database.file);
   return manifest;
 }
 
