@@ -1,24 +1,18 @@
 // `parley backup` and `parley restore` refuse what would lose or mix data, each with one clear line and exit code 1,
 // and leave nothing behind when they do; on MySQL a backup holds the media and says how to dump the database.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DirectoryBlobStore } from '../src/blobs/fs-store.js';
 import { runParley, type CliResult } from './support/cli.js';
 import { DIALECTS, prepareDatabase } from './support/database.js';
+import { tempDirs } from './support/temp-dirs.js';
 
 const KEY = 'backup-cli-secret-key-backup-cli-secret-key';
 const OTHER_KEY = 'another-secret-key-another-secret-key-another';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-function workDir(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'parley-backup-cli-'));
-  dirs.push(dir);
-  return dir;
-}
+const workDir = tempDirs('backup-cli');
 
 /** One line on stderr, nothing on stdout, exit code 1. */
 function refusedWith(result: CliResult, words: string): void {

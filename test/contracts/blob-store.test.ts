@@ -1,15 +1,15 @@
 // The BlobStore contract (src/blobs/store.ts), run on two instances sharing one store, as two Parley processes
 // share MEDIA_DIR: one writes, the other reads. Then what the directory implementation adds: owner-only modes.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DirectoryBlobStore } from '../../src/blobs/fs-store.js';
 import { addressOf, type BlobStore } from '../../src/blobs/store.js';
+import { tempDirs } from '../support/temp-dirs.js';
 
 interface StoreKind {
   name: string;
@@ -17,13 +17,7 @@ interface StoreKind {
   deploy(): { writer: BlobStore; reader: BlobStore };
 }
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-function newDir(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'parley-blobs-'));
-  dirs.push(dir);
-  return dir;
-}
+const newDir = tempDirs('blobs');
 
 const kinds: StoreKind[] = [
   {
