@@ -59,7 +59,7 @@ export class SendJob {
 
     const attachment = await this.attachmentOf(message);
     if (attachment && !(await this.deps.blobs.has(attachment.address))) {
-      return this.fail(message, chat, 'file_missing', 'the uploaded file is no longer on disk; send it again');
+      return this.fail(message, chat, 'file_missing', 'the uploaded file is no longer in the media store; send it again');
     }
     try {
       const result = await channel.send({
