@@ -18,7 +18,7 @@ describe('the parley command', () => {
   it('explains itself with --help', async () => {
     const { code, stdout } = await runParley(['--help'], {}, workDir());
     expect(code).toBe(0);
-    for (const command of ['start', 'migrate', 'operator create', 'operator list']) expect(stdout).toContain(command);
+    for (const command of ['start', 'migrate', 'operator create', 'operator list', 'backup DIR', 'restore DIR']) expect(stdout).toContain(command);
     const unknown = await runParley(['launch'], {}, workDir());
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown command "launch"');

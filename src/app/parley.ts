@@ -3,6 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { simulatorChannels } from '../channels/simulator/index.js';
 import { BotWebhookEndpoint, telegramBotChannels } from '../channels/telegram-bot/index.js';
 import { telegramClients, telegramUserConnector, type TelegramClientFactory } from '../channels/telegram-user/index.js';
+import { DirectoryBlobStore } from '../blobs/fs-store.js';
+import type { BlobStore } from '../blobs/store.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { JobQueue } from '../jobs/queue.js';
@@ -37,7 +39,7 @@ import { createInfrastructure } from './infrastructure.js';
 import { IngestService } from './ingest.js';
 import { LoginThrottle, type ThrottleLimits } from './login-throttle.js';
 import { LoginService } from './logins.js';
-import { MediaFiles, MediaService } from './media.js';
+import { MediaService } from './media.js';
 import { MessageService } from './messages.js';
 import { OperatorService } from './operators.js';
 import { ReadReceipts } from './read-receipts.js';
@@ -61,8 +63,8 @@ export interface Parley {
   chats: ChatService;
   messages: MessageService;
   media: MediaService;
-  /** DATA_DIR/media, content-addressed (downloads and operators' uploads). */
-  files: MediaFiles;
+  /** Media files by content address (downloads and operators' uploads), shared by every process: MEDIA_DIR. */
+  blobs: BlobStore;
   retention: RetentionJob;
   /** The channels of this process; null when it runs none (PARLEY_ROLE=api, or CLI commands). */
   runtime: ChannelRuntime | null;
@@ -120,7 +122,6 @@ export async function createParley(config: Config, logger: Logger, options: Parl
   const runWork = options.runWork ?? config.role === 'all';
   let sweeper: NodeJS.Timeout | undefined;
   const backoffBaseMs = options.backoffBaseMs ?? 1000;
-  const mediaDir = `${config.dataDir}/media`;
   const { bus, eventLog, jobs, throttle: throttleStore } = await createInfrastructure(config, logger);
 
   const keys = new Keys(config.secretKey);
@@ -177,7 +178,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     jobs,
     logger,
   });
-  const files = new MediaFiles(mediaDir);
+  const blobs = new DirectoryBlobStore(config.mediaDir);
   const bot = telegramBotChannels({
     apiRoot: config.telegram.botApiRoot,
     publicUrl: config.publicUrl,
@@ -229,7 +230,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     conversation,
     jobs,
     media: mediaRepository,
-    files,
+    blobs,
     logger,
   });
   const accounts = new AccountService({
@@ -262,7 +263,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     chats: chatRepository,
     chatService: chats,
     channels,
-    files,
+    blobs,
     conversation,
     logger,
     backoffBaseMs,
@@ -274,7 +275,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     chats: chatRepository,
     settings,
     audit,
-    mediaDir,
+    blobs,
     logger,
   });
   const send = new SendJob({
@@ -285,7 +286,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     channels,
     conversation,
     media: mediaRepository,
-    files,
+    blobs,
     logger,
     backoffBaseMs,
   });
@@ -344,7 +345,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     chats,
     messages,
     media,
-    files,
+    blobs,
     retention,
     runtime,
     botWebhook,

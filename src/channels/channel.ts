@@ -81,10 +81,17 @@ export interface OutboundMessage {
   chatType: ChatType;
   text: string | null;
   replyToExternalId: ExternalId | null;
-  /** A file uploaded by the operator, stored under DATA_DIR. */
-  attachment: { kind: MessageKind; path: string; fileName: string; mimeType: string } | null;
+  /** A file uploaded by the operator; `open` reads it from the blob store (again for each attempt). */
+  attachment: OutboundAttachment | null;
   /** Stored on the message row before the first attempt, so a repeated send is recognised (MTProto). */
   randomId: string;
+}
+
+export interface OutboundAttachment {
+  kind: MessageKind;
+  fileName: string;
+  mimeType: string;
+  open(): Promise<{ stream: Readable; size: number }>;
 }
 
 export interface SendResult {
