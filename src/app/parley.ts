@@ -3,6 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { simulatorChannels } from '../channels/simulator/index.js';
 import { BotWebhookEndpoint, failureClass, telegramBotChannels } from '../channels/telegram-bot/index.js';
 import { errorClass, telegramClients, telegramUserConnector, type TelegramClientFactory } from '../channels/telegram-user/index.js';
+import { DirectoryBlobStore } from '../blobs/fs-store.js';
+import type { BlobStore } from '../blobs/store.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { drainJobs } from '../jobs/drain.js';
@@ -40,7 +42,7 @@ import { IngestService } from './ingest.js';
 import { LoginThrottle, type ThrottleLimits } from './login-throttle.js';
 import { LoginService } from './logins.js';
 import { readinessProbe, type ReadinessProbe } from './readiness.js';
-import { MediaFiles, MediaService } from './media.js';
+import { MediaService } from './media.js';
 import { MessageService } from './messages.js';
 import { OperatorService } from './operators.js';
 import { ReadReceipts } from './read-receipts.js';
@@ -64,8 +66,8 @@ export interface Parley {
   chats: ChatService;
   messages: MessageService;
   media: MediaService;
-  /** DATA_DIR/media, content-addressed (downloads and operators' uploads). */
-  files: MediaFiles;
+  /** Media files by content address (downloads and operators' uploads), shared by every process: MEDIA_DIR. */
+  blobs: BlobStore;
   retention: RetentionJob;
   /** The channels of this process; null when it runs none (PARLEY_ROLE=api, or CLI commands). */
   runtime: ChannelRuntime | null;
@@ -130,7 +132,6 @@ export async function createParley(config: Config, logger: Logger, options: Parl
   const runWork = options.runWork ?? config.role === 'all';
   let sweeper: NodeJS.Timeout | undefined;
   const backoffBaseMs = options.backoffBaseMs ?? 1000;
-  const mediaDir = `${config.dataDir}/media`;
   const { bus, eventLog, jobs, throttle: throttleStore, pingRedis } = await createInfrastructure(config, logger);
   const metrics = new ParleyMetrics({ role: config.role });
 
@@ -189,7 +190,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     logger,
     metrics,
   });
-  const files = new MediaFiles(mediaDir);
+  const blobs = new DirectoryBlobStore(config.mediaDir);
   const bot = telegramBotChannels({
     apiRoot: config.telegram.botApiRoot,
     publicUrl: config.publicUrl,
@@ -243,7 +244,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     conversation,
     jobs,
     media: mediaRepository,
-    files,
+    blobs,
     logger,
   });
   const accounts = new AccountService({
@@ -276,7 +277,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     chats: chatRepository,
     chatService: chats,
     channels,
-    files,
+    blobs,
     conversation,
     logger,
     backoffBaseMs,
@@ -288,7 +289,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     chats: chatRepository,
     settings,
     audit,
-    mediaDir,
+    blobs,
     logger,
   });
   const send = new SendJob({
@@ -299,7 +300,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     channels,
     conversation,
     media: mediaRepository,
-    files,
+    blobs,
     logger,
     backoffBaseMs,
     metrics,
@@ -361,7 +362,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     chats,
     messages,
     media,
-    files,
+    blobs,
     retention,
     runtime,
     botWebhook,

@@ -1,5 +1,5 @@
 // A second Parley process in the `api` role beside a test server (the worker): same database, Redis and secret,
-// its own port and data folder, started through the real CLI.
+// its own port and data folder (the media directory shared), started through the real CLI.
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { freePort, spawnParley, waitForHttp } from './cli.js';
@@ -21,6 +21,7 @@ export async function startApiProcess(worker: TestServer): Promise<ApiProcess> {
       PARLEY_ROLE: 'api',
       PORT: String(port),
       DATA_DIR: path.join(worker.dataDir, 'api-process'),
+      MEDIA_DIR: config.mediaDir, // a volume both mount, as in compose
       DATABASE_URL: config.database.dialect === 'mysql' ? config.database.url : '',
       REDIS_URL: config.redisUrl ?? '',
       REDIS_PREFIX: config.redisPrefix,

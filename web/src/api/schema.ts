@@ -806,6 +806,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/operators/directory/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Names of the team
+         * @description Any signed-in operator. Every operator not deleted (deactivated ones too: their names stay on chats and messages), ordered by id, not paged (a team is small): id, display name and whether active, nothing else.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: the OperatorDirectoryEntry objects. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "results": [
+                         *         {
+                         *           "id": 42,
+                         *           "display_name": "Anna",
+                         *           "is_active": true
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        "application/json": {
+                            results: components["schemas"]["OperatorDirectoryEntry"][];
+                        };
+                    };
+                };
+                /** @description No valid token, session cookie or ticket. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unauthenticated",
+                         *         "message": "authentication required"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/operators/{id}/": {
         parameters: {
             query?: never;
@@ -1676,6 +1745,10 @@ export interface paths {
                          *           "phone": "+447700900123",
                          *           "settings": {},
                          *           "skipped_updates": 1,
+                         *           "history_import": {
+                         *             "done": 1,
+                         *             "total": 1
+                         *           },
                          *           "created_at": "2026-01-15T09:30:00.000Z",
                          *           "updated_at": "2026-01-15T09:30:00.000Z"
                          *         }
@@ -1822,6 +1895,10 @@ export interface paths {
                          *       "phone": "+447700900123",
                          *       "settings": {},
                          *       "skipped_updates": 1,
+                         *       "history_import": {
+                         *         "done": 1,
+                         *         "total": 1
+                         *       },
                          *       "created_at": "2026-01-15T09:30:00.000Z",
                          *       "updated_at": "2026-01-15T09:30:00.000Z"
                          *     }
@@ -1956,6 +2033,10 @@ export interface paths {
                          *       "phone": "+447700900123",
                          *       "settings": {},
                          *       "skipped_updates": 1,
+                         *       "history_import": {
+                         *         "done": 1,
+                         *         "total": 1
+                         *       },
                          *       "created_at": "2026-01-15T09:30:00.000Z",
                          *       "updated_at": "2026-01-15T09:30:00.000Z"
                          *     }
@@ -2215,6 +2296,10 @@ export interface paths {
                          *       "phone": "+447700900123",
                          *       "settings": {},
                          *       "skipped_updates": 1,
+                         *       "history_import": {
+                         *         "done": 1,
+                         *         "total": 1
+                         *       },
                          *       "created_at": "2026-01-15T09:30:00.000Z",
                          *       "updated_at": "2026-01-15T09:30:00.000Z"
                          *     }
@@ -2381,6 +2466,10 @@ export interface paths {
                          *       "phone": "+447700900123",
                          *       "settings": {},
                          *       "skipped_updates": 1,
+                         *       "history_import": {
+                         *         "done": 1,
+                         *         "total": 1
+                         *       },
                          *       "created_at": "2026-01-15T09:30:00.000Z",
                          *       "updated_at": "2026-01-15T09:30:00.000Z"
                          *     }
@@ -2534,6 +2623,10 @@ export interface paths {
                          *       "phone": "+447700900123",
                          *       "settings": {},
                          *       "skipped_updates": 1,
+                         *       "history_import": {
+                         *         "done": 1,
+                         *         "total": 1
+                         *       },
                          *       "created_at": "2026-01-15T09:30:00.000Z",
                          *       "updated_at": "2026-01-15T09:30:00.000Z"
                          *     }
@@ -2961,6 +3054,10 @@ export interface paths {
                          *         "phone": "+447700900123",
                          *         "settings": {},
                          *         "skipped_updates": 1,
+                         *         "history_import": {
+                         *           "done": 1,
+                         *           "total": 1
+                         *         },
                          *         "created_at": "2026-01-15T09:30:00.000Z",
                          *         "updated_at": "2026-01-15T09:30:00.000Z"
                          *       }
@@ -3174,6 +3271,10 @@ export interface paths {
                          *         "phone": "+447700900123",
                          *         "settings": {},
                          *         "skipped_updates": 1,
+                         *         "history_import": {
+                         *           "done": 1,
+                         *           "total": 1
+                         *         },
                          *         "created_at": "2026-01-15T09:30:00.000Z",
                          *         "updated_at": "2026-01-15T09:30:00.000Z"
                          *       }
@@ -3383,6 +3484,10 @@ export interface paths {
                          *         "phone": "+447700900123",
                          *         "settings": {},
                          *         "skipped_updates": 1,
+                         *         "history_import": {
+                         *           "done": 1,
+                         *           "total": 1
+                         *         },
                          *         "created_at": "2026-01-15T09:30:00.000Z",
                          *         "updated_at": "2026-01-15T09:30:00.000Z"
                          *       }
@@ -3592,6 +3697,10 @@ export interface paths {
                          *         "phone": "+447700900123",
                          *         "settings": {},
                          *         "skipped_updates": 1,
+                         *         "history_import": {
+                         *           "done": 1,
+                         *           "total": 1
+                         *         },
                          *         "created_at": "2026-01-15T09:30:00.000Z",
                          *         "updated_at": "2026-01-15T09:30:00.000Z"
                          *       }
@@ -3790,6 +3899,10 @@ export interface paths {
                          *         "phone": "+447700900123",
                          *         "settings": {},
                          *         "skipped_updates": 1,
+                         *         "history_import": {
+                         *           "done": 1,
+                         *           "total": 1
+                         *         },
                          *         "created_at": "2026-01-15T09:30:00.000Z",
                          *         "updated_at": "2026-01-15T09:30:00.000Z"
                          *       }
@@ -4314,6 +4427,68 @@ export interface paths {
                          *     }
                          */
                         "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid token, session cookie or ticket. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unauthenticated",
+                         *         "message": "authentication required"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chats/unread/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Unread messages in my chats
+         * @description Counts over every chat assigned to the caller (his Mine tab, not one page of it): `messages` unread by operators and the number of `chats` holding them. Chat frames (`chat.created`, `chat.updated`, `chat.removed`) say when it may have changed.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: the UnreadCount. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "chats": 1,
+                         *       "messages": 1
+                         *     }
+                         */
+                        "application/json": components["schemas"]["UnreadCount"];
                     };
                 };
                 /** @description No valid token, session cookie or ticket. */
@@ -7211,6 +7386,15 @@ export interface components {
             /** @description his load: open and pending chats assigned to him (what max_active_chats limits) */
             active_chats: number;
         };
+        /**
+         * OperatorDirectoryEntry
+         * @description A colleague as every operator may know him: his name, nothing about his login, role or load.
+         */
+        OperatorDirectoryEntry: {
+            id: number;
+            display_name: string;
+            is_active: boolean;
+        };
         /** Account */
         Account: {
             id: number;
@@ -7231,6 +7415,10 @@ export interface components {
             };
             /** @description updates from Telegram that could never be stored and were skipped (see the log for why) */
             skipped_updates: number;
+            history_import: {
+                done: number;
+                total: number;
+            } | null;
             /**
              * Format: date-time
              * @description ISO 8601, UTC
@@ -7314,6 +7502,16 @@ export interface components {
              */
             updated_at: string;
             deleted_at: string | null;
+        };
+        /**
+         * UnreadCount
+         * @description Unread messages in the chats assigned to the caller.
+         */
+        UnreadCount: {
+            /** @description my chats with unread messages */
+            chats: number;
+            /** @description unread messages in them */
+            messages: number;
         };
         /** Media */
         Media: {
