@@ -15,6 +15,10 @@ export class MemoryEventBus implements EventBus {
   }
 
   async publish(topic: Topic, payload: unknown): Promise<void> {
+    await this.reach(topic, payload);
+  }
+
+  async reach(topic: Topic, payload: unknown): Promise<number> {
     const copy = structuredClone(payload);
     const subscriptions = [...(this.#subscriptions.get(topic) ?? [])];
     // One microtask per message, queued in publishing order, keeps the order while never running a subscriber
@@ -25,6 +29,7 @@ export class MemoryEventBus implements EventBus {
         if (current?.has(subscription)) this.#deliver(topic, subscription, structuredClone(copy));
       }
     });
+    return subscriptions.length;
   }
 
   async subscribe(topic: Topic, handler: (payload: unknown) => void): Promise<() => Promise<void>> {

@@ -37,7 +37,11 @@ export class RedisEventBus implements EventBus {
   }
 
   async publish(topic: Topic, payload: unknown): Promise<void> {
-    await this.#publisher.publish(this.#channel(topic), JSON.stringify(payload));
+    await this.reach(topic, payload);
+  }
+
+  async reach(topic: Topic, payload: unknown): Promise<number> {
+    return this.#publisher.publish(this.#channel(topic), JSON.stringify(payload));
   }
 
   async subscribe(topic: Topic, handler: Handler): Promise<() => Promise<void>> {

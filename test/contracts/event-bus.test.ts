@@ -169,6 +169,16 @@ describe.each(kinds)('$name', (kind) => {
     expect(first.received).toEqual([]);
   });
 
+  it('reach publishes and tells how many subscriptions it reached: none once the listener left', async () => {
+    const { bus, peer } = deploy();
+    const listener = await listen(peer(), 'commands.worker-1');
+    expect(await bus.reach('commands.worker-1', { n: 1 })).toBe(1);
+    await listener.until(1);
+    await listener.unsubscribe();
+    expect(await bus.reach('commands.worker-1', { n: 2 })).toBe(0);
+    expect(await bus.reach('commands.nobody', { n: 3 })).toBe(0);
+  });
+
   it('never delivers between two deployments', async () => {
     const mine = deploy().bus;
     const theirs = deploy().bus;
