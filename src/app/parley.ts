@@ -36,13 +36,14 @@ import { OperatorDirectory } from './directory.js';
 import { createInfrastructure } from './infrastructure.js';
 import { IngestService } from './ingest.js';
 import { LoginThrottle, type ThrottleLimits } from './login-throttle.js';
-import { LoginService } from './logins.js';
+import { LoginService, type Logins } from './logins.js';
 import { MediaFiles, MediaService } from './media.js';
 import { MessageService } from './messages.js';
 import { OperatorService } from './operators.js';
 import { ReadReceipts } from './read-receipts.js';
 import { recoverInterruptedWork, requeuePendingWork } from './recovery.js';
 import { RetentionJob } from './retention.js';
+import { createRouting } from './routing.js';
 import { ChannelRuntime, type ChannelFactories } from './runtime.js';
 import { SendJob } from './send.js';
 import { SettingsService } from './settings.js';
@@ -68,8 +69,8 @@ export interface Parley {
   runtime: ChannelRuntime | null;
   /** Receives Telegram's webhook requests for bots (any process role). */
   botWebhook: BotWebhookEndpoint;
-  /** Personal accounts' logins in progress in this process. */
-  logins: LoginService;
+  /** Personal accounts' logins: held in this process, or routed to the worker holding each (api processes). */
+  logins: Logins;
   hub: SocketHub;
   eventLog: EventLog;
   bus: EventBus;
@@ -218,7 +219,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     settings,
     events: publisher,
     waiting: waitingChats,
-    announceRead: (chatId) => bus.publish('chats.read', { chatId }),
+    announceRead: (chatId) => routing.chatRead(chatId),
   });
   const messages = new MessageService({
     database,
@@ -239,12 +240,12 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     ingest,
     events: publisher,
     audit,
-    runtime,
+    runtime: { reconcile: (accountId) => routing.reconciler.reconcile(accountId) },
     announce: (accountId) => bus.publish('accounts.changed', { accountId }),
     factories,
   });
   const channels = runtime ?? { channel: () => undefined };
-  const logins = new LoginService({
+  const localLogins = new LoginService({
     accounts: accountRepository,
     events: publisher,
     audit,
@@ -255,6 +256,8 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     idleMs: LOGIN_IDLE_MS,
   });
   const readReceipts = new ReadReceipts({ database, accounts: accountRepository, chats: chatRepository, channels, logger });
+  const routing = await createRouting({ config, bus, logger, database, accounts: accountRepository, chats: chatRepository, operators: operatorRepository, runtime, logins: localLogins, readReceipts, loginIdleMs: LOGIN_IDLE_MS });
+  const logins = routing.logins;
   const media = new MediaService({
     database,
     media: mediaRepository,
@@ -306,7 +309,6 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     jobs.handle('messages.cleanup', async () => void (await retention.run()), { concurrency: 1, maxAttempts: 3, backoffMs: 60_000 });
     await bus.subscribe('accounts.changed', (payload) => void runtime.reconcile((payload as { accountId: number }).accountId as never));
     await bus.subscribe('settings.changed', () => void waitingChats.assign());
-    await bus.subscribe('chats.read', (payload) => void readReceipts.chatRead((payload as { chatId: number }).chatId as never));
     const demoChanged = await syncDemoAccount(accountRepository, config.demo, logger);
     if (demoChanged !== null) await bus.publish('accounts.changed', { accountId: demoChanged });
     await recoverInterruptedWork({
@@ -364,6 +366,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     async close() {
       clearInterval(sweeper);
       await logins.close();
+      await routing.close();
       await runtime?.close();
       await jobs.close();
       await hub.close();

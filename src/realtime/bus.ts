@@ -6,7 +6,6 @@ export type Topic =
   | 'operators.changed'
   | 'settings.changed'
   | 'accounts.changed'
-  | 'chats.read'
   | 'tokens.revoked'
   | 'workers.alive'
   | 'workers.who'
