@@ -50,6 +50,8 @@ import { SettingsService } from './settings.js';
 import { WaitingChats } from './waiting-chats.js';
 
 export interface Parley {
+  /** This process's id on the bus (commands to it are addressed by it). */
+  processId: string;
   config: Config;
   logger: Logger;
   database: Database;
@@ -334,6 +336,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
   }
 
   return {
+    processId: routing.self,
     config,
     logger,
     database,

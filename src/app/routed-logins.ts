@@ -105,7 +105,8 @@ export class RoutedLogins implements Logins {
     const route = await this.recall(id);
     if (!route) {
       const owner = await this.deps.owners.ownerOf(id);
-      return owner ? there(owner) : null;
+      // an owner that is gone (its lease not yet expired) holds no login either
+      return owner ? there(owner).catch((error: unknown) => (error instanceof ProcessGone ? null : Promise.reject(error))) : null;
     }
     try {
       const progress = await there(route.worker);
