@@ -90,6 +90,40 @@ describe.runIf(shared)('a personal account logged in through two api processes',
   });
 });
 
+describe.runIf(shared)('an account run by a worker, managed through api processes', () => {
+  let deployment: Deployment;
+  beforeAll(async () => {
+    deployment = await Deployment.start(2);
+  }, STARTUP_MS);
+  afterAll(async () => {
+    await deployment?.close();
+  }, 30_000);
+
+  it('mark-read reaches Telegram before the answer; stop and start answer once the worker has done them', async () => {
+    const [a, b] = deployment.admins as [Api, Api];
+    const telegram = deployment.addTelegram();
+    const socket = await TestSocket.connect(a.url, a.token ?? '');
+    const { body } = await a.post('/api/accounts/authenticate/', { phone: telegram.owner.phone }).expect(200);
+    const id = body.account_id;
+    await b.post(`/api/accounts/${id}/verify_otp/`, { code: telegram.login.code }).expect(200);
+    await untilAccount(socket, id, (account) => account.status === 'active' && String(account.status_reason).startsWith('history imported'));
+    await telegram.whenListening();
+
+    telegram.addCustomer({ firstName: 'Una' }).sendText('are you there?');
+    const created = await socket.until((f) => f.type === 'message.created' && f.data.text === 'are you there?');
+    await b.post(`/api/chats/${created.data.chat_id}/read/`).expect(200);
+    // the api process answered after the worker had told Telegram (read receipts are on by default)
+    expect(telegram.calls.of('messages.readHistory')).toHaveLength(1);
+
+    const stopped = await a.post(`/api/accounts/${id}/stop/`).expect(200);
+    expect(stopped.body).toMatchObject({ desired_state: 'stopped', status: 'stopped' });
+    const started = await b.post(`/api/accounts/${id}/start/`).expect(200);
+    expect(started.body.desired_state).toBe('running');
+    expect(['connecting', 'active']).toContain(started.body.status);
+    socket.close();
+  });
+});
+
 describe.runIf(shared)('the worker holding a login is killed', () => {
   let deployment: Deployment;
   beforeAll(async () => {
