@@ -4,6 +4,7 @@ import { simulatorChannels } from '../channels/simulator/index.js';
 import { BotWebhookEndpoint, telegramBotChannels } from '../channels/telegram-bot/index.js';
 import { telegramClients, telegramUserConnector, type TelegramClientFactory } from '../channels/telegram-user/index.js';
 import type { Config } from '../config.js';
+import type { AccountId } from '../domain/ids.js';
 import type { Logger } from '../log.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { EventBus } from '../realtime/bus.js';
@@ -296,12 +297,11 @@ export async function createParley(config: Config, logger: Logger, options: Parl
   });
 
   await bus.subscribe('settings.changed', () => settings.invalidate());
-  await bus.subscribe('operators.changed', (payload) => {
+  await bus.subscribe('operators.changed', (change) => {
     directory.invalidate();
-    const change = payload as { operatorId: number; signedOut: boolean };
     if (change.signedOut) hub.disconnect(change.operatorId, 1008, 'signed out');
   });
-  await bus.subscribe('tokens.revoked', (payload) => hub.disconnectToken((payload as { tokenId: number }).tokenId, 'signed out'));
+  await bus.subscribe('tokens.revoked', ({ tokenId }) => hub.disconnectToken(tokenId, 'signed out'));
   await hub.start();
   if (options.bootstrapAdmin ?? true) await ensureInitialAdmin(config, operatorRepository, operators, logger);
 
@@ -309,7 +309,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     jobs.handle('message.send', (payload, context) => send.run(payload, context), { concurrency: 8, maxAttempts: 50, backoffMs: backoffBaseMs });
     jobs.handle('media.download', (payload, context) => media.download(payload, context), { concurrency: 2, maxAttempts: 20, backoffMs: backoffBaseMs });
     jobs.handle('messages.cleanup', async () => void (await retention.run()), { concurrency: 1, maxAttempts: 3, backoffMs: 60_000 });
-    await bus.subscribe('accounts.changed', (payload) => void runtime.reconcile((payload as { accountId: number }).accountId as never));
+    await bus.subscribe('accounts.changed', ({ accountId }) => void runtime.reconcile(accountId as AccountId));
     await bus.subscribe('settings.changed', () => void waitingChats.assign());
     const demoChanged = await syncDemoAccount(accountRepository, config.demo, logger);
     if (demoChanged !== null) await bus.publish('accounts.changed', { accountId: demoChanged });

@@ -11,17 +11,6 @@ const SILENCE_MS = 3 * BEACON_INTERVAL_MS;
 /** How long a process that just started waits to hear a worker before it concludes there is none. */
 const FIRST_WORD_MS = 1000;
 
-interface Beacon {
-  id: string;
-  leaving: boolean;
-}
-
-function beacon(payload: unknown): Beacon | null {
-  if (typeof payload !== 'object' || payload === null) return null;
-  const { id, leaving } = payload as Record<string, unknown>;
-  return typeof id === 'string' ? { id, leaving: leaving === true } : null;
-}
-
 /** A worker's side: announces itself until closed. */
 export class WorkerBeacon {
   private timer: NodeJS.Timeout | undefined;
@@ -46,7 +35,7 @@ export class WorkerBeacon {
   }
 
   private announce(leaving: boolean): Promise<void> {
-    return this.bus.publish('workers.alive', { id: this.self, leaving } satisfies Beacon).catch(() => undefined);
+    return this.bus.publish('workers.alive', { id: this.self, leaving }).catch(() => undefined);
   }
 }
 
@@ -68,11 +57,9 @@ export class HeardWorkers implements AccountOwners {
       heardOne = resolve;
       setTimeout(resolve, FIRST_WORD_MS).unref();
     });
-    this.unsubscribe = await this.bus.subscribe('workers.alive', (payload) => {
-      const said = beacon(payload);
-      if (!said) return;
-      if (said.leaving) this.heard.delete(said.id);
-      else this.heard.set(said.id, Date.now());
+    this.unsubscribe = await this.bus.subscribe('workers.alive', ({ id, leaving }) => {
+      if (leaving) this.heard.delete(id);
+      else this.heard.set(id, Date.now());
       heardOne();
     });
     await this.bus.publish('workers.who', {});

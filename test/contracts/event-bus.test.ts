@@ -8,17 +8,24 @@ import { MemoryEventBus } from '../../src/realtime/memory-bus.js';
 import { RedisEventBus } from '../../src/realtime/redis-bus.js';
 import { Changes, ERROR_LEVEL, captureLogger, deleteKeys, randomPrefix, redisUrl, silentLogger } from './support.js';
 
+/** The transport under test carries any JSON value on any topic; what each topic holds is the app's business. */
+interface Bus extends Omit<EventBus, 'publish' | 'reach' | 'subscribe'> {
+  publish(topic: Topic, payload: unknown): Promise<void>;
+  reach(topic: Topic, payload: unknown): Promise<number>;
+  subscribe(topic: Topic, handler: (payload: unknown) => void): Promise<() => Promise<void>>;
+}
+
 interface BusKind {
   name: string;
   /** A bus of a deployment of its own, and how another process of that deployment opens its bus. */
-  deploy(logger: Logger): { bus: EventBus; peer(): EventBus; prefix?: string };
+  deploy(logger: Logger): { bus: Bus; peer(): Bus; prefix?: string };
 }
 
 const kinds: BusKind[] = [
   {
     name: 'MemoryEventBus',
     deploy(logger) {
-      const bus = new MemoryEventBus(logger);
+      const bus = new MemoryEventBus(logger) as Bus;
       return { bus, peer: () => bus };
     },
   },
@@ -29,14 +36,14 @@ if (redisUrl) {
     name: 'RedisEventBus',
     deploy(logger) {
       const prefix = randomPrefix();
-      const open = () => new RedisEventBus({ url, prefix, logger });
+      const open = () => new RedisEventBus({ url, prefix, logger }) as Bus;
       return { bus: open(), peer: open, prefix };
     },
   });
 }
 
 /** Subscribes and keeps what arrives, so tests can wait for it. */
-async function listen(bus: EventBus, topic: Topic) {
+async function listen(bus: Bus, topic: Topic) {
   const received: unknown[] = [];
   const changes = new Changes();
   const unsubscribe = await bus.subscribe(topic, (payload) => {
@@ -53,7 +60,7 @@ async function listen(bus: EventBus, topic: Topic) {
 }
 
 describe.each(kinds)('$name', (kind) => {
-  const opened = new Set<EventBus>();
+  const opened = new Set<Bus>();
   const prefixes: string[] = [];
 
   function deploy(logger: Logger = silentLogger) {
