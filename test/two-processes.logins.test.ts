@@ -3,28 +3,22 @@
 // as if the work ran in the api process, and progress is pushed to sockets on any process. A worker killed
 // mid-login: the next step says the login was lost, at once.
 import type { tl } from '@mtcute/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { unixNow } from './fakes/mtproto/tl-builders.js';
 import type { FakeTelegramServer } from './fakes/mtproto/index.js';
 import type { Api } from './support/api.js';
-import { Deployment } from './support/deployment.js';
+import { useDeployment } from './support/deployment.js';
 import { STACKS } from './support/server.js';
 import { TestSocket } from './support/socket.js';
 import { untilAccount } from './support/telegram-user.js';
 
 const shared = STACKS.find((stack) => stack.redis && stack.dialect === 'mysql');
-const STARTUP_MS = 120_000; // a worker loading the app through tsx and two CLI processes, on a busy machine
 
 describe.runIf(shared)('a personal account logged in through two api processes', () => {
-  let deployment: Deployment;
-  beforeAll(async () => {
-    deployment = await Deployment.start(2);
-  }, STARTUP_MS);
-  afterAll(async () => {
-    await deployment?.close();
-  }, 30_000);
+  const deployed = useDeployment(2);
 
   it('by phone, code and 2FA password, each step on another api process: one Telegram session, the same answers as in one process', async () => {
+    const deployment = deployed();
     const [a, b] = deployment.admins as [Api, Api];
     const telegram = deployment.addTelegram({ password: 'correct horse', passwordHint: 'horse', owner: { firstName: 'Rita', lastName: 'Routed' } });
     const socket = await TestSocket.connect(b.url, a.token ?? '');
@@ -60,6 +54,7 @@ describe.runIf(shared)('a personal account logged in through two api processes',
   });
 
   it('by QR code started on one api process: codes and the scan’s outcome pushed to the other, the password given there', async () => {
+    const deployment = deployed();
     const [a, b] = deployment.admins as [Api, Api];
     const telegram = deployment.addTelegram({ password: 'pw', passwordHint: 'the usual', owner: { firstName: 'Quinn' } });
     shortLivedQrTokens(telegram);
@@ -80,6 +75,7 @@ describe.runIf(shared)('a personal account logged in through two api processes',
   });
 
   it('a login cancelled through the other api process ends in the worker: the account it created is gone', async () => {
+    const deployment = deployed();
     const [a, b] = deployment.admins as [Api, Api];
     const telegram = deployment.addTelegram();
     const { body } = await a.post('/api/accounts/authenticate/', { phone: telegram.owner.phone }).expect(200);
@@ -91,15 +87,10 @@ describe.runIf(shared)('a personal account logged in through two api processes',
 });
 
 describe.runIf(shared)('an account run by a worker, managed through api processes', () => {
-  let deployment: Deployment;
-  beforeAll(async () => {
-    deployment = await Deployment.start(2);
-  }, STARTUP_MS);
-  afterAll(async () => {
-    await deployment?.close();
-  }, 30_000);
+  const deployed = useDeployment(2);
 
   it('mark-read reaches Telegram before the answer; stop and start answer once the worker has done them', async () => {
+    const deployment = deployed();
     const [a, b] = deployment.admins as [Api, Api];
     const telegram = deployment.addTelegram();
     const socket = await TestSocket.connect(a.url, a.token ?? '');
@@ -125,15 +116,10 @@ describe.runIf(shared)('an account run by a worker, managed through api processe
 });
 
 describe.runIf(shared)('the worker holding a login is killed', () => {
-  let deployment: Deployment;
-  beforeAll(async () => {
-    deployment = await Deployment.start(2);
-  }, STARTUP_MS);
-  afterAll(async () => {
-    await deployment?.close();
-  }, 30_000);
+  const deployed = useDeployment(2);
 
   it('the next step, on any api process, answers at once that the login was lost and must be started again', async () => {
+    const deployment = deployed();
     const [a, b] = deployment.admins as [Api, Api];
     const telegram = deployment.addTelegram();
     const { body } = await a.post('/api/accounts/authenticate/', { phone: telegram.owner.phone }).expect(200);

@@ -5,11 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ChannelUnavailable, Conflict, Invalid, NotFound, RateLimited } from '../../src/domain/errors.js';
 import type { Logger } from '../../src/log.js';
 import type { EventBus } from '../../src/realtime/bus.js';
-import { MemoryEventBus } from '../../src/realtime/memory-bus.js';
-import { RedisEventBus } from '../../src/realtime/redis-bus.js';
 import { CommandBus, NoAnswer, ProcessGone } from '../../src/routing/commands.js';
 import { RemoteFailure } from '../../src/routing/wire-errors.js';
-import { captureLogger, deleteKeys, ERROR_LEVEL, randomPrefix, redisUrl, silentLogger } from './support.js';
+import { BUS_KINDS, captureLogger, deleteKeys, ERROR_LEVEL, redisUrl, silentLogger } from './support.js';
 
 const schemas = {
   'sum.add': { request: Type.Object({ a: Type.Integer(), b: Type.Integer() }), reply: Type.Object({ sum: Type.Integer() }) },
@@ -17,33 +15,7 @@ const schemas = {
   'slow.step': { request: Type.Object({}), reply: Type.Null() },
 };
 
-interface BusKind {
-  name: string;
-  /** A fresh deployment: `open()` gives each process of it its own bus. */
-  deploy(logger: Logger): { open(): EventBus; prefix?: string };
-}
-
-const kinds: BusKind[] = [
-  {
-    name: 'MemoryEventBus',
-    deploy(logger) {
-      const bus = new MemoryEventBus(logger);
-      return { open: () => bus };
-    },
-  },
-];
-if (redisUrl) {
-  const url = redisUrl;
-  kinds.push({
-    name: 'RedisEventBus',
-    deploy(logger) {
-      const prefix = randomPrefix();
-      return { open: () => new RedisEventBus({ url, prefix, logger }), prefix };
-    },
-  });
-}
-
-describe.each(kinds)('CommandBus over $name', (kind) => {
+describe.each(BUS_KINDS)('CommandBus over $name', (kind) => {
   const buses = new Set<EventBus>();
   const commands = new Set<CommandBus<typeof schemas>>();
   const prefixes: string[] = [];

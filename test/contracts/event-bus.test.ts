@@ -4,42 +4,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/log.js';
 import type { EventBus, Topic } from '../../src/realtime/bus.js';
-import { MemoryEventBus } from '../../src/realtime/memory-bus.js';
-import { RedisEventBus } from '../../src/realtime/redis-bus.js';
-import { Changes, ERROR_LEVEL, captureLogger, deleteKeys, randomPrefix, redisUrl, silentLogger } from './support.js';
+import { BUS_KINDS, Changes, ERROR_LEVEL, captureLogger, deleteKeys, redisUrl, silentLogger } from './support.js';
 
 /** The transport under test carries any JSON value on any topic; what each topic holds is the app's business. */
 interface Bus extends Omit<EventBus, 'publish' | 'reach' | 'subscribe'> {
   publish(topic: Topic, payload: unknown): Promise<void>;
   reach(topic: Topic, payload: unknown): Promise<number>;
   subscribe(topic: Topic, handler: (payload: unknown) => void): Promise<() => Promise<void>>;
-}
-
-interface BusKind {
-  name: string;
-  /** A bus of a deployment of its own, and how another process of that deployment opens its bus. */
-  deploy(logger: Logger): { bus: Bus; peer(): Bus; prefix?: string };
-}
-
-const kinds: BusKind[] = [
-  {
-    name: 'MemoryEventBus',
-    deploy(logger) {
-      const bus = new MemoryEventBus(logger) as Bus;
-      return { bus, peer: () => bus };
-    },
-  },
-];
-if (redisUrl) {
-  const url = redisUrl;
-  kinds.push({
-    name: 'RedisEventBus',
-    deploy(logger) {
-      const prefix = randomPrefix();
-      const open = () => new RedisEventBus({ url, prefix, logger }) as Bus;
-      return { bus: open(), peer: open, prefix };
-    },
-  });
 }
 
 /** Subscribes and keeps what arrives, so tests can wait for it. */
@@ -59,12 +30,14 @@ async function listen(bus: Bus, topic: Topic) {
   };
 }
 
-describe.each(kinds)('$name', (kind) => {
+describe.each(BUS_KINDS)('$name', (kind) => {
   const opened = new Set<Bus>();
   const prefixes: string[] = [];
 
   function deploy(logger: Logger = silentLogger) {
-    const { bus, peer, prefix } = kind.deploy(logger);
+    const { open, prefix } = kind.deploy(logger);
+    const bus = open() as Bus;
+    const peer = () => open() as Bus;
     if (prefix) prefixes.push(prefix);
     opened.add(bus);
     return {

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import type { FakeTelegramServer } from '../fakes/mtproto/index.js';
 import { serveChild } from '../fakes/mtproto/remote.js';
 import { Api } from './api.js';
@@ -23,6 +23,24 @@ import type { ChildReport } from './user-process.js';
 const WORKER_ROLE = 'all';
 const USER_PROCESS = fileURLToPath(new URL('./user-process.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
+
+/** A worker loading the app through tsx and api processes through the CLI take a while on a busy machine. */
+const STARTUP_MS = 120_000;
+
+/** A deployment for the tests of one describe block: started before them, closed after them. */
+export function useDeployment(apiCount: number): () => Deployment {
+  let deployment: Deployment | undefined;
+  beforeAll(async () => {
+    deployment = await Deployment.start(apiCount);
+  }, STARTUP_MS);
+  afterAll(async () => {
+    await deployment?.close();
+  }, 30_000);
+  return () => {
+    if (!deployment) throw new Error('the deployment did not start');
+    return deployment;
+  };
+}
 
 export interface Worker {
   child: ChildProcess;
