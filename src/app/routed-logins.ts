@@ -7,6 +7,7 @@ import { ChannelUnavailable, Conflict } from '../domain/errors.js';
 import type { AccountId } from '../domain/ids.js';
 import type { LoginProgress } from '../domain/login.js';
 import type { AccountOwners } from '../leases/owners.js';
+import type { Logger } from '../log.js';
 import { ProcessGone } from '../routing/commands.js';
 import type { RouteMemory } from '../routing/route-memory.js';
 import type { AccountRepository } from '../store/accounts.js';
@@ -26,6 +27,7 @@ interface Deps {
   idleMs: number;
   /** How long a step may take in the worker (Telegram's answer, and the channel's start after the last step). */
   timeoutMs: number;
+  logger: Logger;
 }
 
 interface Route {
@@ -40,12 +42,12 @@ export class RoutedLogins implements Logins {
 
   async authenticate(actor: Actor, input: StartLogin): Promise<LoginResult> {
     requireAdmin(actor);
-    return this.start(await this.workerFor(input.phone), actor, { method: 'phone', ...input });
+    return this.start(actor, { method: 'phone', ...input });
   }
 
   async authenticateQr(actor: Actor, input: Omit<StartLogin, 'phone'>): Promise<LoginResult> {
     requireAdmin(actor);
-    return this.start(await this.workerFor(undefined), actor, { method: 'qr', ...input });
+    return this.start(actor, { method: 'qr', ...input });
   }
 
   async verifyCode(actor: Actor, id: AccountId, code: string): Promise<LoginResult> {
@@ -90,7 +92,19 @@ export class RoutedLogins implements Logins {
     await this.deps.here.close();
   }
 
-  private async start(worker: string, actor: Actor, request: StartLogin & { method: 'phone' | 'qr' }): Promise<LoginResult> {
+  /** Starts the login in its worker; one that turns out to be gone (not yet missed by the owners) is passed over once. */
+  private async start(actor: Actor, request: StartLogin & { method: 'phone' | 'qr' }): Promise<LoginResult> {
+    const first = await this.workerFor(request.phone);
+    try {
+      return await this.startIn(first, actor, request);
+    } catch (error) {
+      if (!(error instanceof ProcessGone)) throw error;
+      this.deps.logger.warn({ worker: first }, 'the worker chosen for a login is gone; choosing another');
+      return this.startIn(await this.workerFor(request.phone, first), actor, request);
+    }
+  }
+
+  private async startIn(worker: string, actor: Actor, request: StartLogin & { method: 'phone' | 'qr' }): Promise<LoginResult> {
     const { progress, created } = await this.send(worker, 'login.start', { actor: actorToWire(actor), ...request });
     await this.deps.routes.remember(routeKey(progress.accountId), JSON.stringify({ worker, created } satisfies Route), this.deps.idleMs);
     return this.result(progress);
@@ -121,16 +135,16 @@ export class RoutedLogins implements Logins {
   }
 
   /** The worker to start a login in: the one holding the account, or a live one chosen from the phone number. */
-  private async workerFor(phone: string | undefined): Promise<string> {
+  private async workerFor(phone: string | undefined, gone?: string): Promise<string> {
     const { accounts, owners } = this.deps;
-    const live = await owners.liveWorkers();
+    const live = (await owners.liveWorkers()).filter((worker) => worker !== gone);
     const normalized = phone === undefined ? '' : normalizePhone(phone);
     const existing = normalized ? (await accounts.listLive()).find((a) => a.type === 'user' && a.phone === normalized) : undefined;
     if (existing) {
       const route = await this.recall(existing.id);
       if (route && live.includes(route.worker)) return route.worker;
       const owner = await owners.ownerOf(existing.id);
-      if (owner) return owner;
+      if (owner && owner !== gone) return owner;
     }
     if (live.length === 0) {
       throw new ChannelUnavailable('no Parley worker is running to hold the login; try again when one is', undefined, { reason: 'no_worker' });
@@ -140,7 +154,9 @@ export class RoutedLogins implements Logins {
 
   /** A login whose worker is gone: settled once, by whichever process noticed first. */
   private async lose(id: AccountId, route: Route): Promise<void> {
-    if (await this.deps.routes.forget(routeKey(id))) await this.deps.here.lost(id, route.created, LOST);
+    if (!(await this.deps.routes.forget(routeKey(id)))) return;
+    this.deps.logger.warn({ accountId: id, worker: route.worker }, 'a login was lost with its worker');
+    await this.deps.here.lost(id, route.created, LOST);
   }
 
   private async recall(id: AccountId): Promise<Route | null> {

@@ -82,7 +82,7 @@ export async function createRouting(deps: Deps): Promise<Routing> {
     const { redisUrl, redisPrefix } = deps.config;
     const routes = redisUrl ? new RedisRouteMemory({ url: redisUrl, prefix: redisPrefix, logger }) : new MemoryRouteMemory();
     closing.push(() => routes.close(), async () => heard?.close());
-    logins = new RoutedLogins({ commands, owners, routes, accounts: deps.accounts, here: deps.logins, idleMs: deps.loginIdleMs, timeoutMs: LOGIN_STEP_TIMEOUT_MS });
+    logins = new RoutedLogins({ commands, owners, routes, accounts: deps.accounts, here: deps.logins, idleMs: deps.loginIdleMs, timeoutMs: LOGIN_STEP_TIMEOUT_MS, logger });
   }
 
   /** Sends a command to the account's owner (itself included); with no owner nobody runs the account: nothing to do. */

@@ -18,10 +18,12 @@ export type CommandSchemas = Record<string, CommandSchema>;
 export type RequestOf<M extends CommandSchemas, K extends keyof M> = Static<M[K]['request']>;
 export type ReplyOf<M extends CommandSchemas, K extends keyof M> = Static<M[K]['reply']>;
 
+// The messages reach API clients (503): they name no process (host names and pids stay in the logs).
+
 /** The addressed process is not listening (it stopped or was killed): nobody will answer. */
 export class ProcessGone extends ChannelUnavailable {
   constructor(readonly processId: string) {
-    super(`Parley process ${processId} is gone`);
+    super('the Parley worker this request needs has stopped; try again shortly');
   }
 }
 
@@ -33,7 +35,7 @@ export class NoAnswer extends ChannelUnavailable {
     timeoutMs: number,
   ) {
     const wait = timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`;
-    super(`Parley process ${processId} did not answer "${command}" within ${wait}`);
+    super(`the Parley worker this request needs did not answer within ${wait} (${command})`);
   }
 }
 
