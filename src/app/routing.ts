@@ -29,6 +29,8 @@ import { serveWorkerCommands } from './worker-commands.js';
 const LOGIN_STEP_TIMEOUT_MS = 35_000;
 const RECONCILE_TIMEOUT_MS = 25_000;
 const DEFAULT_TIMEOUT_MS = 15_000;
+/** The operator's read is stored already: the answer waits this long at most for Telegram's read receipt. */
+const READ_RECEIPT_TIMEOUT_MS = 5_000;
 
 export interface Routing {
   /** This process's id on the bus. */
@@ -106,7 +108,7 @@ export async function createRouting(deps: Deps): Promise<Routing> {
     },
     async chatRead(chatId) {
       const chat = await deps.chats.findById(deps.database.db, chatId);
-      if (chat) await toOwner(chat.accountId, 'a read receipt', (owner) => commands.send(owner, 'chat.read', { chatId }));
+      if (chat) await toOwner(chat.accountId, 'a read receipt', (owner) => commands.send(owner, 'chat.read', { chatId }, { timeoutMs: READ_RECEIPT_TIMEOUT_MS }));
     },
     async close() {
       for (const close of closing) await close();

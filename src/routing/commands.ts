@@ -80,7 +80,7 @@ type Handler = (body: unknown) => Promise<unknown>;
  * - It never hangs: with no answer within the timeout it rejects with NoAnswer (503); when nobody listens on
  *   the process's topic it rejects at once with ProcessGone (503). A late answer is dropped.
  * - Both sides check what arrives against the command's schemas; a message that does not fit is refused and logged.
- * - A command to this process itself runs its handler directly, with no bus round-trip.
+ * - A command to this process itself runs its handler directly, with no bus round-trip (and the same timeout).
  * - A request is delivered at most once; a handler that must not run twice for one intent is made idempotent.
  */
 export class CommandBus<M extends CommandSchemas> {
@@ -106,9 +106,9 @@ export class CommandBus<M extends CommandSchemas> {
   }
 
   async send<K extends keyof M & string>(to: string, name: K, request: RequestOf<M, K>, options: { timeoutMs?: number } = {}): Promise<ReplyOf<M, K>> {
-    if (to === this.deps.self) return this.#local(name, request) as Promise<ReplyOf<M, K>>;
-    const id = randomUUID();
     const timeoutMs = options.timeoutMs ?? this.deps.timeoutMs;
+    if (to === this.deps.self) return this.#localWithin(name, request, timeoutMs) as Promise<ReplyOf<M, K>>;
+    const id = randomUUID();
     const answered = new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => this.#settle(id)?.reject(new NoAnswer(to, name, timeoutMs)), timeoutMs);
       timer.unref();
@@ -126,6 +126,16 @@ export class CommandBus<M extends CommandSchemas> {
   async close(): Promise<void> {
     await this.#unsubscribe?.();
     for (const id of [...this.#waiting.keys()]) this.#settle(id)?.reject(new ChannelUnavailable('Parley is shutting down'));
+  }
+
+  /** Here too, the caller waits no longer than the timeout (the handler runs on, as it would in a worker). */
+  #localWithin(name: string, body: unknown, timeoutMs: number): Promise<unknown> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new NoAnswer(this.deps.self, name, timeoutMs)), timeoutMs);
+      timer.unref();
+    });
+    return Promise.race([this.#local(name, body), late]).finally(() => clearTimeout(timer));
   }
 
   async #local(name: string, body: unknown): Promise<unknown> {

@@ -132,9 +132,11 @@ describe.each(BUS_KINDS)('CommandBus over $name', (kind) => {
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
-  it('a command to this process itself runs its handler here', async () => {
-    const { worker } = await deploy();
+  it('a command to this process itself runs its handler here, within the same timeout', async () => {
+    const { worker } = await deploy({ timeoutMs: 300 });
     worker.handle('sum.add', async ({ a, b }) => ({ sum: a * 10 + b }));
+    worker.handle('slow.step', () => new Promise(() => {}));
     await expect(worker.send('worker-1', 'sum.add', { a: 4, b: 2 })).resolves.toEqual({ sum: 42 });
+    await expect(worker.send('worker-1', 'slow.step', {})).rejects.toThrow(NoAnswer);
   });
 });

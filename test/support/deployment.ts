@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import type { FakeTelegramServer } from '../fakes/mtproto/index.js';
 import { serveChild } from '../fakes/mtproto/remote.js';
 import { Api } from './api.js';
@@ -35,6 +35,8 @@ export function useDeployment(apiCount: number): () => Deployment {
   }, STARTUP_MS);
   afterAll(async () => {
     await deployment?.close();
+    // nothing any process wrote to stderr (its warnings and errors go to stdout as JSON lines)
+    expect(deployment?.errors()).toBe('');
   }, 30_000);
   return () => {
     if (!deployment) throw new Error('the deployment did not start');
