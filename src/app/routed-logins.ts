@@ -77,7 +77,13 @@ export class RoutedLogins implements Logins {
   async cancel(actor: Actor, id: AccountId): Promise<void> {
     requireAdmin(actor);
     const route = await this.recall(id);
-    if (!route) return this.deps.here.cancel(actor, id);
+    if (!route) {
+      // as for a step: the owner may hold the login; a gone one holds nothing
+      const owner = await this.deps.owners.ownerOf(id);
+      const request = { actor: actorToWire(actor), accountId: id };
+      const done = owner ? await this.send(owner, 'login.cancel', request).then(() => true, (error: unknown) => (error instanceof ProcessGone ? false : Promise.reject(error))) : false;
+      return done ? undefined : this.deps.here.cancel(actor, id);
+    }
     try {
       await this.deps.commands.send(route.worker, 'login.cancel', { actor: actorToWire(actor), accountId: id }, { timeoutMs: this.deps.timeoutMs });
       await this.deps.routes.forget(routeKey(id));
