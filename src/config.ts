@@ -16,6 +16,8 @@ export interface Config {
   host: string;
   port: number;
   dataDir: string;
+  /** Where media files live (MEDIA_DIR, default DATA_DIR/media): a directory every process can read. */
+  mediaDir: string;
   database: DatabaseConfig;
   redisUrl: string | undefined;
   /** Prefix of every Redis key and channel, so several deployments can share one Redis. */
@@ -60,14 +62,19 @@ const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debu
 const SECRET_KEY_FILE = 'secret-key';
 const MIN_SECRET_KEY_LENGTH = 32;
 
+export interface ParseOptions {
+  /** Generate a secret key into DATA_DIR when none is configured (default); off for `parley restore`. */
+  createSecretKey?: boolean;
+}
+
 /** Reads `.env` from the working directory (without overriding real variables), then parses. */
-export function loadConfig(env: Env = process.env, envFile = '.env'): LoadedConfig {
+export function loadConfig(env: Env = process.env, envFile = '.env', options: ParseOptions = {}): LoadedConfig {
   if (env === process.env && existsSync(envFile)) process.loadEnvFile(envFile);
-  return parseConfig(env);
+  return parseConfig(env, options);
 }
 
 /** Parses an environment into a Config. Creates DATA_DIR and, when absent, a secret key in it. */
-export function parseConfig(env: Env): LoadedConfig {
+export function parseConfig(env: Env, options: ParseOptions = {}): LoadedConfig {
   const problems: string[] = [];
   const warnings: string[] = [];
   const read = (name: string): string | undefined => {
@@ -78,6 +85,7 @@ export function parseConfig(env: Env): LoadedConfig {
   const production = read('NODE_ENV') === 'production';
   const port = parsePort(read('PORT'), problems);
   const dataDir = path.resolve(read('DATA_DIR') ?? './data');
+  const mediaDir = path.resolve(read('MEDIA_DIR') ?? path.join(dataDir, 'media'));
   const database = parseDatabaseUrl(read('DATABASE_URL'), read('DATABASE_POOL_SIZE'), dataDir, problems);
   const redisUrl = parseUrl('REDIS_URL', read('REDIS_URL'), ['redis:', 'rediss:'], problems);
   const publicUrl = parseUrl('PUBLIC_URL', read('PUBLIC_URL'), ['http:', 'https:'], problems);
@@ -99,7 +107,7 @@ export function parseConfig(env: Env): LoadedConfig {
 
   let secretKey = '';
   if (problems.length === 0) {
-    secretKey = resolveSecretKey(read('SECRET_KEY'), dataDir, production, problems, warnings);
+    secretKey = resolveSecretKey(read('SECRET_KEY'), dataDir, { production, create: options.createSecretKey ?? true }, problems, warnings);
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -110,6 +118,7 @@ export function parseConfig(env: Env): LoadedConfig {
       host: read('HOST') ?? '127.0.0.1',
       port,
       dataDir,
+      mediaDir,
       database,
       redisUrl: redisUrl?.toString(),
       redisPrefix,
@@ -267,7 +276,7 @@ function parseBootstrapAdmin(
 function resolveSecretKey(
   value: string | undefined,
   dataDir: string,
-  production: boolean,
+  { production, create }: { production: boolean; create: boolean },
   problems: string[],
   warnings: string[],
 ): string {
@@ -281,6 +290,10 @@ function resolveSecretKey(
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   if (production) {
     problems.push(`SECRET_KEY is required when NODE_ENV=production (or put one in ${file})`);
+    return '';
+  }
+  if (!create) {
+    problems.push(`SECRET_KEY is not set and ${file} does not exist: give the key the data was sealed with`);
     return '';
   }
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });

@@ -26,10 +26,15 @@ describe('configuration from the environment', () => {
       host: '127.0.0.1',
       role: 'all',
       database: { dialect: 'sqlite', file: path.join(dir, 'parley.db') },
+      mediaDir: path.join(dir, 'media'),
       redisUrl: undefined,
       logLevel: 'info',
       telegram: { botApiRoot: 'https://api.telegram.org' },
     });
+  });
+
+  it('takes MEDIA_DIR for media files (a directory every process mounts)', () => {
+    expect(parseConfig({ DATA_DIR: dataDir(), SECRET_KEY: KEY, MEDIA_DIR: '/srv/parley-media' }).config.mediaDir).toBe('/srv/parley-media');
   });
 
   it('reads MySQL and SQLite URLs and the pool size', () => {

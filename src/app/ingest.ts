@@ -210,7 +210,8 @@ export class IngestService {
 
   private async accountStatus(source: IngestSource, event: Extract<InboundEvent, { type: 'account.status' }>): Promise<IngestOutcome> {
     const { accounts, events } = this.deps;
-    const changed = await accounts.setStatus(source.accountId, { status: event.status, reason: event.reason, until: event.until });
+    const { status, reason, until, historyImport = null } = event;
+    const changed = await accounts.setStatus(source.accountId, { status, reason, until, historyImport });
     if (changed) await events.publish([{ type: 'account.updated', account: await accounts.get(source.accountId) }]);
     return nothing();
   }

@@ -3,6 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { simulatorChannels } from '../channels/simulator/index.js';
 import { BotWebhookEndpoint, telegramBotChannels } from '../channels/telegram-bot/index.js';
 import { telegramClients, telegramUserConnector, type TelegramClientFactory } from '../channels/telegram-user/index.js';
+import { DirectoryBlobStore } from '../blobs/fs-store.js';
+import type { BlobStore } from '../blobs/store.js';
 import type { Config } from '../config.js';
 import type { AccountId } from '../domain/ids.js';
 import type { Logger } from '../log.js';
@@ -38,7 +40,7 @@ import { createInfrastructure } from './infrastructure.js';
 import { IngestService } from './ingest.js';
 import { LoginThrottle, type ThrottleLimits } from './login-throttle.js';
 import { LoginService, type Logins } from './logins.js';
-import { MediaFiles, MediaService } from './media.js';
+import { MediaService } from './media.js';
 import { MessageService } from './messages.js';
 import { OperatorService } from './operators.js';
 import { ReadReceipts } from './read-receipts.js';
@@ -65,8 +67,8 @@ export interface Parley {
   chats: ChatService;
   messages: MessageService;
   media: MediaService;
-  /** DATA_DIR/media, content-addressed (downloads and operators' uploads). */
-  files: MediaFiles;
+  /** Media files by content address (downloads and operators' uploads), shared by every process: MEDIA_DIR. */
+  blobs: BlobStore;
   retention: RetentionJob;
   /** The channels of this process; null when it runs none (PARLEY_ROLE=api, or CLI commands). */
   runtime: ChannelRuntime | null;
@@ -124,7 +126,6 @@ export async function createParley(config: Config, logger: Logger, options: Parl
   const runWork = options.runWork ?? config.role === 'all';
   let sweeper: NodeJS.Timeout | undefined;
   const backoffBaseMs = options.backoffBaseMs ?? 1000;
-  const mediaDir = `${config.dataDir}/media`;
   const { bus, eventLog, jobs, throttle: throttleStore } = await createInfrastructure(config, logger);
 
   const keys = new Keys(config.secretKey);
@@ -181,7 +182,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     jobs,
     logger,
   });
-  const files = new MediaFiles(mediaDir);
+  const blobs = new DirectoryBlobStore(config.mediaDir);
   const bot = telegramBotChannels({
     apiRoot: config.telegram.botApiRoot,
     publicUrl: config.publicUrl,
@@ -233,7 +234,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     conversation,
     jobs,
     media: mediaRepository,
-    files,
+    blobs,
     logger,
   });
   const accounts = new AccountService({
@@ -268,7 +269,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     chats: chatRepository,
     chatService: chats,
     channels,
-    files,
+    blobs,
     conversation,
     logger,
     backoffBaseMs,
@@ -280,7 +281,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     chats: chatRepository,
     settings,
     audit,
-    mediaDir,
+    blobs,
     logger,
   });
   const send = new SendJob({
@@ -291,7 +292,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     channels,
     conversation,
     media: mediaRepository,
-    files,
+    blobs,
     logger,
     backoffBaseMs,
   });
@@ -349,7 +350,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     chats,
     messages,
     media,
-    files,
+    blobs,
     retention,
     runtime,
     botWebhook,

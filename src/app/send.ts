@@ -1,7 +1,7 @@
 // The send job: delivers one pending outgoing message through the account that owns its chat, and records
 // every attempt. Retryable failures go back to pending and run again later; permanent ones fail the message.
-import { access } from 'node:fs/promises';
-import { SendRejected, type Channel, type OutboundMessage } from '../channels/channel.js';
+import type { BlobAddress, BlobStore } from '../blobs/store.js';
+import { SendRejected, type Channel, type OutboundAttachment } from '../channels/channel.js';
 import type { Account } from '../domain/account.js';
 import type { Chat } from '../domain/chat.js';
 import { ChannelUnavailable } from '../domain/errors.js';
@@ -15,7 +15,6 @@ import type { Database } from '../store/db.js';
 import type { MediaRepository } from '../store/media.js';
 import type { MessageRepository } from '../store/messages.js';
 import type { ConversationEvents } from './conversation-events.js';
-import type { MediaFiles } from './media.js';
 
 export interface ChannelLookup {
   channel(accountId: AccountId): Channel | undefined;
@@ -37,7 +36,7 @@ interface Deps {
   channels: ChannelLookup;
   conversation: ConversationEvents;
   media: MediaRepository;
-  files: MediaFiles;
+  blobs: BlobStore;
   logger: Logger;
   backoffBaseMs: number;
 }
@@ -59,8 +58,8 @@ export class SendJob {
     if (!channel) return this.unavailable(message, chat, account);
 
     const attachment = await this.attachmentOf(message);
-    if (attachment && !(await access(attachment.path).then(() => true, () => false))) {
-      return this.fail(message, chat, 'file_missing', 'the uploaded file is no longer on disk; send it again');
+    if (attachment && !(await this.deps.blobs.has(attachment.address))) {
+      return this.fail(message, chat, 'file_missing', 'the uploaded file is no longer in the media store; send it again');
     }
     try {
       const result = await channel.send({
@@ -80,13 +79,20 @@ export class SendJob {
   }
 
   /** The file an operator uploaded with the message, if any. */
-  private async attachmentOf(message: Message): Promise<OutboundMessage['attachment']> {
+  private async attachmentOf(message: Message): Promise<(OutboundAttachment & { address: BlobAddress }) | null> {
     const first = message.direction === 'out' ? message.media[0] : undefined;
     const stored = first && (await this.deps.media.findById(first.id));
-    if (!stored?.path) return null;
+    const address = stored?.path;
+    if (!stored || !address) return null;
+    const { blobs } = this.deps;
     return {
       kind: stored.kind,
-      path: this.deps.files.absolute(stored.path),
+      address,
+      async open() {
+        const file = await blobs.open(address);
+        if (!file) throw new SendRejected('file_missing', `the file of media ${stored.id} is missing from the media store`);
+        return file;
+      },
       fileName: stored.fileName ?? `${stored.kind}-${stored.id}`,
       mimeType: stored.mimeType ?? 'application/octet-stream',
     };

@@ -74,6 +74,7 @@ export class Deployment {
       REDIS_URL: inject('redisUrl') ?? '',
       REDIS_PREFIX: `t${randomBytes(6).toString('hex')}`,
       SECRET_KEY: 'test-secret-key-test-secret-key-0123456789',
+      MEDIA_DIR: path.join(dataDir, 'media'), // a volume every process mounts, as in compose
     };
     const deployment = new Deployment(dataDir, shared, database.drop);
     try {

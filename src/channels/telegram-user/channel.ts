@@ -280,7 +280,7 @@ export class TelegramUserChannel implements Channel {
       limits: historyLimits(this.account.settings),
       signal: session.history.signal,
       store: (event) => session.queue.push(event),
-      report: (reason) => this.status.report('active', reason),
+      report: (reason, progress) => this.status.report('active', reason, null, progress ?? null),
       logger: this.options.logger,
     });
   }

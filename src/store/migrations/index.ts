@@ -3,6 +3,7 @@ import { migrationContext, type Dialect } from './builder.js';
 import { coreTables } from './0001-core-tables.js';
 import { mtprotoSessions } from './0002-mtproto-sessions.js';
 import { skippedUpdates } from './0003-skipped-updates.js';
+import { historyImportProgress } from './0005-history-import-progress.js';
 
 /** The one migration set, in order; names never change once released. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -11,5 +12,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0001-core-tables': coreTables(context),
     '0002-mtproto-sessions': mtprotoSessions(context),
     '0003-skipped-updates': skippedUpdates(context),
+    '0005-history-import-progress': historyImportProgress(context),
   };
 }

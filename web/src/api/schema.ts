@@ -735,6 +735,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/operators/directory/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Names of the team
+         * @description Any signed-in operator. Every operator not deleted (deactivated ones too: their names stay on chats and messages), ordered by id, not paged (a team is small): id, display name and whether active, nothing else.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: the OperatorDirectoryEntry objects. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "results": [
+                         *         {
+                         *           "id": 42,
+                         *           "display_name": "Anna",
+                         *           "is_active": true
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        "application/json": {
+                            results: components["schemas"]["OperatorDirectoryEntry"][];
+                        };
+                    };
+                };
+                /** @description No valid token, session cookie or ticket. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unauthenticated",
+                         *         "message": "authentication required"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/operators/{id}/": {
         parameters: {
             query?: never;
@@ -1605,6 +1674,10 @@ export interface paths {
                          *           "phone": "+447700900123",
                          *           "settings": {},
                          *           "skipped_updates": 1,
+                         *           "history_import": {
+                         *             "done": 1,
+                         *             "total": 1
+                         *           },
                          *           "created_at": "2026-01-15T09:30:00.000Z",
                          *           "updated_at": "2026-01-15T09:30:00.000Z"
                          *         }
@@ -1751,6 +1824,10 @@ export interface paths {
                          *       "phone": "+447700900123",
                          *       "settings": {},
                          *       "skipped_updates": 1,
+                         *       "history_import": {
+                         *         "done": 1,
+                         *         "total": 1
+                         *       },
                          *       "created_at": "2026-01-15T09:30:00.000Z",
                          *       "updated_at": "2026-01-15T09:30:00.000Z"
                          *     }
@@ -1885,6 +1962,10 @@ export interface paths {
                          *       "phone": "+447700900123",
                          *       "settings": {},
                          *       "skipped_updates": 1,
+                         *       "history_import": {
+                         *         "done": 1,
+                         *         "total": 1
+                         *       },
                          *       "created_at": "2026-01-15T09:30:00.000Z",
                          *       "updated_at": "2026-01-15T09:30:00.000Z"
                          *     }
@@ -2144,6 +2225,10 @@ export interface paths {
                          *       "phone": "+447700900123",
                          *       "settings": {},
                          *       "skipped_updates": 1,
+                         *       "history_import": {
+                         *         "done": 1,
+                         *         "total": 1
+                         *       },
                          *       "created_at": "2026-01-15T09:30:00.000Z",
                          *       "updated_at": "2026-01-15T09:30:00.000Z"
                          *     }
@@ -2310,6 +2395,10 @@ export interface paths {
                          *       "phone": "+447700900123",
                          *       "settings": {},
                          *       "skipped_updates": 1,
+                         *       "history_import": {
+                         *         "done": 1,
+                         *         "total": 1
+                         *       },
                          *       "created_at": "2026-01-15T09:30:00.000Z",
                          *       "updated_at": "2026-01-15T09:30:00.000Z"
                          *     }
@@ -2463,6 +2552,10 @@ export interface paths {
                          *       "phone": "+447700900123",
                          *       "settings": {},
                          *       "skipped_updates": 1,
+                         *       "history_import": {
+                         *         "done": 1,
+                         *         "total": 1
+                         *       },
                          *       "created_at": "2026-01-15T09:30:00.000Z",
                          *       "updated_at": "2026-01-15T09:30:00.000Z"
                          *     }
@@ -2890,6 +2983,10 @@ export interface paths {
                          *         "phone": "+447700900123",
                          *         "settings": {},
                          *         "skipped_updates": 1,
+                         *         "history_import": {
+                         *           "done": 1,
+                         *           "total": 1
+                         *         },
                          *         "created_at": "2026-01-15T09:30:00.000Z",
                          *         "updated_at": "2026-01-15T09:30:00.000Z"
                          *       }
@@ -3103,6 +3200,10 @@ export interface paths {
                          *         "phone": "+447700900123",
                          *         "settings": {},
                          *         "skipped_updates": 1,
+                         *         "history_import": {
+                         *           "done": 1,
+                         *           "total": 1
+                         *         },
                          *         "created_at": "2026-01-15T09:30:00.000Z",
                          *         "updated_at": "2026-01-15T09:30:00.000Z"
                          *       }
@@ -3312,6 +3413,10 @@ export interface paths {
                          *         "phone": "+447700900123",
                          *         "settings": {},
                          *         "skipped_updates": 1,
+                         *         "history_import": {
+                         *           "done": 1,
+                         *           "total": 1
+                         *         },
                          *         "created_at": "2026-01-15T09:30:00.000Z",
                          *         "updated_at": "2026-01-15T09:30:00.000Z"
                          *       }
@@ -3521,6 +3626,10 @@ export interface paths {
                          *         "phone": "+447700900123",
                          *         "settings": {},
                          *         "skipped_updates": 1,
+                         *         "history_import": {
+                         *           "done": 1,
+                         *           "total": 1
+                         *         },
                          *         "created_at": "2026-01-15T09:30:00.000Z",
                          *         "updated_at": "2026-01-15T09:30:00.000Z"
                          *       }
@@ -3719,6 +3828,10 @@ export interface paths {
                          *         "phone": "+447700900123",
                          *         "settings": {},
                          *         "skipped_updates": 1,
+                         *         "history_import": {
+                         *           "done": 1,
+                         *           "total": 1
+                         *         },
                          *         "created_at": "2026-01-15T09:30:00.000Z",
                          *         "updated_at": "2026-01-15T09:30:00.000Z"
                          *       }
@@ -4243,6 +4356,68 @@ export interface paths {
                          *     }
                          */
                         "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid token, session cookie or ticket. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unauthenticated",
+                         *         "message": "authentication required"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chats/unread/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Unread messages in my chats
+         * @description Counts over every chat assigned to the caller (his Mine tab, not one page of it): `messages` unread by operators and the number of `chats` holding them. Chat frames (`chat.created`, `chat.updated`, `chat.removed`) say when it may have changed.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: the UnreadCount. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "chats": 1,
+                         *       "messages": 1
+                         *     }
+                         */
+                        "application/json": components["schemas"]["UnreadCount"];
                     };
                 };
                 /** @description No valid token, session cookie or ticket. */
@@ -7140,6 +7315,15 @@ export interface components {
             /** @description his load: open and pending chats assigned to him (what max_active_chats limits) */
             active_chats: number;
         };
+        /**
+         * OperatorDirectoryEntry
+         * @description A colleague as every operator may know him: his name, nothing about his login, role or load.
+         */
+        OperatorDirectoryEntry: {
+            id: number;
+            display_name: string;
+            is_active: boolean;
+        };
         /** Account */
         Account: {
             id: number;
@@ -7160,6 +7344,10 @@ export interface components {
             };
             /** @description updates from Telegram that could never be stored and were skipped (see the log for why) */
             skipped_updates: number;
+            history_import: {
+                done: number;
+                total: number;
+            } | null;
             /**
              * Format: date-time
              * @description ISO 8601, UTC
@@ -7243,6 +7431,16 @@ export interface components {
              */
             updated_at: string;
             deleted_at: string | null;
+        };
+        /**
+         * UnreadCount
+         * @description Unread messages in the chats assigned to the caller.
+         */
+        UnreadCount: {
+            /** @description my chats with unread messages */
+            chats: number;
+            /** @description unread messages in them */
+            messages: number;
         };
         /** Media */
         Media: {
