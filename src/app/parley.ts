@@ -6,6 +6,7 @@ import { errorClass, telegramClients, telegramUserConnector, type TelegramClient
 import { DirectoryBlobStore } from '../blobs/fs-store.js';
 import type { BlobStore } from '../blobs/store.js';
 import type { Config } from '../config.js';
+import type { AccountId } from '../domain/ids.js';
 import type { Logger } from '../log.js';
 import { drainJobs } from '../jobs/drain.js';
 import type { JobQueue } from '../jobs/queue.js';
@@ -40,7 +41,7 @@ import { OperatorDirectory } from './directory.js';
 import { createInfrastructure } from './infrastructure.js';
 import { IngestService } from './ingest.js';
 import { LoginThrottle, type ThrottleLimits } from './login-throttle.js';
-import { LoginService } from './logins.js';
+import { LoginService, type Logins } from './logins.js';
 import { readinessProbe, type ReadinessProbe } from './readiness.js';
 import { MediaService } from './media.js';
 import { MessageService } from './messages.js';
@@ -48,12 +49,15 @@ import { OperatorService } from './operators.js';
 import { ReadReceipts } from './read-receipts.js';
 import { recoverInterruptedWork, requeuePendingWork } from './recovery.js';
 import { RetentionJob } from './retention.js';
+import { createRouting } from './routing.js';
 import { ChannelRuntime, type ChannelFactories } from './runtime.js';
 import { SendJob } from './send.js';
 import { SettingsService } from './settings.js';
 import { WaitingChats } from './waiting-chats.js';
 
 export interface Parley {
+  /** This process's id on the bus (commands to it are addressed by it). */
+  processId: string;
   config: Config;
   logger: Logger;
   database: Database;
@@ -73,8 +77,8 @@ export interface Parley {
   runtime: ChannelRuntime | null;
   /** Receives Telegram's webhook requests for bots (any process role). */
   botWebhook: BotWebhookEndpoint;
-  /** Personal accounts' logins in progress in this process. */
-  logins: LoginService;
+  /** Personal accounts' logins: held in this process, or routed to the worker holding each (api processes). */
+  logins: Logins;
   hub: SocketHub;
   eventLog: EventLog;
   bus: EventBus;
@@ -233,7 +237,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     settings,
     events: publisher,
     waiting: waitingChats,
-    announceRead: (chatId) => bus.publish('chats.read', { chatId }),
+    announceRead: (chatId) => routing.chatRead(chatId),
   });
   const messages = new MessageService({
     database,
@@ -254,12 +258,12 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     ingest,
     events: publisher,
     audit,
-    runtime,
+    runtime: { reconcile: (accountId) => routing.reconciler.reconcile(accountId) },
     announce: (accountId) => bus.publish('accounts.changed', { accountId }),
     factories,
   });
   const channels = runtime ?? { channel: () => undefined };
-  const logins = new LoginService({
+  const localLogins = new LoginService({
     accounts: accountRepository,
     events: publisher,
     audit,
@@ -270,6 +274,8 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     idleMs: LOGIN_IDLE_MS,
   });
   const readReceipts = new ReadReceipts({ database, accounts: accountRepository, chats: chatRepository, channels, logger });
+  const routing = await createRouting({ config, bus, logger, database, accounts: accountRepository, chats: chatRepository, operators: operatorRepository, runtime, logins: localLogins, readReceipts, loginIdleMs: LOGIN_IDLE_MS });
+  const logins = routing.logins;
   const media = new MediaService({
     database,
     media: mediaRepository,
@@ -309,12 +315,11 @@ export async function createParley(config: Config, logger: Logger, options: Parl
   const readiness = readinessProbe({ database, pingRedis, runtime, logger });
 
   await bus.subscribe('settings.changed', () => settings.invalidate());
-  await bus.subscribe('operators.changed', (payload) => {
+  await bus.subscribe('operators.changed', (change) => {
     directory.invalidate();
-    const change = payload as { operatorId: number; signedOut: boolean };
     if (change.signedOut) hub.disconnect(change.operatorId, 1008, 'signed out');
   });
-  await bus.subscribe('tokens.revoked', (payload) => hub.disconnectToken((payload as { tokenId: number }).tokenId, 'signed out'));
+  await bus.subscribe('tokens.revoked', ({ tokenId }) => hub.disconnectToken(tokenId, 'signed out'));
   await hub.start();
   if (options.bootstrapAdmin ?? true) await ensureInitialAdmin(config, operatorRepository, operators, logger);
 
@@ -322,9 +327,8 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     jobs.handle('message.send', (payload, context) => send.run(payload, context), { concurrency: 8, maxAttempts: 50, backoffMs: backoffBaseMs });
     jobs.handle('media.download', (payload, context) => media.download(payload, context), { concurrency: 2, maxAttempts: 20, backoffMs: backoffBaseMs });
     jobs.handle('messages.cleanup', async () => void (await retention.run()), { concurrency: 1, maxAttempts: 3, backoffMs: 60_000 });
-    await bus.subscribe('accounts.changed', (payload) => void runtime.reconcile((payload as { accountId: number }).accountId as never));
+    await bus.subscribe('accounts.changed', ({ accountId }) => void runtime.reconcile(accountId as AccountId));
     await bus.subscribe('settings.changed', () => void waitingChats.assign());
-    await bus.subscribe('chats.read', (payload) => void readReceipts.chatRead((payload as { chatId: number }).chatId as never));
     const demoChanged = await syncDemoAccount(accountRepository, config.demo, logger);
     if (demoChanged !== null) await bus.publish('accounts.changed', { accountId: demoChanged });
     await recoverInterruptedWork({
@@ -350,6 +354,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
   }
 
   return {
+    processId: routing.self,
     config,
     logger,
     database,
@@ -377,6 +382,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
       readiness.drain();
       clearInterval(sweeper);
       await logins.close();
+      await routing.close();
       await drainJobs(jobs, logger);
       await runtime?.close();
       // leases are released here (no channel of this process runs any more)

@@ -40,6 +40,12 @@ export interface ChannelFactory {
 
 export type ChannelFactories = Partial<Record<AccountType, ChannelFactory>>;
 
+/** Makes an account's channel follow its desired state, here or in the worker that holds the account. */
+export interface Reconciler {
+  /** Resolves once it does (or the holder could not be reached: the reconcile loop catches up); never rejects. */
+  reconcile(accountId: AccountId): Promise<void>;
+}
+
 interface Deps {
   accounts: AccountRepository;
   ingest: IngestService;
@@ -50,7 +56,7 @@ interface Deps {
   onStarted?: (accountId: AccountId) => Promise<void>;
 }
 
-export class ChannelRuntime implements ChannelLookup {
+export class ChannelRuntime implements ChannelLookup, Reconciler {
   private readonly running = new Map<AccountId, Channel>();
   private readonly queues = new Map<AccountId, Promise<void>>();
   private readonly sources = new Map<AccountId, IngestSource>();

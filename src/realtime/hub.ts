@@ -62,7 +62,7 @@ export class SocketHub {
   ) {}
 
   async start(): Promise<void> {
-    this.unsubscribe = await this.deps.bus.subscribe('frames', (payload) => this.deliver(payload as FramesMessage));
+    this.unsubscribe = await this.deps.bus.subscribe('frames', (message) => this.deliver(message));
     this.pinger = setInterval(() => this.heartbeat(), PING_INTERVAL_MS);
     this.pinger.unref();
   }

@@ -2992,7 +2992,7 @@ export interface paths {
         put?: never;
         /**
          * Log a personal Telegram account in: send the code
-         * @description Admins only. Telegram sends a login code to the phone’s Telegram apps (or by SMS); pass it to `verify_otp`. Creates the account (a personal account of that phone logged in before is logged in again). Telegram’s refusals are 4xx with its reason in `error.details.reason`: wrong code or password (400), banned number (403), flood wait (429 with Retry-After). When Telegram cannot be reached the answer is 503 within 20 s. A login lives in the process that started it: every step must reach the same Parley process.
+         * @description Admins only. Telegram sends a login code to the phone’s Telegram apps (or by SMS); pass it to `verify_otp`. Creates the account (a personal account of that phone logged in before is logged in again). Telegram’s refusals are 4xx with its reason in `error.details.reason`: wrong code or password (400), banned number (403), flood wait (429 with Retry-After). When Telegram cannot be reached the answer is 503 within 20 s. A login is held by one Parley process (a worker); each step may reach any api process, which sends it there. When that worker stops, the next step answers 409 with `details.reason` `login_lost`: start the login again.
          */
         post: {
             parameters: {
@@ -3212,7 +3212,7 @@ export interface paths {
         put?: never;
         /**
          * Log a personal Telegram account in by QR code
-         * @description Admins only. Show `qr_url` as a QR code and scan it in Telegram (Settings → Devices → Link Desktop Device). Telegram replaces the code every 30 s or so until it is scanned: each new one, and the outcome (`active`, `password_needed` then `verify_password`, or `failed`), is pushed as account.updated with a `login` field; GET /api/accounts/{id}/login/ answers the same. Telegram’s refusals are 4xx with its reason in `error.details.reason`: wrong code or password (400), banned number (403), flood wait (429 with Retry-After). When Telegram cannot be reached the answer is 503 within 20 s. A login lives in the process that started it: every step must reach the same Parley process.
+         * @description Admins only. Show `qr_url` as a QR code and scan it in Telegram (Settings → Devices → Link Desktop Device). Telegram replaces the code every 30 s or so until it is scanned: each new one, and the outcome (`active`, `password_needed` then `verify_password`, or `failed`), is pushed as account.updated with a `login` field; GET /api/accounts/{id}/login/ answers the same. Telegram’s refusals are 4xx with its reason in `error.details.reason`: wrong code or password (400), banned number (403), flood wait (429 with Retry-After). When Telegram cannot be reached the answer is 503 within 20 s. A login is held by one Parley process (a worker); each step may reach any api process, which sends it there. When that worker stops, the next step answers 409 with `details.reason` `login_lost`: start the login again.
          */
         post: {
             parameters: {
@@ -4055,7 +4055,7 @@ export interface paths {
         };
         /**
          * Where a login stands
-         * @description Admins only. 409 when no login of this account is in progress in this process. A login lives in the process that started it: every step must reach the same Parley process.
+         * @description Admins only. 409 when no login of this account is in progress. A login is held by one Parley process (a worker); each step may reach any api process, which sends it there. When that worker stops, the next step answers 409 with `details.reason` `login_lost`: start the login again.
          */
         get: {
             parameters: {
