@@ -17,6 +17,8 @@ export interface Config {
   host: string;
   port: number;
   dataDir: string;
+  /** Where media files live (MEDIA_DIR, default DATA_DIR/media): a directory every process can read. */
+  mediaDir: string;
   database: DatabaseConfig;
   redisUrl: string | undefined;
   /** Prefix of every Redis key and channel, so several deployments can share one Redis. */
@@ -40,6 +42,13 @@ export interface Config {
   bootstrapAdmin: { username: string; password: string } | undefined;
   /** PARLEY_DEMO=1: a simulator account with customers writing now and then. */
   demo: boolean;
+  /** `/metrics`: on its own port, or on the main one behind a bearer token; not served without either. */
+  metrics: MetricsConfig;
+}
+
+export interface MetricsConfig {
+  port: number | undefined;
+  token: string | undefined;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -62,14 +71,25 @@ const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debu
 const SECRET_KEY_FILE = 'secret-key';
 const MIN_SECRET_KEY_LENGTH = 32;
 
+export interface ParseOptions {
+  /** Generate a secret key into DATA_DIR when none is configured (default); off for `parley restore`. */
+  createSecretKey?: boolean;
+}
+
+export interface LoadOptions extends ParseOptions {
+  /** Variables that win over the environment and `.env` (e.g. the role `parley worker` names). */
+  overrides?: Env;
+}
+
 /** Reads `.env` from the working directory (without overriding real variables), then parses; `overrides` win. */
-export function loadConfig(env: Env = process.env, envFile = '.env', overrides: Env = {}): LoadedConfig {
+export function loadConfig(env: Env = process.env, envFile = '.env', options: LoadOptions = {}): LoadedConfig {
   if (env === process.env && existsSync(envFile)) process.loadEnvFile(envFile);
-  return parseConfig({ ...env, ...overrides });
+  const { overrides = {}, ...parseOptions } = options;
+  return parseConfig({ ...env, ...overrides }, parseOptions);
 }
 
 /** Parses an environment into a Config. Creates DATA_DIR and, when absent, a secret key in it. */
-export function parseConfig(env: Env): LoadedConfig {
+export function parseConfig(env: Env, options: ParseOptions = {}): LoadedConfig {
   const problems: string[] = [];
   const warnings: string[] = [];
   const read = (name: string): string | undefined => {
@@ -80,6 +100,7 @@ export function parseConfig(env: Env): LoadedConfig {
   const production = read('NODE_ENV') === 'production';
   const port = parsePort(read('PORT'), problems);
   const dataDir = path.resolve(read('DATA_DIR') ?? './data');
+  const mediaDir = path.resolve(read('MEDIA_DIR') ?? path.join(dataDir, 'media'));
   const database = parseDatabaseUrl(read('DATABASE_URL'), read('DATABASE_POOL_SIZE'), dataDir, problems);
   const redisUrl = parseUrl('REDIS_URL', read('REDIS_URL'), ['redis:', 'rediss:'], problems);
   const publicUrl = parseUrl('PUBLIC_URL', read('PUBLIC_URL'), ['http:', 'https:'], problems);
@@ -91,6 +112,7 @@ export function parseConfig(env: Env): LoadedConfig {
   const demo = parseBoolean('PARLEY_DEMO', read('PARLEY_DEMO'), problems);
   const redisPrefix = read('REDIS_PREFIX') ?? 'parley';
   if (!/^[\w:.-]{1,64}$/.test(redisPrefix)) problems.push('REDIS_PREFIX may hold letters, digits and _ : . - (at most 64)');
+  const metrics = parseMetrics(read('METRICS_PORT'), read('METRICS_TOKEN'), port, problems);
   const bootstrapAdmin = parseBootstrapAdmin(read('PARLEY_ADMIN_USERNAME'), read('PARLEY_ADMIN_PASSWORD'), problems);
   // one line for both: a process of a multi-process deployment shares its database and Redis with the others
   if (role !== 'all' && (database.dialect === 'sqlite' || !redisUrl)) {
@@ -99,7 +121,7 @@ export function parseConfig(env: Env): LoadedConfig {
 
   let secretKey = '';
   if (problems.length === 0) {
-    secretKey = resolveSecretKey(read('SECRET_KEY'), dataDir, production, problems, warnings);
+    secretKey = resolveSecretKey(read('SECRET_KEY'), dataDir, { production, create: options.createSecretKey ?? true }, problems, warnings);
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -110,6 +132,7 @@ export function parseConfig(env: Env): LoadedConfig {
       host: read('HOST') ?? '127.0.0.1',
       port,
       dataDir,
+      mediaDir,
       database,
       redisUrl: redisUrl?.toString(),
       redisPrefix,
@@ -121,6 +144,7 @@ export function parseConfig(env: Env): LoadedConfig {
       telegram,
       bootstrapAdmin,
       demo,
+      metrics,
     },
     warnings,
   };
@@ -133,6 +157,21 @@ function parsePort(value: string | undefined, problems: string[]): number {
     problems.push(`PORT must be a whole number from 0 to 65535, got "${value}"`);
   }
   return port;
+}
+
+const MIN_METRICS_TOKEN_LENGTH = 16;
+
+function parseMetrics(portValue: string | undefined, token: string | undefined, mainPort: number, problems: string[]): MetricsConfig {
+  let port: number | undefined;
+  if (portValue !== undefined) {
+    port = Number(portValue);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`METRICS_PORT must be a whole number from 1 to 65535, got "${portValue}"`);
+    else if (port === mainPort) problems.push('METRICS_PORT must differ from PORT (without it, /metrics is served on PORT behind METRICS_TOKEN)');
+  }
+  if (token !== undefined && token.length < MIN_METRICS_TOKEN_LENGTH) {
+    problems.push(`METRICS_TOKEN must be at least ${MIN_METRICS_TOKEN_LENGTH} characters long`);
+  }
+  return { port, token };
 }
 
 function parseDatabaseUrl(
@@ -267,7 +306,7 @@ function parseBootstrapAdmin(
 function resolveSecretKey(
   value: string | undefined,
   dataDir: string,
-  production: boolean,
+  { production, create }: { production: boolean; create: boolean },
   problems: string[],
   warnings: string[],
 ): string {
@@ -281,6 +320,10 @@ function resolveSecretKey(
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   if (production) {
     problems.push(`SECRET_KEY is required when NODE_ENV=production (or put one in ${file})`);
+    return '';
+  }
+  if (!create) {
+    problems.push(`SECRET_KEY is not set and ${file} does not exist: give the key the data was sealed with`);
     return '';
   }
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });

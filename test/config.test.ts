@@ -26,10 +26,15 @@ describe('configuration from the environment', () => {
       host: '127.0.0.1',
       role: 'all',
       database: { dialect: 'sqlite', file: path.join(dir, 'parley.db') },
+      mediaDir: path.join(dir, 'media'),
       redisUrl: undefined,
       logLevel: 'info',
       telegram: { botApiRoot: 'https://api.telegram.org' },
     });
+  });
+
+  it('takes MEDIA_DIR for media files (a directory every process mounts)', () => {
+    expect(parseConfig({ DATA_DIR: dataDir(), SECRET_KEY: KEY, MEDIA_DIR: '/srv/parley-media' }).config.mediaDir).toBe('/srv/parley-media');
   });
 
   it('reads MySQL and SQLite URLs and the pool size', () => {
@@ -69,6 +74,19 @@ describe('configuration from the environment', () => {
     ]);
     expect(problemsOf({ DATA_DIR: dataDir(), SECRET_KEY: 'short' })).toEqual([
       'SECRET_KEY must be at least 32 characters long',
+    ]);
+  });
+
+  it('serves /metrics only when asked: a port of its own, or a token of 16 characters or more', () => {
+    expect(parseConfig({ DATA_DIR: dataDir(), SECRET_KEY: KEY }).config.metrics).toEqual({ port: undefined, token: undefined });
+    const both = parseConfig({ DATA_DIR: dataDir(), SECRET_KEY: KEY, METRICS_PORT: '9464', METRICS_TOKEN: 't'.repeat(16) }).config.metrics;
+    expect(both).toEqual({ port: 9464, token: 't'.repeat(16) });
+    expect(problemsOf({ DATA_DIR: dataDir(), SECRET_KEY: KEY, METRICS_PORT: '0', METRICS_TOKEN: 'short' })).toEqual([
+      'METRICS_PORT must be a whole number from 1 to 65535, got "0"',
+      'METRICS_TOKEN must be at least 16 characters long',
+    ]);
+    expect(problemsOf({ DATA_DIR: dataDir(), SECRET_KEY: KEY, PORT: '8000', METRICS_PORT: '8000' })).toEqual([
+      'METRICS_PORT must differ from PORT (without it, /metrics is served on PORT behind METRICS_TOKEN)',
     ]);
   });
 

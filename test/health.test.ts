@@ -1,12 +1,13 @@
-import { describe, expect, it } from 'vitest';
-import { DIALECTS, useServer } from './support/server.js';
+import { describe, expect, it, vi } from 'vitest';
+import { PrivateRedis } from './support/private-redis.js';
+import { DIALECTS, STACKS, startServer, useServer } from './support/server.js';
 
 describe.each(DIALECTS)('a fresh Parley on %s', (dialect) => {
   const server = useServer(dialect);
 
-  it('answers /api/health with 200 once the database answers', async () => {
+  it('answers /api/health (liveness) with 200', async () => {
     const { body, headers } = await server().anonymous.get('/api/health').expect(200);
-    expect(body).toEqual({ status: 'ok', database: 'ok' });
+    expect(body).toEqual({ status: 'ok' });
     expect(headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -67,4 +68,59 @@ describe('HTTP edges', () => {
     const other = await server().anonymous.get('/api/health', { headers: { origin: 'https://evil.example.net' } }).expect(200);
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
+});
+
+describe('readiness (/api/ready)', () => {
+  describe.each(STACKS)('on $name', (stack) => {
+    const server = useServer(stack);
+
+    it('is ready once the database, Redis (when configured) and the channel runtime answer', async () => {
+      const { body } = await server().anonymous.get('/api/ready').expect(200);
+      expect(body).toEqual({
+        status: 'ready',
+        checks: { database: { status: 'ok' }, runtime: { status: 'ok' }, ...(stack.redis && { redis: { status: 'ok' } }) },
+      });
+    });
+
+    it('asks for no more traffic once a shutdown begins, while liveness still answers', async () => {
+      const own = await startServer(stack);
+      try {
+        own.parley.readiness.drain();
+        const { body } = await own.anonymous.get('/api/ready').expect(503);
+        expect(body).toMatchObject({ status: 'unavailable', checks: { database: { status: 'ok' }, shutdown: { status: 'failed', reason: 'shutting down' } } });
+        await own.anonymous.get('/api/health').expect(200);
+      } finally {
+        await own.close();
+      }
+    });
+  });
+
+  it('answers 503 naming Redis within seconds when Redis goes away, and 200 again once it is back; /metrics still answers', async () => {
+    const redis = await PrivateRedis.start();
+    const token = 'ready-test-metrics-token';
+    const own = await startServer('sqlite', { env: { REDIS_URL: redis.url, REDIS_PREFIX: 'ready-test', METRICS_TOKEN: token } });
+    const scrape = () => fetch(`${own.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+    try {
+      expect((await own.anonymous.get('/api/ready').expect(200)).body.checks.redis).toEqual({ status: 'ok' });
+      await redis.stop();
+      const asked = Date.now();
+      const down = await vi.waitFor(async () => (await own.anonymous.get('/api/ready').expect(503)).body, { timeout: 15_000, interval: 100 });
+      expect(Date.now() - asked).toBeLessThan(15_000);
+      expect(down).toMatchObject({ status: 'unavailable', checks: { database: { status: 'ok' }, redis: { status: 'failed', reason: 'unavailable' } } });
+      // the queue depths (in Redis) are left out of the scrape; the rest is there
+      const scraped = Date.now();
+      const metrics = await scrape();
+      expect(metrics.status).toBe(200);
+      expect(Date.now() - scraped).toBeLessThan(5_000);
+      const text = await metrics.text();
+      expect(text).toContain('parley_open_sockets{role="all"} 0');
+      expect(text).not.toMatch(/^parley_job_queue_depth\{/m);
+      await redis.restart();
+      await vi.waitFor(async () => own.anonymous.get('/api/ready').expect(200), { timeout: 30_000, interval: 200 });
+      await vi.waitFor(async () => expect(await (await scrape()).text()).toMatch(/^parley_job_queue_depth\{/m), { timeout: 30_000, interval: 200 });
+    } finally {
+      await own.close();
+      await redis.stop();
+    }
+  }, 90_000);
 });

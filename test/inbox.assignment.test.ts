@@ -59,6 +59,30 @@ describe.each(STACKS)('assigning chats by hand on $name', (stack) => {
     await admin.post(`/api/chats/${chat.id}/status/`, { status: 'closed' }).expect(400);
   });
 
+  it('counts the unread messages in all of my chats, not one page of them, and not others’ chats', async () => {
+    const { admin } = server();
+    const account = await createSimulator(admin);
+    const vera = await server().operator();
+    const veraId = await idOf(vera);
+    expect((await vera.get('/api/chats/unread/').expect(200)).body).toEqual({ chats: 0, messages: 0 });
+    for (let i = 0; i < 3; i += 1) {
+      const customer = newCustomer();
+      const { chat } = await customerWrites(admin, account.id, customer, `question ${i}`);
+      await customerWrites(admin, account.id, customer, `and another ${i}`);
+      await admin.post(`/api/chats/${chat.id}/assign/`, { operator_id: veraId }).expect(200);
+    }
+    const read = (await customerWrites(admin, account.id, newCustomer(), 'read already')).chat;
+    await admin.post(`/api/chats/${read.id}/assign/`, { operator_id: veraId }).expect(200);
+    await vera.post(`/api/chats/${read.id}/read/`).expect(200);
+    await customerWrites(admin, account.id, newCustomer(), 'not hers'); // unassigned: not in her count
+
+    const mineFirstPage = await vera.get('/api/chats/?assignee=me&limit=1').expect(200);
+    expect(mineFirstPage.body.next).not.toBeNull();
+    expect((await vera.get('/api/chats/unread/').expect(200)).body).toEqual({ chats: 3, messages: 6 });
+    const adminCount = (await admin.get('/api/chats/unread/').expect(200)).body;
+    expect(adminCount).toEqual({ chats: 0, messages: 0 }); // the admin has no chats of his own here
+  });
+
   it('lists chats by filters and pages them newest first', async () => {
     const { admin } = server();
     const account = await createSimulator(admin, 'Filter shop');

@@ -2,14 +2,13 @@
 // a shutdown is clean and quick also during and after a personal-account login, and a busy port is one clear line.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Api } from './support/api.js';
 import { freePort, spawnParley } from './support/cli.js';
-import { ChildOutput, exited, isAlive, SilentServer } from './support/process.js';
+import { ChildOutput, exited, holdPort, isAlive, refusal, SilentServer } from './support/process.js';
 import { TestSocket } from './support/socket.js';
 import { API_HASH, API_ID } from './support/telegram-user.js';
 
@@ -89,21 +88,15 @@ describe('the server process', () => {
   }, 180_000); // a child process, a 10 s login timeout, and a shutdown
 
   it('a port in use is one clear line and exit code 1, before anything starts', async () => {
-    const holder = createServer();
-    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
-    const address = holder.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
+    const held = await holdPort();
     const dir = workDir();
-    const child = spawnParley(['start'], { DATA_DIR: path.join(dir, 'data'), PORT: String(port) }, dir);
-    const output = new ChildOutput(child);
     try {
-      expect(await exited(child)).toEqual({ code: 1, signal: null });
-      await output.ended();
-      expect(output.stderr.trimEnd().split('\n')).toEqual([`parley: port ${port} on 127.0.0.1 is already in use: stop what runs there, or set PORT to another port`]);
+      const { exit, stderr } = await refusal(spawnParley(['start'], { DATA_DIR: path.join(dir, 'data'), PORT: String(held.port) }, dir));
+      expect(exit).toEqual({ code: 1, signal: null });
+      expect(stderr).toEqual([`parley: port ${held.port} on 127.0.0.1 is already in use: stop what runs there, or set PORT to another port`]);
       expect(existsSync(path.join(dir, 'data', 'parley.db'))).toBe(false);
     } finally {
-      child.kill('SIGKILL');
-      await new Promise<void>((resolve) => holder.close(() => resolve()));
+      await held.release();
     }
   }, 120_000);
 });

@@ -176,6 +176,29 @@ describe.each(DIALECTS)('operators are not admins on %s', (dialect) => {
   });
 });
 
+describe.each(DIALECTS)('the team directory on %s', (dialect) => {
+  const server = useServer(dialect);
+
+  it('an operator reads his colleagues’ names, deactivated ones too, and nothing about their logins, roles or loads', async () => {
+    const { admin } = server();
+    const colleague = (await admin.post('/api/operators/', { username: uniqueName('nina'), password: 'password-1', display_name: 'Нина Коваль', max_active_chats: 4 }).expect(201)).body;
+    const former = (await admin.post('/api/operators/', { username: uniqueName('oleg'), password: 'password-1', display_name: 'Oleg Left', is_active: false }).expect(201)).body;
+    const removed = (await admin.post('/api/operators/', { username: uniqueName('gone'), password: 'password-1', display_name: 'Deleted One' }).expect(201)).body;
+    await admin.delete(`/api/operators/${removed.id}/`).expect(204);
+    const operator = await server().operator();
+
+    const { body } = await operator.get('/api/operators/directory/').expect(200);
+    expect(Object.keys(body)).toEqual(['results']);
+    expect(body.results.find((o: { id: number }) => o.id === colleague.id)).toEqual({ id: colleague.id, display_name: 'Нина Коваль', is_active: true });
+    expect(body.results.find((o: { id: number }) => o.id === former.id)).toEqual({ id: former.id, display_name: 'Oleg Left', is_active: false });
+    expect(body.results.find((o: { id: number }) => o.id === removed.id)).toBeUndefined();
+    for (const entry of body.results) expect(Object.keys(entry).sort()).toEqual(['display_name', 'id', 'is_active']);
+    const ids = body.results.map((o: { id: number }) => o.id);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    await server().anonymous.get('/api/operators/directory/').expect(401);
+  });
+});
+
 describe.each(DIALECTS)('Parley always keeps an admin on %s', (dialect) => {
   it('refuses to delete, demote or deactivate the last active admin', async () => {
     const server = await startServer(dialect);

@@ -38,7 +38,12 @@ describe.each(STACKS)('importing a personal account’s history on $name', (stac
     const socket = await server.socket();
     const { account } = await logIn(server, { telegram, settings: { history_chats: 2, history_messages: 3 } });
     const progress = await progressOf(socket, account.id);
-    expect(progress).toEqual(['importing history: 0 of 2 chats', 'importing history: 1 of 2 chats', 'history imported: 2 chats, 4 messages']);
+    expect(progress).toEqual([
+      ['importing history: 0 of 2 chats', { done: 0, total: 2 }],
+      ['importing history: 1 of 2 chats', { done: 1, total: 2 }],
+      ['history imported: 2 chats, 4 messages', { done: 2, total: 2 }],
+    ]);
+    expect((await server.admin.get(`/api/accounts/${account.id}/`).expect(200)).body.history_import).toEqual({ done: 2, total: 2 });
 
     const aliceChat = await chatWith(server.admin, account.id, alice.id);
     expect(aliceChat.unread_count).toBe(0);
@@ -70,7 +75,7 @@ describe.each(STACKS)('importing a personal account’s history on $name', (stac
     telegram.addCustomer({ firstName: 'Zoe' }).sendText('old news');
     const socket = await server.socket();
     const { account } = await logIn(server, { telegram, settings: { history_chats: 0 } });
-    expect(await progressOf(socket, account.id)).toEqual(['history imported: 0 chats, 0 messages']);
+    expect(await progressOf(socket, account.id)).toEqual([['history imported: 0 chats, 0 messages', { done: 0, total: 0 }]]);
     expect(telegram.calls.of('messages.getDialogs')).toEqual([]);
     expect((await server.admin.get(`/api/chats/?account=${account.id}`).expect(200)).body.results).toEqual([]);
     socket.close();
@@ -78,14 +83,15 @@ describe.each(STACKS)('importing a personal account’s history on $name', (stac
 });
 
 /**
- * The import's progress as pushed on the account, up to its end. A state may be pushed twice: the login's own
- * frame shows the account as it is then, which is the import's first step when the import started first.
+ * The import's progress as pushed on the account (its words and its `history_import`), up to its end. A state
+ * may be pushed twice: the login's own frame shows the account as it is then, which is the import's first step
+ * when the import started first.
  */
-async function progressOf(socket: TestSocket, accountId: number): Promise<string[]> {
-  const seen: string[] = [];
+async function progressOf(socket: TestSocket, accountId: number): Promise<[string, unknown][]> {
+  const seen: [string, unknown][] = [];
   await socket.until((f) => {
     if (f.type !== 'account.updated' || f.data.id !== accountId || !String(f.data.status_reason).includes('histor')) return false;
-    if (seen.at(-1) !== f.data.status_reason) seen.push(f.data.status_reason);
+    if (seen.at(-1)?.[0] !== f.data.status_reason) seen.push([f.data.status_reason, f.data.history_import]);
     return f.data.status_reason.startsWith('history imported');
   });
   return seen;

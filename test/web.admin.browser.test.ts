@@ -16,7 +16,7 @@ import { newBot, newTokenFor, startBotServer } from './support/bot.js';
 import { openBrowser, signIn, type Browser } from './support/browser.js';
 import { createSimulator, customerWrites, newCustomer } from './support/inbox.js';
 import { ADMIN, type TestServer } from './support/server.js';
-import { UserServer } from './support/telegram-user.js';
+import { heldHistory, UserServer } from './support/telegram-user.js';
 
 // The README's screenshots are refreshed with UPDATE_SCREENSHOTS=1; otherwise they go to a temporary folder.
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? path.resolve('docs/screenshots') : path.join(tmpdir(), 'parley-screenshots');
@@ -263,9 +263,11 @@ describe('the personal-account login wizard in a browser', () => {
     await server?.close();
   });
 
-  it('an admin logs a personal account in with its phone, the code (a wrong one refused) and the 2FA password (its hint shown)', async () => {
+  it('an admin logs a personal account in with its phone, the code (a wrong one refused) and the 2FA password (its hint shown), then watches its history import advance as a bar', async () => {
     const { page } = browser;
     const telegram = server.telegram.add({ password: 'correct horse', passwordHint: 'the stable' });
+    for (const name of ['Anna', 'Boris', 'Vera']) telegram.addCustomer({ firstName: name }).sendText(`Hello from ${name}`);
+    const historyTurns = heldHistory(telegram);
     await page.goto(`${server.url}/sources`);
     await signIn(page, ADMIN);
     const wizard = page.getByRole('region', { name: 'Add a personal account' });
@@ -284,8 +286,25 @@ describe('the personal-account login wizard in a browser', () => {
 
     const { body } = await server.admin.get('/api/accounts/').expect(200);
     const account = body.results.find((a: { type: string }) => a.type === 'user');
-    expect(account).toMatchObject({ status: 'active' });
-    await page.getByRole('list', { name: 'Accounts' }).getByRole('listitem', { name: account.title }).getByRole('status', { name: 'Status' }).filter({ hasText: 'Active' }).waitFor();
+    const listed = page.getByRole('list', { name: 'Accounts' }).getByRole('listitem', { name: account.title });
+    await listed.getByRole('status', { name: 'Status' }).filter({ hasText: 'Active' }).waitFor();
+    // the import takes one chat at a time (each held here until the bar shows the step before it)
+    const bars = [wizard.getByRole('progressbar', { name: 'History import' }), listed.getByRole('progressbar', { name: 'History import' })];
+    for (let done = 0; done < 3; done += 1) {
+      for (const bar of bars) {
+        await bar.and(page.locator(`[value="${done}"][max="3"]`)).waitFor();
+        await expect(bar.getAttribute('aria-valuetext')).resolves.toBe(`${done} of 3 chats`);
+      }
+      await wizard.getByText(`${done} of 3 chats`).waitFor();
+      if (done === 1) {
+        mkdirSync(SCREENSHOTS, { recursive: true });
+        await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-history-import.png') });
+      }
+      historyTurns.next();
+    }
+    await wizard.getByRole('status').filter({ hasText: 'Its recent chats are in the inbox.' }).waitFor();
+    for (const bar of bars) await bar.waitFor({ state: 'detached' });
+    expect((await server.admin.get(`/api/accounts/${account.id}/`).expect(200)).body).toMatchObject({ status: 'active', history_import: { done: 3, total: 3 } });
     expect(browser.problems).toEqual([]);
   }, STORY_TIMEOUT);
 

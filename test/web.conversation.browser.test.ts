@@ -133,6 +133,61 @@ describe('conversations in a browser', () => {
     expect(browser.problems).toEqual([]);
   }, STORY_TIMEOUT);
 
+  it('scrolled up into an older day, that day stays shown at the top of the conversation', async () => {
+    const { page } = browser;
+    const customer = newCustomer('Дарья Давняя');
+    const { chat, message: first } = await customerWrites(server.admin, accountId, customer, '3 дня назад, первое');
+    const dayMs = 86_400_000;
+    const noon = new Date();
+    noon.setHours(12, 0, 0, 0);
+    const older = [3, 2].map((daysAgo) => ({ daysAgo, at: noon.getTime() - daysAgo * dayMs }));
+    const rows = older.flatMap(({ daysAgo, at }) =>
+      Array.from({ length: 25 }, (_, n) => ({
+        chat_id: chat.id as number,
+        external_id: String(500_000 + daysAgo * 100 + n),
+        direction: 'in',
+        kind: 'text',
+        text: `${daysAgo} дня назад, сообщение ${n + 1}`,
+        sent_at: at + n * 60_000,
+        created_at: at + n * 60_000,
+        search_text: `${daysAgo} дня назад`,
+      })),
+    );
+    const { db } = server.parley.database; // a conversation is ordered by id: the older days go in before today's message
+    await db.updateTable('messages').set({ sent_at: older[0]!.at - 60_000 }).where('id', '=', first.id).execute();
+    await db.insertInto('messages').values(rows).execute();
+    await customerWrites(server.admin, accountId, customer, 'Сегодняшний вопрос');
+    const dayOf = (at: number) => new Intl.DateTimeFormat('en', { day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(at));
+    const [threeDaysAgo, twoDaysAgo] = older.map(({ at }) => dayOf(at));
+
+    await open(`/inbox/${chat.id}`);
+    const conversation = conversationWith(page, 'Дарья Давняя');
+    await conversation.getByText('Сегодняшний вопрос', { exact: true }).waitFor();
+    const dayInView = page.getByRole('note', { name: 'Day in view' });
+    await expect(dayInView.textContent()).resolves.toBe(twoDaysAgo); // the top of the first screen is two days old
+
+    const scroller = conversation.locator('xpath=../..');
+    await scroller.hover();
+    await expect
+      .poll(async () => {
+        if ((await dayInView.textContent()) !== threeDaysAgo) await page.mouse.wheel(0, -300);
+        return dayInView.textContent();
+      }, { timeout: 60_000 })
+      .toBe(threeDaysAgo);
+    // it names the day of the topmost message in view, and stays at the top of the pane
+    const topmost = await page.evaluate(`(() => {
+      const scroller = document.querySelector('[aria-label="Conversation with Дарья Давняя"]').parentElement.parentElement;
+      const top = scroller.getBoundingClientRect().top;
+      const bubble = [...scroller.querySelectorAll('li')].find((li) => li.getBoundingClientRect().bottom > top + 1);
+      return bubble ? bubble.textContent : '';
+    })()`);
+    expect(topmost).toContain('3 дня назад');
+    const [label, pane] = [await dayInView.boundingBox(), await scroller.boundingBox()];
+    expect(label && pane && label.y >= pane.y && label.y < pane.y + 40).toBe(true);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'conversation-day-in-view.png') });
+    expect(browser.problems).toEqual([]);
+  }, STORY_TIMEOUT);
+
   it('a customer’s photo shows inline, beside the side pane', async () => {
     const { page } = browser;
     const bot = newBot(telegram);

@@ -154,7 +154,8 @@ describe('the inbox in a browser', () => {
     await page.waitForLoadState('networkidle'); // the lists reloaded once the socket said hello
     const reloads: string[] = [];
     page.on('request', (request) => {
-      if (/\/api\/(messages|chats)\//.test(request.url()) && !request.url().includes('/read/')) reloads.push(request.url());
+      // not a reload: marking read, and the unread count asked again after chat frames (the tab title's)
+      if (/\/api\/(messages|chats)\//.test(request.url()) && !/\/(read|unread)\/$/.test(request.url())) reloads.push(request.url());
     });
 
     await sockets[0]?.close();
@@ -210,6 +211,33 @@ describe('the inbox in a browser', () => {
     await page.getByRole('link', { name: /Елена Морозова/ }).click();
     await conversationWith('Елена Морозова').getByRole('listitem', { name: 'Customer' }).filter({ hasText: 'оплатой' }).waitFor();
     await expect(page.getByRole('link', { name: /Сергей Волков/ }).count()).resolves.toBe(0);
+    expect(browser.problems).toEqual([]);
+  }, STORY_TIMEOUT);
+
+  it('an operator who is no admin sees his colleagues by name: a reply’s author, the assignee, the assignment history', async () => {
+    const { page } = browser;
+    const colleague = await server.operator();
+    const colleagueId = (await colleague.get('/api/me/').expect(200)).body.operator.id;
+    await server.admin.patch(`/api/operators/${colleagueId}/`, { display_name: 'Марина Соколова' }).expect(200);
+    const operator = await server.operator();
+    const { body: me } = await operator.get('/api/me/').expect(200);
+    await server.admin.patch(`/api/operators/${me.operator.id}/`, { display_name: 'Дмитрий Орлов' }).expect(200);
+
+    const { chat } = await customerWrites(server.admin, accountId, newCustomer('Инна Белова'), 'Где мой заказ?');
+    await server.admin.post(`/api/chats/${chat.id}/assign/`, { operator_id: colleagueId }).expect(200);
+    await colleague.post(`/api/chats/${chat.id}/messages/`, { text: 'Уже в пути' }).expect(202);
+    await server.admin.post(`/api/chats/${chat.id}/assign/`, { operator_id: me.operator.id }).expect(200);
+
+    await page.goto(`${server.url}/inbox/${chat.id}`);
+    await signIn({ username: me.operator.username, password: 'operator-password-1' });
+    const reply = conversationWith('Инна Белова').getByRole('listitem', { name: 'Operator' }).filter({ hasText: 'Уже в пути' });
+    await reply.getByText('Марина Соколова', { exact: true }).waitFor();
+    const details = page.getByRole('complementary', { name: 'Chat details' });
+    await details.getByRole('status', { name: 'Assigned to: Дмитрий Орлов (you)' }).waitFor();
+    const history = details.getByRole('list', { name: 'Assignment history' });
+    await history.getByText('Assigned to Марина Соколова by Administrator').waitFor();
+    await history.getByText('Assigned to Дмитрий Орлов (you) by Administrator').waitFor();
+    await expect(page.getByText(/Operator #\d/).count()).resolves.toBe(0);
     expect(browser.problems).toEqual([]);
   }, STORY_TIMEOUT);
 

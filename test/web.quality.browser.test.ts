@@ -163,6 +163,45 @@ describe('the quality bar in a browser', () => {
     expect(browser.problems).toEqual([]);
   }, STORY_TIMEOUT);
 
+  it('at 390 px no page is wider than the phone, the header takes at most two lines, and the audit log is a list of cards', async () => {
+    const { page } = browser;
+    await page.setViewportSize({ width: 390, height: 844 });
+    await server.admin.post('/api/operators/', { username: `phone_${Date.now()}`, password: 'password-1', display_name: 'A colleague with a rather long name' }).expect(201);
+    await page.goto(`${server.url}/inbox`);
+    await signIn(page, ADMIN);
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    const pages: [string, string][] = [['/inbox', ''], ['/sources', 'Sources'], ['/operators', 'Operators'], ['/settings', 'Settings'], ['/audit', 'Audit log']];
+    for (const [pathname, heading] of pages) {
+      if (pathname !== '/inbox') {
+        await page.getByRole('navigation', { name: 'Admin console' }).getByRole('link', { name: heading }).click();
+        await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+      }
+      await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+      await shot(page, `phone-390${pathname.replace('/', '-')}`);
+      const fit = (await page.evaluate(`({ scrollWidth: document.documentElement.scrollWidth, innerWidth })`)) as { scrollWidth: number; innerWidth: number };
+      expect(fit.scrollWidth, `${pathname} is ${fit.scrollWidth} px wide`).toBeLessThanOrEqual(fit.innerWidth);
+      // its lines: the distinct heights at which the header's visible controls sit
+      const header = (await page.evaluate(`(() => {
+        const header = document.querySelector('header');
+        const controls = [...header.querySelectorAll('a, button, select, [role="status"], .app-name')].filter((e) => e.getClientRects().length > 0);
+        const tops = [...new Set(controls.map((e) => Math.round(e.getBoundingClientRect().top / 12)))];
+        return { lines: tops.length, height: header.getBoundingClientRect().height };
+      })()`)) as { lines: number; height: number };
+      expect(header.lines, `the header of ${pathname}`).toBeLessThanOrEqual(2);
+      expect(header.height, `the header of ${pathname}`).toBeLessThanOrEqual(100);
+      await shot(page, `phone-390${pathname.replace('/', '-')}`);
+    }
+    // the current page's link is in view in the navigation, which scrolls sideways
+    const current = await page.getByRole('navigation', { name: 'Admin console' }).getByRole('link', { name: 'Audit log' }).boundingBox();
+    expect(current && current.x >= 0 && current.x + current.width <= 390).toBe(true);
+    // each audit record a card: its fields stacked, every one within the screen
+    const record = page.getByRole('table', { name: 'Audit log' }).getByRole('row').filter({ hasText: 'operator.created' }).first();
+    const [when, action, details] = await Promise.all(['When', 'Action', 'Details'].map((name) => record.locator(`td[data-label="${name}"]`).boundingBox()));
+    expect(when && action && details && when.y < action.y && action.y < details.y).toBe(true);
+    for (const box of [when, action, details]) expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true);
+    expect(browser.problems).toEqual([]);
+  }, STORY_TIMEOUT);
+
   it('the tab title counts the unread messages of my chats', async () => {
     const { page } = browser;
     const { body: me } = await server.admin.get('/api/me/').expect(200);
@@ -179,6 +218,31 @@ describe('the quality bar in a browser', () => {
 
     await page.getByRole('link', { name: /Ольга Новикова/ }).click(); // reading the chat clears the count
     await expect.poll(() => page.title(), { timeout: 60_000 }).toBe('Parley');
+    expect(browser.problems).toEqual([]);
+  }, STORY_TIMEOUT);
+
+  it('the tab title counts the unread messages of all my chats, more than the list’s first page holds', async () => {
+    const { page } = browser;
+    const operator = await server.operator();
+    const { body: me } = await operator.get('/api/me/').expect(200);
+    const CHATS = 105; // the chat list loads 100 at a time
+    const first = newCustomer('Покупатель 0');
+    let last = 0;
+    for (let i = 0; i < CHATS; i += 1) {
+      const { chat } = await customerWrites(server.admin, accountId, i === 0 ? first : newCustomer(`Покупатель ${i}`), `Вопрос ${i}`);
+      await server.admin.post(`/api/chats/${chat.id}/assign/`, { operator_id: me.operator.id }).expect(200);
+      last = chat.id;
+    }
+    await page.goto(`${server.url}/inbox?tab=mine`);
+    await signIn(page, { username: me.operator.username, password: 'operator-password-1' });
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    await expect.poll(() => page.title(), { timeout: 60_000 }).toBe(`(${CHATS}) Parley`);
+    await page.getByRole('link', { name: /Покупатель 104/ }).waitFor();
+
+    await operator.post(`/api/chats/${last}/read/`).expect(200); // read elsewhere: the frame brings the new count
+    await expect.poll(() => page.title(), { timeout: 60_000 }).toBe(`(${CHATS - 1}) Parley`);
+    await customerWrites(server.admin, accountId, first, 'Ещё вопрос'); // the oldest chat, beyond the first page
+    await expect.poll(() => page.title(), { timeout: 60_000 }).toBe(`(${CHATS}) Parley`);
     expect(browser.problems).toEqual([]);
   }, STORY_TIMEOUT);
 

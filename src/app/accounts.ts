@@ -13,7 +13,7 @@ import { inTransaction } from '../store/transaction.js';
 import type { EventSink } from './events.js';
 import type { IngestOutcome, IngestService } from './ingest.js';
 import { requireAdmin, type Actor } from './operators.js';
-import type { ChannelFactories, ChannelRuntime, ProvisionedAccount } from './runtime.js';
+import type { ChannelFactories, ProvisionedAccount, Reconciler } from './runtime.js';
 
 export interface NewAccountInput {
   type: AccountType;
@@ -32,8 +32,8 @@ interface Deps {
   ingest: IngestService;
   events: EventSink;
   audit: AuditLog;
-  /** Absent in processes that run no channels (PARLEY_ROLE=api): workers pick desired states up. */
-  runtime: ChannelRuntime | null;
+  /** This process's channels, or the worker holding the account (api processes); null: workers pick desired states up. */
+  runtime: Reconciler | null;
   /** Tells the workers of other processes to reconcile this account now rather than at their next pass. */
   announce: (accountId: AccountId) => Promise<void>;
   factories: ChannelFactories;
@@ -132,7 +132,7 @@ export class AccountService {
     if (account.type !== 'simulator') throw new Invalid('only simulator accounts can simulate customers', { field: 'id' });
     if (account.desiredState !== 'running') throw new Conflict(`account ${id} is stopped; start it first`);
     return this.deps.ingest.handle(
-      { accountId: id, network: 'simulator', settings: account.settings },
+      { accountId: id, accountType: 'simulator', network: 'simulator', settings: account.settings },
       { type: 'message.new', message: customerMessage(from, text, messageId) },
     );
   }

@@ -54,6 +54,11 @@ export class ChatService {
     );
   }
 
+  /** What the tab title counts: unread messages in the actor's own chats, all of them (not a loaded page). */
+  async unreadOfMine(actor: Actor): Promise<{ chats: number; messages: number }> {
+    return this.deps.chats.unreadAssignedTo(actor.principal.operator.id);
+  }
+
   async get(actor: Actor, id: ChatId): Promise<ChatView> {
     const view = await this.deps.chats.view(this.deps.database.db, id);
     if (!view || !canSee(await this.scopeOf(actor), view.chat)) throw chatNotFound(id);

@@ -23,6 +23,8 @@ export interface Infrastructure {
   eventLog: EventLog;
   jobs: JobQueue;
   throttle: ThrottleStore;
+  /** Resolves when Redis answers (readiness); null without Redis. */
+  pingRedis: (() => Promise<void>) | null;
 }
 
 export async function createInfrastructure(config: Config, logger: Logger): Promise<Infrastructure> {
@@ -32,14 +34,17 @@ export async function createInfrastructure(config: Config, logger: Logger): Prom
       eventLog: new MemoryEventLog({ maxPerOperator: EVENTS_KEPT_PER_OPERATOR }),
       jobs: new MemoryJobQueue(logger),
       throttle: new MemoryThrottleStore(),
+      pingRedis: null,
     };
   }
   const url = config.redisUrl;
   const prefix = config.redisPrefix;
+  const bus = new RedisEventBus({ url, prefix, logger });
   return {
-    bus: new RedisEventBus({ url, prefix, logger }),
+    bus,
     eventLog: await RedisEventLog.open({ url, prefix, maxPerOperator: EVENTS_KEPT_PER_OPERATOR }),
     jobs: new BullMqJobQueue({ url, prefix, logger }),
     throttle: new RedisThrottleStore({ url, prefix, logger }),
+    pingRedis: () => bus.ping(),
   };
 }

@@ -1,11 +1,12 @@
 // Storing what a channel reports, once. Each inbound event is one transaction; events are published and
 // downloads enqueued only after it committed, and the channel acknowledges its source only after that.
 import type { InboundEvent, InboundMessage, InboundSink } from '../channels/channel.js';
-import type { AccountSettings } from '../domain/account.js';
+import type { AccountSettings, AccountType } from '../domain/account.js';
 import { displayName, type Network } from '../domain/contact.js';
 import type { AccountId, ChatId, MessageId } from '../domain/ids.js';
 import type { Logger } from '../log.js';
 import type { JobQueue } from '../jobs/queue.js';
+import type { ParleyMetrics } from '../metrics/metrics.js';
 import type { AccountRepository } from '../store/accounts.js';
 import type { ChatRepository } from '../store/chats.js';
 import type { ContactRepository } from '../store/contacts.js';
@@ -21,6 +22,8 @@ import type { SettingsService } from './settings.js';
 
 export interface IngestSource {
   accountId: AccountId;
+  /** For metrics (the network when left out). */
+  accountType?: AccountType;
   network: Network;
   settings: AccountSettings;
 }
@@ -47,6 +50,7 @@ interface Deps {
   logger: Logger;
   /** A channel's status report goes under its account's fence (messages need none: their keys are unique). */
   writes: AccountWrites;
+  metrics: ParleyMetrics;
 }
 
 export class IngestService {
@@ -129,6 +133,7 @@ export class IngestService {
     });
 
     if (!result.stored) return { messageId: result.messageId, chatId: result.chat.id, stored: false };
+    this.deps.metrics.messageIngested({ accountType: source.accountType ?? source.network, accountId: source.accountId }, inbound.direction);
     await this.deps.conversation.message('message.created', result.messageId, result.chat, result.chatCreated);
     for (const mediaId of result.mediaIds) {
       // The message is stored: a failed enqueue must not make the channel redeliver it; the sweep retries.
@@ -213,7 +218,8 @@ export class IngestService {
 
   private async accountStatus(source: IngestSource, event: Extract<InboundEvent, { type: 'account.status' }>): Promise<IngestOutcome> {
     const { accounts, events, writes } = this.deps;
-    const change = { status: event.status, reason: event.reason, until: event.until };
+    const { status, reason, until, historyImport = null } = event;
+    const change = { status, reason, until, historyImport };
     const changed = await writes.run(source.accountId, (executor) => accounts.setStatus(source.accountId, change, executor));
     if (changed) await events.publish([{ type: 'account.updated', account: await accounts.get(source.accountId) }]);
     return nothing();

@@ -1,6 +1,6 @@
 // Logging personal Telegram accounts in (admins only): phone → code → 2FA password, or a QR code scanned
-// with the phone. A login in progress keeps its Telegram client in memory in the process that started it:
-// every step of one login must reach that process (one API process, or sticky sessions in front of several).
+// with the phone. A login in progress keeps its Telegram client in memory in the process that started it (the
+// embedded process, or one worker): api processes route every step of a login there (app/routed-logins.ts).
 import type { Account } from '../domain/account.js';
 import { Conflict, Invalid, NotFound } from '../domain/errors.js';
 import type { AccountId, ExternalId } from '../domain/ids.js';
@@ -10,7 +10,7 @@ import type { AccountRepository } from '../store/accounts.js';
 import type { AuditLog } from '../store/audit.js';
 import type { EventSink } from './events.js';
 import { requireAdmin, type Actor } from './operators.js';
-import type { ChannelRuntime } from './runtime.js';
+import type { Reconciler } from './runtime.js';
 
 /** my.telegram.org credentials of the app the account logs in through. */
 export interface ApiCredentials {
@@ -101,11 +101,24 @@ export interface LoginResult {
   account: Account;
 }
 
+/** The login steps as the API offers them: run here (LoginService) or in the worker holding the login. */
+export interface Logins {
+  authenticate(actor: Actor, input: StartLogin): Promise<LoginResult>;
+  authenticateQr(actor: Actor, input: Omit<StartLogin, 'phone'>): Promise<LoginResult>;
+  verifyCode(actor: Actor, id: AccountId, code: string): Promise<LoginResult>;
+  verifyPassword(actor: Actor, id: AccountId, password: string): Promise<LoginResult>;
+  resendCode(actor: Actor, id: AccountId): Promise<LoginResult>;
+  progress(actor: Actor, id: AccountId): Promise<LoginProgress>;
+  cancel(actor: Actor, id: AccountId): Promise<void>;
+  /** Shutdown: logins in progress here end. */
+  close(): Promise<void>;
+}
+
 interface Deps {
   accounts: AccountRepository;
   events: EventSink;
   audit: AuditLog;
-  runtime: ChannelRuntime | null;
+  runtime: Reconciler | null;
   announce: (accountId: AccountId) => Promise<void>;
   provider: LoginProvider;
   logger: Logger;
@@ -116,7 +129,7 @@ interface Deps {
 const PHONE = /^\d{5,15}$/;
 const LIVE_STATUSES = new Set(['active', 'connecting', 'flood_wait']);
 
-export class LoginService {
+export class LoginService implements Logins {
   private readonly pending = new Map<AccountId, Pending>();
 
   constructor(private readonly deps: Deps) {}
@@ -190,6 +203,26 @@ export class LoginService {
     const pending = this.pending.get(id);
     if (!pending) throw await this.noLoginFor(id);
     await this.abandon(pending, 'the login was cancelled');
+  }
+
+  /** Whether the login in progress of this account created the account (rather than logging one in again). */
+  createdAccount(id: AccountId): boolean {
+    return this.pending.get(id)?.created ?? false;
+  }
+
+  /**
+   * A login whose process is gone (its client went with it): what abandoning it here would have left. An account
+   * it created is removed; one being logged in again waits for the next login.
+   */
+  async lost(id: AccountId, created: boolean, reason: string): Promise<void> {
+    const { accounts, provider } = this.deps;
+    if (created) {
+      await provider.forget(id);
+      await accounts.softDelete(id);
+    } else {
+      await accounts.setStatus(id, { status: 'needs_reauth', reason: `login not completed: ${reason}`, until: null });
+    }
+    await this.publish(loginProgress(id, 'failed', { error: reason }));
   }
 
   /** Shutdown: logins in progress end (their clients disconnect); admins start them again. */
@@ -347,14 +380,7 @@ export class LoginService {
     if (this.pending.get(pending.accountId) !== pending) return;
     this.forgetPending(pending);
     await pending.session.close().catch((error: unknown) => this.deps.logger.warn({ err: error, accountId: pending.accountId }, 'login client did not close'));
-    const { accounts, provider } = this.deps;
-    if (pending.created) {
-      await provider.forget(pending.accountId);
-      await accounts.softDelete(pending.accountId);
-    } else {
-      await accounts.setStatus(pending.accountId, { status: 'needs_reauth', reason: `login not completed: ${reason}`, until: null });
-    }
-    await this.publish(loginProgress(pending.accountId, 'failed', { error: reason }));
+    await this.lost(pending.accountId, pending.created, reason);
   }
 
   private forgetPending(pending: Pending): void {
@@ -395,7 +421,7 @@ export class LoginService {
   }
 }
 
-function normalizePhone(value: string): string {
+export function normalizePhone(value: string): string {
   const phone = value.trim().replace(/[\s()+.-]/g, '');
   if (!PHONE.test(phone)) throw new Invalid('phone must be an international number, e.g. +44 7700 900123', { field: 'phone' });
   return phone;
@@ -407,7 +433,7 @@ function qrProgress(accountId: AccountId, code: QrCode): LoginProgress {
 
 function noLogin(id: AccountId): Conflict {
   return new Conflict(
-    `no login is in progress for account ${id} in this Parley process (it finished, expired, or was started by another process); start again with POST /api/accounts/authenticate/`,
+    `no login is in progress for account ${id} (it finished, expired, or was cancelled); start again with POST /api/accounts/authenticate/`,
   );
 }
 

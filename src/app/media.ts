@@ -1,12 +1,7 @@
-// Media files: the download job fetches a file from its channel into DATA_DIR/media, content-addressed
-// (one copy per distinct file); operators read files of chats they may see.
-import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import path from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+// Media files: the download job fetches a file from its channel into the blob store (content-addressed, one
+// copy per distinct file, readable by every process); operators read files of chats they may see.
 import type { Readable } from 'node:stream';
+import type { BlobStore } from '../blobs/store.js';
 import { MediaTooLarge } from '../channels/channel.js';
 import { ChannelUnavailable, Conflict, NotFound } from '../domain/errors.js';
 import type { MediaId } from '../domain/ids.js';
@@ -31,7 +26,7 @@ interface Deps {
   chats: ChatRepository;
   chatService: ChatService;
   channels: ChannelLookup;
-  files: MediaFiles;
+  blobs: BlobStore;
   /** Tells clients when a file becomes ready (or cannot be had). */
   conversation: ConversationEvents;
   logger: Logger;
@@ -67,8 +62,9 @@ export class MediaService {
     }
     try {
       const download = await channel.download(stored.fileRef);
-      const saved = await this.deps.files.save(download.stream);
-      await media.transition(id, ['downloading'], 'ready', { ...saved, mimeType: download.mimeType });
+      // the blob first: a `ready` row always finds its file
+      const saved = await this.deps.blobs.put(download.stream);
+      await media.transition(id, ['downloading'], 'ready', { path: saved.address, sha256: saved.sha256, size: saved.size, mimeType: download.mimeType });
       await this.published(stored);
     } catch (error) {
       if (error instanceof MediaTooLarge) {
@@ -105,9 +101,9 @@ export class MediaService {
         status: stored.status,
       });
     }
-    const file = this.deps.files.absolute(stored.path);
-    const { size } = await stat(file);
-    return { media: stored, stream: createReadStream(file), size };
+    const file = await this.deps.blobs.open(stored.path);
+    if (!file) throw new Conflict(`media ${id} is not available: its file is missing from the media store`, { status: stored.status });
+    return { media: stored, ...file };
   }
 
   /** The file's message changed: push it to those who see its chat. */
@@ -121,64 +117,5 @@ export class MediaService {
     const message = await this.deps.messages.findById(this.deps.database.db, stored.messageId);
     const chat = message && (await this.deps.chats.findById(this.deps.database.db, message.chatId));
     return chat?.accountId;
-  }
-}
-
-/** A file written to a temporary name and hashed, not yet at its content address. */
-export interface StagedFile {
-  tmpPath: string;
-  sha256: string;
-  size: number;
-  /** Its content address, relative to the media directory. */
-  path: string;
-}
-
-/** DATA_DIR/media: one copy per distinct content, named by its SHA-256; readable by Parley's user only. */
-export class MediaFiles {
-  constructor(readonly dir: string) {}
-
-  absolute(relative: string): string {
-    return path.join(this.dir, relative);
-  }
-
-  /** Streams into a temporary file while hashing. */
-  async stage(stream: Readable): Promise<StagedFile> {
-    const tmpDir = path.join(this.dir, 'tmp');
-    await mkdir(tmpDir, { recursive: true, mode: 0o700 });
-    const tmpPath = path.join(tmpDir, randomUUID());
-    const hash = createHash('sha256');
-    let size = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        hash.update(chunk);
-        size += chunk.length;
-        done(null, chunk);
-      },
-    });
-    try {
-      await pipeline(stream, meter, createWriteStream(tmpPath, { mode: 0o600 }));
-    } catch (error) {
-      await rm(tmpPath, { force: true });
-      throw error;
-    }
-    const sha256 = hash.digest('hex');
-    return { tmpPath, sha256, size, path: path.join(sha256.slice(0, 2), sha256.slice(2, 4), sha256) };
-  }
-
-  /** Moves a staged file to its content address (the same content already there is simply replaced). */
-  async commit(staged: StagedFile): Promise<void> {
-    const target = this.absolute(staged.path);
-    await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
-    await rename(staged.tmpPath, target);
-  }
-
-  async discard(staged: StagedFile): Promise<void> {
-    await rm(staged.tmpPath, { force: true });
-  }
-
-  async save(stream: Readable): Promise<{ path: string; sha256: string; size: number }> {
-    const staged = await this.stage(stream);
-    await this.commit(staged);
-    return { path: staged.path, sha256: staged.sha256, size: staged.size };
   }
 }

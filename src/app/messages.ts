@@ -1,6 +1,7 @@
 // Reading conversations and writing replies. A reply is a row (pending) before it is a network call: it is
 // returned at once and delivered by the send job through the chat's own account.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { BlobStore, StagedBlob } from '../blobs/store.js';
 import type { Chat } from '../domain/chat.js';
 import { Conflict, Invalid, NotFound } from '../domain/errors.js';
 import type { ChatId, MessageId } from '../domain/ids.js';
@@ -18,7 +19,6 @@ import { inTransaction } from '../store/transaction.js';
 import { chatNotFound, type ChatService } from './chats.js';
 import type { ConversationEvents } from './conversation-events.js';
 import { accessOf, type EventSink } from './events.js';
-import type { MediaFiles, StagedFile } from './media.js';
 import type { Actor } from './operators.js';
 
 export interface OutgoingRequest {
@@ -30,7 +30,7 @@ export interface OutgoingRequest {
 }
 
 export interface OutgoingAttachment {
-  staged: StagedFile;
+  staged: StagedBlob;
   fileName: string;
   mimeType: string;
 }
@@ -50,7 +50,7 @@ interface Deps {
   conversation: ConversationEvents;
   jobs: JobQueue;
   media: MediaRepository;
-  files: MediaFiles;
+  blobs: BlobStore;
   logger: Logger;
 }
 
@@ -81,7 +81,7 @@ export class MessageService {
       return await this.write(actor, chatId, request);
     } finally {
       // Moved into place when the message was created; otherwise (a repeat, a refusal) not needed.
-      if (request.attachment) await this.deps.files.discard(request.attachment.staged);
+      if (request.attachment) await this.deps.blobs.discard(request.attachment.staged);
     }
   }
 
@@ -118,7 +118,11 @@ export class MessageService {
         requestHash,
         randomId: randomBytes(8).readBigInt64BE().toString(),
       });
-      if (inserted.created && attachment) await this.deps.media.insertMany(trx, inserted.id, [uploadedMedia(kind, attachment)]);
+      if (inserted.created && attachment) {
+        // the file is at its address before the row naming it commits (a rollback leaves it unreferenced, harmless)
+        await this.deps.blobs.commit(attachment.staged);
+        await this.deps.media.insertMany(trx, inserted.id, [uploadedMedia(kind, attachment)]);
+      }
       if (inserted.created) {
         await chats.recordMessage(trx, chat, { id: inserted.id, at: Date.now(), incoming: false });
         await chats.update(trx, chat.id, { unreadCount: 0 });
@@ -129,7 +133,6 @@ export class MessageService {
     if (!outcome.created && outcome.requestHash !== requestHash) {
       throw new Conflict('this idempotency_key was already used for a different message', { field: 'idempotency_key' });
     }
-    if (outcome.created && attachment) await this.deps.files.commit(attachment.staged);
     const message = await messages.findById(database.db, outcome.id);
     if (!message) throw messageNotFound(outcome.id);
     if (outcome.created) {
@@ -191,7 +194,7 @@ function uploadedMedia(kind: MessageKind, { staged, fileName, mimeType }: Outgoi
     height: null,
     duration: null,
     status: 'ready',
-    path: staged.path,
+    path: staged.address,
     sha256: staged.sha256,
   };
 }

@@ -65,6 +65,11 @@ export class OperatorService {
     return { ...page, results: page.results.map((operator) => ({ operator, activeChats: counts.get(operator.id) ?? 0 })) };
   }
 
+  /** The team as every signed-in operator may know it (names on chats and messages); the route picks the fields. */
+  async directory(): Promise<Operator[]> {
+    return this.deps.operators.listAll();
+  }
+
   async get(actor: Actor, id: OperatorId): Promise<Operator> {
     requireAdmin(actor);
     return this.find(id);

@@ -3,18 +3,22 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { simulatorChannels } from '../channels/simulator/index.js';
-import { BotWebhookEndpoint, telegramBotChannels } from '../channels/telegram-bot/index.js';
-import { telegramClients, telegramUserConnector, type TelegramClientFactory } from '../channels/telegram-user/index.js';
+import { BotWebhookEndpoint, failureClass, telegramBotChannels } from '../channels/telegram-bot/index.js';
+import { errorClass, telegramClients, telegramUserConnector, type TelegramClientFactory } from '../channels/telegram-user/index.js';
+import { DirectoryBlobStore } from '../blobs/fs-store.js';
+import type { BlobStore } from '../blobs/store.js';
 import type { Config } from '../config.js';
+import type { AccountId } from '../domain/ids.js';
 import type { Logger } from '../log.js';
+import { drainJobs } from '../jobs/drain.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { DatabaseLeases } from '../leases/database.js';
 import { InProcessLeases } from '../leases/in-process.js';
 import type { AccountLeases } from '../leases/lease.js';
 import { LeaseOwners, type AccountOwners } from '../leases/owners.js';
+import { ParleyMetrics } from '../metrics/metrics.js';
 import type { EventBus } from '../realtime/bus.js';
 import type { EventLog } from '../realtime/event-log.js';
-import type { AccountId } from '../domain/ids.js';
 import { SocketHub } from '../realtime/hub.js';
 import { RealtimePublisher } from '../realtime/publisher.js';
 import { Keys } from '../security/keys.js';
@@ -43,13 +47,15 @@ import { OperatorDirectory } from './directory.js';
 import { createInfrastructure } from './infrastructure.js';
 import { IngestService } from './ingest.js';
 import { LoginThrottle, type ThrottleLimits } from './login-throttle.js';
-import { LoginService } from './logins.js';
-import { MediaFiles, MediaService } from './media.js';
+import { LoginService, type Logins } from './logins.js';
+import { readinessProbe, type ReadinessProbe } from './readiness.js';
+import { MediaService } from './media.js';
 import { MessageService } from './messages.js';
 import { OperatorService } from './operators.js';
 import { ReadReceipts } from './read-receipts.js';
 import { recoverInterruptedWork, requeuePendingWork } from './recovery.js';
 import { RetentionJob } from './retention.js';
+import { createRouting } from './routing.js';
 import { ChannelRuntime, type ChannelFactories } from './runtime.js';
 import { SendJob } from './send.js';
 import { startWork } from './work.js';
@@ -57,6 +63,8 @@ import { SettingsService } from './settings.js';
 import { WaitingChats } from './waiting-chats.js';
 
 export interface Parley {
+  /** This process's id on the bus (commands to it are addressed by it). */
+  processId: string;
   config: Config;
   logger: Logger;
   database: Database;
@@ -69,8 +77,8 @@ export interface Parley {
   chats: ChatService;
   messages: MessageService;
   media: MediaService;
-  /** DATA_DIR/media, content-addressed (downloads and operators' uploads). */
-  files: MediaFiles;
+  /** Media files by content address (downloads and operators' uploads), shared by every process: MEDIA_DIR. */
+  blobs: BlobStore;
   retention: RetentionJob;
   /** The channels of this process; null when it runs none (PARLEY_ROLE=api, or CLI commands). */
   runtime: ChannelRuntime | null;
@@ -80,14 +88,21 @@ export interface Parley {
   leases: AccountLeases | null;
   /** Receives Telegram's webhook requests for bots (any process role). */
   botWebhook: BotWebhookEndpoint;
-  /** Personal accounts' logins in progress in this process. */
-  logins: LoginService;
+  /** Personal accounts' logins: held in this process, or routed to the worker holding each (api processes). */
+  logins: Logins;
   hub: SocketHub;
   eventLog: EventLog;
   bus: EventBus;
   jobs: JobQueue;
-  /** Whether the database answers (for /api/health). */
-  healthy(): Promise<boolean>;
+  metrics: ParleyMetrics;
+  /** Whether this process should get traffic (`/api/ready`). */
+  readiness: ReadinessProbe;
+  /**
+   * Stops everything, after the HTTP server has stopped taking requests and finished those in flight:
+   * timers and logins; jobs (none taken any more, running ones finish, bounded); channels (each stores the
+   * update in hand before acknowledging it); then leases are released, once no channel runs here; last the
+   * sockets (1001), bus, event log, Redis and database connections.
+   */
   close(): Promise<void>;
 }
 
@@ -135,8 +150,8 @@ export async function createParley(config: Config, logger: Logger, options: Parl
   const self = processId();
   const distributed = config.role === 'worker';
   const backoffBaseMs = options.backoffBaseMs ?? 1000;
-  const mediaDir = `${config.dataDir}/media`;
-  const { bus, eventLog, jobs, throttle: throttleStore } = await createInfrastructure(config, logger);
+  const { bus, eventLog, jobs, throttle: throttleStore, pingRedis } = await createInfrastructure(config, logger);
+  const metrics = new ParleyMetrics({ role: config.role });
 
   const keys = new Keys(config.secretKey);
   const audit = new AuditLog(database);
@@ -148,7 +163,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
   const leases: AccountLeases | null = !runWork
     ? null
     : distributed
-      ? new DatabaseLeases(database, self, logger)
+      ? new DatabaseLeases(database, self, logger, undefined, (move) => metrics.leaseMoved(move))
       : new InProcessLeases(self, accountRepository);
   const owners: AccountOwners = leases ?? new LeaseOwners(database, self);
   // writes only the runner of an account may make (update state, sends, statuses): fenced on workers
@@ -163,7 +178,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
   const directory = new OperatorDirectory(operatorRepository);
   const settings = new SettingsService(new SettingsRepository(database), () => bus.publish('settings.changed', {}));
   const publisher = new RealtimePublisher({ directory, settings, log: eventLog, bus, logger });
-  const hub = new SocketHub({ bus, log: eventLog, logger });
+  const hub = new SocketHub({ bus, log: eventLog, logger, inboundDelivered: (at) => metrics.frameDelivered(at) });
   const throttle = new LoginThrottle(throttleStore, options.loginLimits);
   const auth = new AuthService({
     operators: operatorRepository,
@@ -202,8 +217,9 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     jobs,
     logger,
     writes,
+    metrics,
   });
-  const files = new MediaFiles(mediaDir);
+  const blobs = new DirectoryBlobStore(config.mediaDir);
   const bot = telegramBotChannels({
     apiRoot: config.telegram.botApiRoot,
     publicUrl: config.publicUrl,
@@ -214,6 +230,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     retryBaseMs: backoffBaseMs,
     countSkipped: (accountId) => accountRepository.countSkippedUpdate(accountId),
     mayPoll: (accountId) => leases?.isCurrent(accountId) ?? true,
+    onFailure: (failure) => metrics.telegramError({ api: 'bot', ...failureClass(failure) }),
   });
   const botWebhook = new BotWebhookEndpoint({ accounts: accountRepository, ingest, keys, logger });
   const telegramUser = telegramUserConnector({
@@ -227,6 +244,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     loginTimeoutMs: options.telegramUser?.timeoutMs ?? LOGIN_TIMEOUT_MS,
     connectTimeoutMs: options.telegramUser?.timeoutMs ?? TELEGRAM_TIMEOUT_MS,
     retryBaseMs: backoffBaseMs,
+    onError: (error) => metrics.telegramError({ api: 'mtproto', ...errorClass(error) }),
   });
   const factories: ChannelFactories = { simulator: simulatorChannels(logger), bot, user: telegramUser.channels, ...options.factories };
   const recovery = { database, accounts: accountRepository, chats: chatRepository, messages: messageRepository, media: mediaRepository, jobs, factories, logger, writes };
@@ -251,7 +269,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     settings,
     events: publisher,
     waiting: waitingChats,
-    announceRead: (chatId) => bus.publish('chats.read', { chatId }),
+    announceRead: (chatId) => routing.chatRead(chatId),
   });
   const messages = new MessageService({
     database,
@@ -262,7 +280,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     conversation,
     jobs,
     media: mediaRepository,
-    files,
+    blobs,
     logger,
   });
   const accounts = new AccountService({
@@ -272,12 +290,12 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     ingest,
     events: publisher,
     audit,
-    runtime,
+    runtime: { reconcile: (accountId) => routing.reconciler.reconcile(accountId) },
     announce: (accountId) => bus.publish('accounts.changed', { accountId }),
     factories,
   });
   const channels = runtime ?? { channel: () => undefined, holds: () => false };
-  const logins = new LoginService({
+  const localLogins = new LoginService({
     accounts: accountRepository,
     events: publisher,
     audit,
@@ -288,6 +306,8 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     idleMs: LOGIN_IDLE_MS,
   });
   const readReceipts = new ReadReceipts({ database, accounts: accountRepository, chats: chatRepository, channels, logger });
+  const routing = await createRouting({ config, bus, logger, database, accounts: accountRepository, chats: chatRepository, operators: operatorRepository, runtime, logins: localLogins, readReceipts, owners, loginIdleMs: LOGIN_IDLE_MS });
+  const logins = routing.logins;
   const media = new MediaService({
     database,
     media: mediaRepository,
@@ -295,7 +315,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     chats: chatRepository,
     chatService: chats,
     channels,
-    files,
+    blobs,
     conversation,
     logger,
     backoffBaseMs,
@@ -307,7 +327,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     chats: chatRepository,
     settings,
     audit,
-    mediaDir,
+    blobs,
     logger,
   });
   const send = new SendJob({
@@ -318,19 +338,21 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     channels,
     conversation,
     media: mediaRepository,
-    files,
+    blobs,
     logger,
     backoffBaseMs,
     writes,
+    metrics,
   });
+  metrics.watch({ openSockets: () => hub.size, accountsByStatus: () => accountRepository.countByStatus(), queues: () => jobs.depths() });
+  const readiness = readinessProbe({ database, pingRedis, runtime, logger });
 
   await bus.subscribe('settings.changed', () => settings.invalidate());
-  await bus.subscribe('operators.changed', (payload) => {
+  await bus.subscribe('operators.changed', (change) => {
     directory.invalidate();
-    const change = payload as { operatorId: number; signedOut: boolean };
     if (change.signedOut) hub.disconnect(change.operatorId, 1008, 'signed out');
   });
-  await bus.subscribe('tokens.revoked', (payload) => hub.disconnectToken((payload as { tokenId: number }).tokenId, 'signed out'));
+  await bus.subscribe('tokens.revoked', ({ tokenId }) => hub.disconnectToken(tokenId, 'signed out'));
   await hub.start();
   if (options.bootstrapAdmin ?? true) await ensureInitialAdmin(config, operatorRepository, operators, logger);
 
@@ -350,12 +372,12 @@ export async function createParley(config: Config, logger: Logger, options: Parl
           media,
           retention,
           waitingChats,
-          readReceipts,
           backoffBaseMs,
         })
       : null;
 
   return {
+    processId: routing.self,
     config,
     logger,
     database,
@@ -368,7 +390,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     chats,
     messages,
     media,
-    files,
+    blobs,
     retention,
     runtime,
     owners,
@@ -379,18 +401,15 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     eventLog,
     bus,
     jobs,
-    async healthy() {
-      try {
-        await database.db.selectFrom('operators').select('id').limit(1).execute();
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    metrics,
+    readiness,
     async close() {
+      readiness.drain();
       await logins.close();
+      await routing.close();
+      await drainJobs(jobs, logger);
+      // channels stop, then the leases are given back (no channel of this process runs any more)
       await work?.close();
-      await jobs.close();
       await hub.close();
       await bus.close();
       await eventLog.close();

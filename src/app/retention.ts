@@ -1,7 +1,6 @@
 // The retention job: deletes messages older than the configured number of days, with their media files.
 // Exactly what is older than the cutoff goes, in batches, and each run is written to the audit log.
-import { rm } from 'node:fs/promises';
-import path from 'node:path';
+import { addressOf, type BlobStore } from '../blobs/store.js';
 import type { Logger } from '../log.js';
 import type { AuditLog } from '../store/audit.js';
 import type { ChatRepository } from '../store/chats.js';
@@ -21,7 +20,7 @@ interface Deps {
   chats: ChatRepository;
   settings: SettingsService;
   audit: AuditLog;
-  mediaDir: string;
+  blobs: BlobStore;
   logger: Logger;
 }
 
@@ -60,7 +59,7 @@ export class RetentionJob {
     let removed = 0;
     for (const sha256 of hashes) {
       if (await this.deps.media.isReferenced(this.deps.database.db, sha256)) continue;
-      await rm(path.join(this.deps.mediaDir, sha256.slice(0, 2), sha256.slice(2, 4), sha256), { force: true });
+      await this.deps.blobs.remove(addressOf(sha256));
       removed += 1;
     }
     return removed;

@@ -10,6 +10,7 @@ import type { AccountRepository } from '../store/accounts.js';
 import { LeaseLost, type AccountWrites } from '../store/fencing.js';
 import type { EventSink } from './events.js';
 import type { IngestService, IngestSource } from './ingest.js';
+import type { LoopHealth } from './readiness.js';
 import type { ChannelLookup } from './send.js';
 
 /** What a new account of a type is made of, learned from its source when it is added (e.g. a bot's getMe). */
@@ -42,6 +43,12 @@ export interface ChannelFactory {
 
 export type ChannelFactories = Partial<Record<AccountType, ChannelFactory>>;
 
+/** Makes an account's channel follow its desired state, here or in the worker that holds the account. */
+export interface Reconciler {
+  /** Resolves once it does (or the holder could not be reached: the reconcile loop catches up); never rejects. */
+  reconcile(accountId: AccountId): Promise<void>;
+}
+
 interface Deps {
   accounts: AccountRepository;
   ingest: IngestService;
@@ -58,12 +65,14 @@ interface Deps {
   onAcquired?: (accountId: AccountId) => Promise<void>;
 }
 
-export class ChannelRuntime implements ChannelLookup, LeaseHolder {
+export class ChannelRuntime implements ChannelLookup, LeaseHolder, Reconciler {
   private readonly running = new Map<AccountId, Channel>();
   private readonly queues = new Map<AccountId, Promise<void>>();
   private readonly sources = new Map<AccountId, IngestSource>();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** When a reconcile of every account last completed, and how often the loop runs (readiness). */
+  private loop: { intervalMs: number; lastRunAt: number | null } | undefined;
 
   constructor(private readonly deps: Deps) {}
 
@@ -101,6 +110,7 @@ export class ChannelRuntime implements ChannelLookup, LeaseHolder {
 
   /** Reconciles now and then every `intervalMs` (other processes may change desired states). */
   async startLoop(intervalMs: number): Promise<void> {
+    this.loop = { intervalMs, lastRunAt: null };
     await this.reconcileAll();
     this.timer = setInterval(() => {
       this.reconcileAll().catch((error: unknown) => this.deps.logger.error({ err: error }, 'reconcile failed'));
@@ -115,6 +125,17 @@ export class ChannelRuntime implements ChannelLookup, LeaseHolder {
       ...accounts.map((account) => this.reconcile(account.id)),
       ...[...this.running.keys()].filter((id) => !live.has(id)).map((id) => this.reconcile(id)),
     ]);
+    if (this.loop) this.loop.lastRunAt = Date.now();
+  }
+
+  /** Readiness: the loop has completed a round within three of its intervals (a stuck or failing one has not). */
+  loopHealth(): LoopHealth {
+    if (!this.loop) return { alive: false, reason: 'the channel runtime has not started' };
+    const { lastRunAt, intervalMs } = this.loop;
+    if (lastRunAt === null) return { alive: false, reason: 'the channel runtime has not reconciled yet' };
+    const ago = Date.now() - lastRunAt;
+    if (ago > 3 * intervalMs) return { alive: false, reason: `the channel runtime last reconciled ${Math.round(ago / 1000)} s ago` };
+    return { alive: true };
   }
 
   /** Makes one account's channel match its desired state; resolves when it does. */
@@ -177,7 +198,7 @@ export class ChannelRuntime implements ChannelLookup, LeaseHolder {
     }
     await this.setStatus(account.id, 'connecting', null);
     const channel = factory.create(account, secret);
-    const source: IngestSource = { accountId: account.id, network: channel.network, settings: account.settings };
+    const source: IngestSource = { accountId: account.id, accountType: account.type, network: channel.network, settings: account.settings };
     this.sources.set(account.id, source);
     const ingest = this.deps.ingest.sinkFor(source);
     const sink: InboundSink = async (event) => {

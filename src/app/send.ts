@@ -1,7 +1,7 @@
 // The send job: delivers one pending outgoing message through the account that owns its chat, and records
 // every attempt. Retryable failures go back to pending and run again later; permanent ones fail the message.
-import { access } from 'node:fs/promises';
-import { SendRejected, type Channel, type OutboundMessage } from '../channels/channel.js';
+import type { BlobAddress, BlobStore } from '../blobs/store.js';
+import { SendRejected, type Channel, type OutboundAttachment } from '../channels/channel.js';
 import type { Account } from '../domain/account.js';
 import type { Chat } from '../domain/chat.js';
 import { ChannelUnavailable } from '../domain/errors.js';
@@ -9,6 +9,7 @@ import type { AccountId, MessageId } from '../domain/ids.js';
 import type { Message } from '../domain/message.js';
 import { RetryLater, type JobContext } from '../jobs/queue.js';
 import type { Logger } from '../log.js';
+import type { ParleyMetrics } from '../metrics/metrics.js';
 import type { AccountRepository } from '../store/accounts.js';
 import type { ChatRepository } from '../store/chats.js';
 import type { Database, Executor } from '../store/db.js';
@@ -16,7 +17,6 @@ import type { AccountWrites } from '../store/fencing.js';
 import type { MediaRepository } from '../store/media.js';
 import type { MessageRepository } from '../store/messages.js';
 import type { ConversationEvents } from './conversation-events.js';
-import type { MediaFiles } from './media.js';
 
 export interface ChannelLookup {
   channel(accountId: AccountId): Channel | undefined;
@@ -43,11 +43,12 @@ interface Deps {
   channels: ChannelLookup;
   conversation: ConversationEvents;
   media: MediaRepository;
-  files: MediaFiles;
+  blobs: BlobStore;
   logger: Logger;
   backoffBaseMs: number;
   /** Every write about the message (claim, outcome) goes under its account's fence. */
   writes: AccountWrites;
+  metrics: ParleyMetrics;
 }
 
 export class SendJob {
@@ -65,13 +66,13 @@ export class SendJob {
     if (!(await this.fenced(account.id, (executor) => messages.claimForSending(id, executor)))) return;
     const message = { ...found, status: 'sending' as const };
 
-    if (chat.deletedAt || account.deletedAt) return this.fail(message, chat, 'chat_deleted', 'the chat or its account was deleted');
+    if (chat.deletedAt || account.deletedAt) return this.fail(message, chat, account, 'chat_deleted', 'the chat or its account was deleted');
     const channel = this.deps.channels.channel(account.id);
     if (!channel) return this.unavailable(message, chat, account);
 
     const attachment = await this.attachmentOf(message);
-    if (attachment && !(await access(attachment.path).then(() => true, () => false))) {
-      return this.fail(message, chat, 'file_missing', 'the uploaded file is no longer on disk; send it again');
+    if (attachment && !(await this.deps.blobs.has(attachment.address))) {
+      return this.fail(message, chat, account, 'file_missing', 'the uploaded file is no longer in the media store; send it again');
     }
     try {
       const result = await channel.send({
@@ -86,29 +87,37 @@ export class SendJob {
         await messages.markSent(id, result.externalId, result.sentAt, executor);
         await messages.recordAttempt(id, { status: 'sent', error: null, retryAt: null }, executor);
       });
+      this.deps.metrics.messageSent({ accountType: account.type, accountId: account.id }, message.createdAt);
       await this.publish(id, chat);
     } catch (error) {
-      await this.failure(message, chat, error, context);
+      await this.failure(message, chat, account, error, context);
     }
   }
 
   /** The file an operator uploaded with the message, if any. */
-  private async attachmentOf(message: Message): Promise<OutboundMessage['attachment']> {
+  private async attachmentOf(message: Message): Promise<(OutboundAttachment & { address: BlobAddress }) | null> {
     const first = message.direction === 'out' ? message.media[0] : undefined;
     const stored = first && (await this.deps.media.findById(first.id));
-    if (!stored?.path) return null;
+    const address = stored?.path;
+    if (!stored || !address) return null;
+    const { blobs } = this.deps;
     return {
       kind: stored.kind,
-      path: this.deps.files.absolute(stored.path),
+      address,
+      async open() {
+        const file = await blobs.open(address);
+        if (!file) throw new SendRejected('file_missing', `the file of media ${stored.id} is missing from the media store`);
+        return file;
+      },
       fileName: stored.fileName ?? `${stored.kind}-${stored.id}`,
       mimeType: stored.mimeType ?? 'application/octet-stream',
     };
   }
 
-  private async failure(message: Message, chat: Chat, error: unknown, context: JobContext): Promise<void> {
+  private async failure(message: Message, chat: Chat, account: Account, error: unknown, context: JobContext): Promise<void> {
     if (error instanceof SendRejected) {
       if (error.chatBlocked) await this.deps.chats.update(this.deps.database.db, chat.id, { isBlocked: true });
-      return this.fail(message, chat, error.reason, error.message);
+      return this.fail(message, chat, account, error.reason, error.message);
     }
     const retryAfterMs =
       error instanceof ChannelUnavailable && error.retryAfterSeconds !== undefined
@@ -116,7 +125,7 @@ export class SendJob {
         : backoffMs(context.attempt, this.deps.backoffBaseMs);
     const reason = error instanceof Error ? error.message : String(error);
     if (!(error instanceof ChannelUnavailable) && context.attempt >= MAX_SEND_ATTEMPTS) {
-      return this.fail(message, chat, 'gave_up', `gave up after ${context.attempt} attempts: ${reason}`);
+      return this.fail(message, chat, account, 'gave_up', `gave up after ${context.attempt} attempts: ${reason}`);
     }
     if (!(error instanceof ChannelUnavailable)) this.deps.logger.warn({ err: error, messageId: message.id }, 'send failed; will retry');
     await this.retryLater(message, chat, reason, retryAfterMs);
@@ -129,7 +138,7 @@ export class SendJob {
    */
   private async unavailable(message: Message, chat: Chat, account: Account): Promise<void> {
     if (account.desiredState === 'stopped') {
-      return this.fail(message, chat, 'account_stopped', `account "${account.title}" is stopped; start it and retry`);
+      return this.fail(message, chat, account, 'account_stopped', `account "${account.title}" is stopped; start it and retry`);
     }
     const reason = `waiting for account "${account.title}" (${account.status}${account.statusReason ? `: ${account.statusReason}` : ''})`;
     await this.fenced(chat.accountId, (executor) => this.deps.messages.setStatus(message.id, 'pending', reason, undefined, executor));
@@ -148,12 +157,13 @@ export class SendJob {
     throw new RetryLater(delayMs, reason);
   }
 
-  private async fail(message: Message, chat: Chat, reason: string, description: string): Promise<void> {
+  private async fail(message: Message, chat: Chat, account: Account, reason: string, description: string): Promise<void> {
     const { messages } = this.deps;
     await this.fenced(chat.accountId, async (executor) => {
       await messages.setStatus(message.id, 'failed', `${reason}: ${description}`, undefined, executor);
       await messages.recordAttempt(message.id, { status: 'failed', error: `${reason}: ${description}`, retryAt: null }, executor);
     });
+    this.deps.metrics.messageFailed({ accountType: account.type, accountId: account.id }, reason);
     await this.publish(message.id, chat);
   }
 

@@ -1,7 +1,7 @@
 // The worker half of a process (PARLEY_ROLE=all or worker): job handlers, recovery, the channel runtime
 // with its leases, and the periodic sweeps. Returns what stops it, in order.
 import type { Config } from '../config.js';
-import type { AccountId, ChatId } from '../domain/ids.js';
+import type { AccountId } from '../domain/ids.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { AccountLeases } from '../leases/lease.js';
 import type { Logger } from '../log.js';
@@ -9,7 +9,6 @@ import type { EventBus } from '../realtime/bus.js';
 import type { AccountRepository } from '../store/accounts.js';
 import { syncDemoAccount } from './demo.js';
 import type { MediaService } from './media.js';
-import type { ReadReceipts } from './read-receipts.js';
 import { recoverInterruptedWork, requeuePendingWork } from './recovery.js';
 import type { RetentionJob } from './retention.js';
 import type { ChannelRuntime } from './runtime.js';
@@ -35,7 +34,6 @@ export interface WorkParts {
   media: MediaService;
   retention: RetentionJob;
   waitingChats: WaitingChats;
-  readReceipts: ReadReceipts;
   backoffBaseMs: number;
 }
 
@@ -51,13 +49,12 @@ export async function startWork(parts: WorkParts): Promise<Work> {
   jobs.handle('messages.cleanup', async () => void (await parts.retention.run()), { concurrency: 1, maxAttempts: 3, backoffMs: 60_000 });
   jobs.handle('chats.assign-waiting', () => parts.waitingChats.assign(), { concurrency: 1, maxAttempts: 1, backoffMs: SWEEP_INTERVAL_MS });
   await bus.subscribe('accounts.changed', (payload) => {
-    const accountId = (payload as { accountId: number }).accountId as AccountId;
+    const accountId = payload.accountId as AccountId;
     // a new account finds a holder at once rather than at the next lease round
     if (!leases.holds(accountId)) void leases.balance().catch((error: unknown) => logger.error({ err: error }, 'lease round failed'));
     void runtime.reconcile(accountId);
   });
   await bus.subscribe('settings.changed', () => void parts.waitingChats.assign());
-  await bus.subscribe('chats.read', (payload) => void parts.readReceipts.chatRead((payload as { chatId: number }).chatId as ChatId));
   const demoChanged = await syncDemoAccount(parts.accounts, config.demo, logger);
   if (demoChanged !== null) await bus.publish('accounts.changed', { accountId: demoChanged });
   if (!parts.distributed) await recoverInterruptedWork(recovery);

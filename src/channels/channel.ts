@@ -1,6 +1,6 @@
 // The Channel seam: every source (simulator, Telegram bot, Telegram personal account) implements it.
 import type { Readable } from 'node:stream';
-import type { AccountStatus } from '../domain/account.js';
+import type { AccountStatus, HistoryImportProgress } from '../domain/account.js';
 import type { ChatType } from '../domain/chat.js';
 import type { ContactProfile, Network } from '../domain/contact.js';
 import type { AccountId, ExternalId } from '../domain/ids.js';
@@ -67,7 +67,7 @@ export type InboundEvent =
   | { type: 'chat.read'; chatExternalId: ExternalId; maxExternalId: ExternalId; at: Date }
   /** A customer changed his name or username, learned without a message (MTProto's updateUserName). */
   | { type: 'contact.updated'; contact: ContactProfile }
-  | { type: 'account.status'; status: AccountStatus; reason: string | null; until: Date | null };
+  | { type: 'account.status'; status: AccountStatus; reason: string | null; until: Date | null; historyImport?: HistoryImportProgress | null };
 
 /**
  * Hands one event to Parley. Resolves only after the event is durable (the ingest transaction committed):
@@ -81,10 +81,17 @@ export interface OutboundMessage {
   chatType: ChatType;
   text: string | null;
   replyToExternalId: ExternalId | null;
-  /** A file uploaded by the operator, stored under DATA_DIR. */
-  attachment: { kind: MessageKind; path: string; fileName: string; mimeType: string } | null;
+  /** A file uploaded by the operator; `open` reads it from the blob store (again for each attempt). */
+  attachment: OutboundAttachment | null;
   /** Stored on the message row before the first attempt, so a repeated send is recognised (MTProto). */
   randomId: string;
+}
+
+export interface OutboundAttachment {
+  kind: MessageKind;
+  fileName: string;
+  mimeType: string;
+  open(): Promise<{ stream: Readable; size: number }>;
 }
 
 export interface SendResult {

@@ -3,6 +3,7 @@ import { ConfigError } from '../config.js';
 import { DomainError } from '../domain/errors.js';
 import { VERSION } from '../version.js';
 import { accountsCommand } from './accounts.js';
+import { backupCommand, restoreCommand } from './backup.js';
 import { migrateCommand } from './migrate.js';
 import { operatorCommand } from './operator.js';
 import { startCommand } from './start.js';
@@ -29,6 +30,10 @@ Commands:
   accounts start-all     start every account (Telegram bots, personal accounts, simulators); prints
                          each account it started, or that nothing changed
   accounts stop-all      stop every account; prints each account it stopped, or that nothing changed
+  backup DIR             write a consistent backup of a running Parley into the new or empty DIR:
+                         SQLite database, media files, the secret key's fingerprint (never the key);
+                         on MySQL the media files and how to dump the database (README.txt)
+  restore DIR            put a backup back into an empty DATA_DIR; needs the SECRET_KEY it was made with
   help                   show this help
 
 Configuration comes from environment variables and a .env file (see README.md).`;
@@ -47,6 +52,10 @@ export async function main(argv: string[]): Promise<number> {
       return operatorCommand(rest);
     case 'accounts':
       return accountsCommand(rest);
+    case 'backup':
+      return backupCommand(rest);
+    case 'restore':
+      return restoreCommand(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -9,10 +9,12 @@ import { listenProblem, portProblem } from './port.js';
 
 /** A shutdown that takes longer than this ends the process anyway (a supervisor would kill it soon after). */
 const SHUTDOWN_LIMIT_MS = 9_000;
+/** After a clean shutdown, how long whatever was left running may keep the process before it exits anyway. */
+const LINGER_MS = 500;
 
 /** `parley start` runs the role PARLEY_ROLE names; `parley api` and `parley worker` name it themselves. */
 export async function startCommand(role?: ProcessRole): Promise<number> {
-  const { config, warnings } = loadConfig(process.env, '.env', role === undefined ? {} : { PARLEY_ROLE: role });
+  const { config, warnings } = loadConfig(process.env, '.env', role === undefined ? {} : { overrides: { PARLEY_ROLE: role } });
   const logger = createLogger(config.logLevel);
   for (const warning of warnings) logger.warn(warning);
   // installed before anything starts, so a signal during startup still ends in a clean shutdown
@@ -21,6 +23,8 @@ export async function startCommand(role?: ProcessRole): Promise<number> {
   // connect its personal accounts, not even for a moment
   const busy = await portProblem(config.host, config.port);
   if (busy) return refuse(busy);
+  const metricsBusy = config.metrics.port === undefined ? null : await portProblem(config.host, config.metrics.port);
+  if (metricsBusy) return refuse(metricsBusy.replace('set PORT', 'set METRICS_PORT'));
 
   const parley = await createParley(config, logger);
   // a worker answers only its health check on PORT; api and all serve the API and the web app
@@ -40,17 +44,24 @@ export async function startCommand(role?: ProcessRole): Promise<number> {
   );
 
   await stopping;
+  parley.readiness.drain();
   const watchdog = setTimeout(() => {
     logger.error({ limitMs: SHUTDOWN_LIMIT_MS }, 'shutdown took too long; exiting anyway');
     process.exit(1);
   }, SHUTDOWN_LIMIT_MS);
   watchdog.unref();
-  // logins waiting for Telegram end first, so their requests answer and HTTP can drain at once
+  // logins waiting for Telegram end first, so their requests answer and HTTP can drain at once; then HTTP stops
+  // taking connections, answers 503 to new requests on open ones, closes sockets with 1001 and waits for the
+  // requests in flight (a webhook update is answered only after it is stored); then Parley.close() (its order
+  // is on the interface)
   await parley.logins.close();
   await server.close();
   await parley.close();
   clearTimeout(watchdog);
   logger.info('stopped');
+  // Normally nothing is left and the process ends now; work given up on purpose (a job still running past the
+  // drain, its request to Telegram open) must not keep it alive.
+  setTimeout(() => process.exit(0), LINGER_MS).unref();
   return 0;
 }
 

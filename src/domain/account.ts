@@ -31,9 +31,16 @@ export interface Account {
   settings: AccountSettings;
   /** Updates from Telegram that could never be stored (malformed, refused by the database) and were skipped. */
   skippedUpdates: number;
+  /** A personal account's history import after a login: chats done of the total (done = total once finished). */
+  historyImport: HistoryImportProgress | null;
   createdAt: Date;
   updatedAt: Date;
   deletedAt: Date | null;
+}
+
+export interface HistoryImportProgress {
+  done: number;
+  total: number;
 }
 
 export interface AccountSettings {

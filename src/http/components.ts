@@ -18,6 +18,14 @@ export function registerComponents(app: FastifyInstance): void {
   for (const [name, schema] of registry) app.addSchema({ ...schema, $id: name, title: name });
 }
 
+/** For a server built without registerComponents (a worker's health server): the named schemas its routes use. */
+export function ensureComponents(app: FastifyInstance, names: string[]): void {
+  for (const name of names) {
+    const schema = registry.get(name);
+    if (schema && app.getSchema(name) === undefined) app.addSchema({ ...schema, $id: name, title: name });
+  }
+}
+
 export function componentNames(): string[] {
   return [...registry.keys()];
 }

@@ -81,6 +81,14 @@ export const ListedOperatorSchema = named(
   ),
 );
 
+export const DirectoryEntrySchema = named(
+  'OperatorDirectoryEntry',
+  Type.Object(
+    { id: Type.Integer(), display_name: Type.String(), is_active: Type.Boolean() },
+    { description: 'A colleague as every operator may know him: his name, nothing about his login, role or load.' },
+  ),
+);
+
 /** Error answers documented on every route. */
 export const errorResponses = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((status) => [status, ErrorResponse]));

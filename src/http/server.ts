@@ -9,6 +9,7 @@ import { registerAjvFormats, type TypeBoxTypeProvider } from '@fastify/type-prov
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Parley } from '../app/parley.js';
 import { registerComponents } from './components.js';
+import { registerMetrics } from './metrics.js';
 import { APP_DIRECTIVES } from './content-security.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandling } from './plugins/errors.js';
@@ -78,6 +79,7 @@ export async function buildServer(parley: Parley, version = '0.1.0', options: Se
   const routes = app as App;
   rootRoutes(routes, options.webRoot);
   healthRoutes(routes, parley);
+  registerMetrics(app, parley);
   authRoutes(routes, parley);
   meRoutes(routes, parley);
   operatorRoutes(routes, parley);

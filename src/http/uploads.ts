@@ -1,11 +1,11 @@
 // Operators' file uploads: the reply and send endpoints also take multipart/form-data with text fields and
-// one `file`. The file is streamed to DATA_DIR/media while hashed (never buffered whole); the message service
+// one `file`. The file is streamed into the blob store's staging while hashed (never buffered whole); the message service
 // moves it to its content address once the message exists, and whatever is left is removed before the answer.
 import type {} from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TObject, type TProperties } from 'typebox';
-import type { MediaFiles } from '../app/media.js';
 import type { OutgoingAttachment } from '../app/messages.js';
+import type { BlobStore } from '../blobs/store.js';
 import { attachmentMimeType } from '../domain/attachment.js';
 import { Invalid } from '../domain/errors.js';
 
@@ -37,7 +37,7 @@ export function jsonOrForm(json: TObject, form: TProperties) {
 export class Uploads {
   private readonly received = new WeakMap<FastifyRequest, OutgoingAttachment>();
 
-  constructor(private readonly files: MediaFiles) {}
+  constructor(private readonly blobs: BlobStore) {}
 
   /** preValidation: reads a multipart body into its fields (validated next) and the staged file. */
   readonly read = async (request: FastifyRequest): Promise<void> => {
@@ -54,7 +54,7 @@ export class Uploads {
         throw new Invalid(`send one file, in the part named "${FILE_FIELD}"`, { field: part.fieldname });
       }
       const fileName = cleanName(part.filename);
-      const staged = await this.files.stage(part.file);
+      const staged = await this.blobs.stage(part.file);
       this.received.set(request, { staged, fileName, mimeType: attachmentMimeType(part.mimetype, fileName) });
     }
     request.body = fields;
@@ -63,7 +63,7 @@ export class Uploads {
   /** onSend (errors included): a file not moved into place (refused, repeated request) is removed before the answer. */
   readonly cleanup = async <T>(request: FastifyRequest, _reply: FastifyReply, payload: T): Promise<T> => {
     const upload = this.received.get(request);
-    if (upload) await this.files.discard(upload.staged);
+    if (upload) await this.blobs.discard(upload.staged);
     return payload;
   };
 

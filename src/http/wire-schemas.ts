@@ -23,6 +23,16 @@ export const AccountSchema = named('Account', Type.Object({
   phone: Nullable(Type.String()),
   settings: Json,
   skipped_updates: Type.Integer({ description: 'updates from Telegram that could never be stored and were skipped (see the log for why)' }),
+  history_import: Nullable(
+    Type.Object(
+      { done: Type.Integer({ minimum: 0 }), total: Type.Integer({ minimum: 0 }) },
+      {
+        description:
+          'a personal account’s import of its recent chats after a login: chats imported of the total; `done` equals ' +
+          '`total` once it finished, until the account’s status next changes; null when none ran, or it failed',
+      },
+    ),
+  ),
   created_at: Timestamp,
   updated_at: Timestamp,
 }));
@@ -73,6 +83,14 @@ export const ChatSchema = named('Chat', Type.Object({
   updated_at: Timestamp,
   deleted_at: Nullable(Timestamp),
 }));
+
+export const UnreadCountSchema = named('UnreadCount', Type.Object(
+  {
+    chats: Type.Integer({ minimum: 0, description: 'my chats with unread messages' }),
+    messages: Type.Integer({ minimum: 0, description: 'unread messages in them' }),
+  },
+  { description: 'Unread messages in the chats assigned to the caller.' },
+));
 
 export const MediaSchema = named('Media', Type.Object({
   id: Type.Integer(),

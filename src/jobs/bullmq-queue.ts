@@ -4,6 +4,7 @@ import { DelayedError, Queue, UnrecoverableError, Worker, type Job, type JobsOpt
 import { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
 import {
+  JOB_NAMES,
   RetryLater,
   type EnqueueOptions,
   type HandlerOptions,
@@ -12,6 +13,7 @@ import {
   type JobName,
   type JobPayloads,
   type JobQueue,
+  type QueueDepth,
 } from './queue.js';
 
 type Payload = JobPayloads[JobName];
@@ -89,6 +91,11 @@ export class BullMqJobQueue implements JobQueue {
     await Promise.all(this.#workers.map((worker) => worker.waitUntilReady()));
   }
 
+  async depths(): Promise<QueueDepth[]> {
+    this.#assertOpen();
+    return Promise.all(JOB_NAMES.map((name) => this.#depth(name)));
+  }
+
   close(): Promise<void> {
     this.#closing ??= this.#shutDown();
     return this.#closing;
@@ -112,6 +119,21 @@ export class BullMqJobQueue implements JobQueue {
       this.#queues.set(name, queue);
     }
     return queue;
+  }
+
+  async #depth(name: JobName): Promise<QueueDepth> {
+    const queue = this.#queue(name);
+    const counts = await queue.getJobCounts('wait', 'prioritized', 'delayed', 'active');
+    // the oldest job in the wait list; a delayed job became ready at its timestamp plus its delay
+    const [oldest] = await queue.getJobs(['wait'], 0, 0, true);
+    const due = oldest ? oldest.timestamp + (oldest.delay ?? 0) : undefined;
+    return {
+      queue: name,
+      waiting: (counts.wait ?? 0) + (counts.prioritized ?? 0),
+      delayed: counts.delayed ?? 0,
+      active: counts.active ?? 0,
+      oldestWaitingMs: due === undefined ? 0 : Math.max(0, Date.now() - due),
+    };
   }
 
   #startWorker(name: JobName, registration: Registration): void {

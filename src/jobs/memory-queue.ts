@@ -2,6 +2,7 @@
 // them and app/recovery.ts re-enqueues what the database still says is to do.
 import type { Logger } from '../log.js';
 import {
+  JOB_NAMES,
   RetryLater,
   type EnqueueOptions,
   type HandlerOptions,
@@ -10,6 +11,7 @@ import {
   type JobName,
   type JobPayloads,
   type JobQueue,
+  type QueueDepth,
 } from './queue.js';
 
 type Payload = JobPayloads[JobName];
@@ -27,6 +29,8 @@ interface Job {
   key?: string;
   runs: number;
   failures: number;
+  /** When it became ready to run (for the age of the oldest waiting job). */
+  readyAt?: number;
 }
 
 /** A key is held by one job until it finishes; while that job runs, one more may wait behind it. */
@@ -42,6 +46,7 @@ export class MemoryJobQueue implements JobQueue {
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #schedules = new Map<JobName, NodeJS.Timeout>();
   readonly #running = new Set<Promise<void>>();
+  readonly #delayed = new Map<JobName, number>();
   #started = false;
   #closed = false;
   readonly #logger: Logger;
@@ -77,11 +82,27 @@ export class MemoryJobQueue implements JobQueue {
     for (const name of this.#registrations.keys()) this.#pump(name);
   }
 
+  async depths(): Promise<QueueDepth[]> {
+    const now = Date.now();
+    return JOB_NAMES.map((name) => {
+      const ready = this.#ready.get(name) ?? [];
+      const oldest = ready[0]?.readyAt;
+      return {
+        queue: name,
+        waiting: ready.length,
+        delayed: this.#delayed.get(name) ?? 0,
+        active: this.#registrations.get(name)?.running ?? 0,
+        oldestWaitingMs: oldest === undefined ? 0 : now - oldest,
+      };
+    });
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     for (const timer of this.#timers) clearTimeout(timer);
     for (const schedule of this.#schedules.values()) clearInterval(schedule);
     this.#timers.clear();
+    this.#delayed.clear();
     this.#schedules.clear();
     this.#ready.clear();
     await Promise.all(this.#running);
@@ -106,15 +127,22 @@ export class MemoryJobQueue implements JobQueue {
   #schedule(job: Job, delayMs: number, due = Date.now() + delayMs): void {
     if (this.#closed) return;
     if (delayMs <= 0) return this.#makeReady(job);
+    this.#countDelayed(job.name, 1);
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
+      this.#countDelayed(job.name, -1);
       // Timers may fire a millisecond early by the wall clock; "no sooner than its delay" is a promise.
       this.#schedule(job, due - Date.now(), due);
     }, delayMs);
     this.#timers.add(timer);
   }
 
+  #countDelayed(name: JobName, change: number): void {
+    this.#delayed.set(name, (this.#delayed.get(name) ?? 0) + change);
+  }
+
   #makeReady(job: Job): void {
+    job.readyAt = Date.now();
     const ready = this.#ready.get(job.name) ?? [];
     ready.push(job);
     this.#ready.set(job.name, ready);

@@ -1,7 +1,8 @@
 // The job queue seam. Jobs carry ids, never state: the database says what is left to do, so a job lost in
 // a crash is re-enqueued from it at start (see app/recovery.ts), and running a job twice must be harmless.
 
-export type JobName = 'message.send' | 'media.download' | 'messages.cleanup' | 'chats.assign-waiting';
+export const JOB_NAMES = ['message.send', 'media.download', 'messages.cleanup', 'chats.assign-waiting'] as const;
+export type JobName = (typeof JOB_NAMES)[number];
 
 export interface JobPayloads {
   'message.send': { messageId: number };
@@ -37,6 +38,18 @@ export interface EnqueueOptions {
   key?: string;
 }
 
+/** How many jobs of one name wait and run now (for metrics). */
+export interface QueueDepth {
+  queue: JobName;
+  /** Ready to run now. */
+  waiting: number;
+  /** Waiting for a retry or a scheduled time. */
+  delayed: number;
+  active: number;
+  /** How long the oldest job ready to run has been due, 0 when none is. */
+  oldestWaitingMs: number;
+}
+
 /** Thrown by a handler to run the same job again after `delayMs` (e.g. Telegram's retry_after). */
 export class RetryLater extends Error {
   constructor(
@@ -56,11 +69,13 @@ export class RetryLater extends Error {
  *   with backoff until `maxAttempts`.
  * - `every` schedules a recurring job once across all processes sharing the queue.
  * - `close()` stops taking jobs and waits for the running ones to finish.
+ * - `depths()` counts the jobs of every name, shared ones included (BullMQ: all processes' jobs).
  */
 export interface JobQueue {
   handle<N extends JobName>(name: N, handler: JobHandler<N>, options: HandlerOptions): void;
   enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options?: EnqueueOptions): Promise<void>;
   every<N extends JobName>(name: N, payload: JobPayloads[N], intervalMs: number): Promise<void>;
   start(): Promise<void>;
+  depths(): Promise<QueueDepth[]>;
   close(): Promise<void>;
 }

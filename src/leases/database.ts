@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import type { Database } from '../store/db.js';
 import type { Fence } from '../store/fencing.js';
 import { toNumber } from '../store/rows.js';
-import type { AccountLeases, LeaseHolder } from './lease.js';
+import type { AccountLeases, LeaseHolder, LeaseMove } from './lease.js';
 import { LeaseOwners } from './owners.js';
 import { shareOf } from './share.js';
 
@@ -39,6 +39,8 @@ export class DatabaseLeases extends LeaseOwners implements AccountLeases {
     self: string,
     private readonly logger: Logger,
     private readonly timing: LeaseTiming = LEASE_TIMING,
+    /** Told of every lease this process takes, gives back or loses (metrics). */
+    private readonly onMove: (move: LeaseMove) => void = () => undefined,
   ) {
     super(database, self);
   }
@@ -73,6 +75,7 @@ export class DatabaseLeases extends LeaseOwners implements AccountLeases {
     if (!this.tokens.delete(accountId)) return;
     this.leaving.delete(accountId);
     this.logger.warn({ accountId }, 'lease lost: another worker runs the account now');
+    this.onMove('lost');
     this.supervise(this.holder?.relinquish(accountId));
   }
 
@@ -166,7 +169,7 @@ export class DatabaseLeases extends LeaseOwners implements AccountLeases {
     if (accounts.length === 0) return;
     const free = await this.db
       .selectFrom('account_leases')
-      .select('account_id')
+      .select(['account_id', 'owner'])
       .where('account_id', 'in', accounts)
       .where((eb) => eb.or([eb('owner', 'is', null), eb('expires_at', '<', now)]))
       .orderBy('account_id')
@@ -185,6 +188,7 @@ export class DatabaseLeases extends LeaseOwners implements AccountLeases {
       if (!lease) continue;
       this.tokens.set(id, toNumber(lease.token));
       this.logger.info({ accountId: id, token: toNumber(lease.token) }, 'lease taken');
+      this.onMove(row.owner === null ? 'acquired' : 'taken_over');
       this.holder?.acquired(id);
     }
   }
@@ -208,6 +212,7 @@ export class DatabaseLeases extends LeaseOwners implements AccountLeases {
           .where('token', '=', token)
           .execute();
         this.logger.info({ accountId }, 'lease given back');
+        this.onMove('released');
       })(),
     );
   }

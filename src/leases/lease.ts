@@ -38,3 +38,6 @@ export interface AccountLeases extends FenceSource, AccountOwners {
   balance(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** What happened to one lease of this process (counted in metrics). */
+export type LeaseMove = 'acquired' | 'taken_over' | 'released' | 'lost';

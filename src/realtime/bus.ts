@@ -1,7 +1,22 @@
 // The event bus seam: fire-and-forget messages between the parts of Parley, across processes when Redis is
 // configured. It carries notifications (frames for sockets, "settings changed"), never the only copy of data.
+import type { FramesMessage } from './publisher.js';
 
-export type Topic = 'frames' | 'operators.changed' | 'settings.changed' | 'accounts.changed' | 'chats.read' | 'tokens.revoked';
+/**
+ * What each topic carries. Only Parley's own processes (of one version) publish, so subscribers trust these
+ * shapes; commands, which carry requests from other processes, are checked by routing/commands.ts.
+ */
+export interface TopicPayloads {
+  frames: FramesMessage;
+  'operators.changed': { operatorId: number; signedOut: boolean };
+  'settings.changed': Record<string, never>;
+  'accounts.changed': { accountId: number };
+  'tokens.revoked': { tokenId: number };
+  /** One process's inbox for commands and their replies (routing/commands.ts), by process id. */
+  [inbox: `commands.${string}`]: unknown;
+}
+
+export type Topic = keyof TopicPayloads;
 
 /**
  * Rules every implementation keeps:
@@ -10,9 +25,12 @@ export type Topic = 'frames' | 'operators.changed' | 'settings.changed' | 'accou
  * - Payloads are JSON values; subscribers receive a deep copy, never the publisher's object.
  * - A subscriber that throws does not stop delivery to the others (the error is logged).
  * - `subscribe` resolves once the subscription is live; messages published after that reach it.
+ * - `reach` publishes the same way and resolves with how many subscriptions it reached (Redis: subscribed
+ *   connections, one per listening process); 0 tells a sender that nobody listens (a process that is gone).
  */
 export interface EventBus {
-  publish(topic: Topic, payload: unknown): Promise<void>;
-  subscribe(topic: Topic, handler: (payload: unknown) => void): Promise<() => Promise<void>>;
+  publish<T extends Topic>(topic: T, payload: TopicPayloads[T]): Promise<void>;
+  reach<T extends Topic>(topic: T, payload: TopicPayloads[T]): Promise<number>;
+  subscribe<T extends Topic>(topic: T, handler: (payload: TopicPayloads[T]) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }

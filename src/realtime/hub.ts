@@ -52,11 +52,17 @@ export class SocketHub {
   private pinger: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly deps: { bus: EventBus; log: EventLog; logger: Logger },
+    private readonly deps: {
+      bus: EventBus;
+      log: EventLog;
+      logger: Logger;
+      /** A customer's new message reached a socket; `publishedAt` is when its ingest committed. */
+      inboundDelivered?: (publishedAt: number) => void;
+    },
   ) {}
 
   async start(): Promise<void> {
-    this.unsubscribe = await this.deps.bus.subscribe('frames', (payload) => this.deliver(payload as FramesMessage));
+    this.unsubscribe = await this.deps.bus.subscribe('frames', (message) => this.deliver(message));
     this.pinger = setInterval(() => this.heartbeat(), PING_INTERVAL_MS);
     this.pinger.unref();
   }
@@ -128,16 +134,17 @@ export class SocketHub {
       if (!connections) continue;
       // One operator's sockets all get the same text: serialize it once, not once per socket.
       const text = JSON.stringify({ ...frame, epoch: message.epoch });
+      const inbound = message.at !== undefined && isInboundMessage(frame);
       for (const connection of connections) {
         if (connection.buffer) connection.buffer.push(frame);
-        else this.forward(connection, frame, text);
+        else if (this.forward(connection, frame, text) && inbound) this.deps.inboundDelivered?.(message.at ?? 0);
       }
     }
   }
 
-  /** Sends each frame once; clients order frames by seq and fill a gap through /api/events. */
-  private forward(connection: Connection, frame: Frame, text = JSON.stringify({ ...frame, epoch: this.deps.log.epoch })): void {
-    if (frame.seq <= connection.baseline || connection.sent.has(frame.seq)) return;
+  /** Sends each frame once (true when it was written now); clients order frames by seq and fill a gap through /api/events. */
+  private forward(connection: Connection, frame: Frame, text = JSON.stringify({ ...frame, epoch: this.deps.log.epoch })): boolean {
+    if (frame.seq <= connection.baseline || connection.sent.has(frame.seq)) return false;
     connection.sent.add(frame.seq);
     if (connection.sent.size > REMEMBERED_SEQS) {
       // Sets iterate in insertion order: the first is the earliest sent, a seq long behind the live ones.
@@ -145,15 +152,17 @@ export class SocketHub {
       connection.sent.delete(earliest);
       connection.baseline = Math.max(connection.baseline, earliest);
     }
-    this.send(connection, text);
+    return this.send(connection, text);
   }
 
-  private send(connection: Connection, text: string): void {
-    if (connection.socket.readyState !== OPEN) return;
+  private send(connection: Connection, text: string): boolean {
+    if (connection.socket.readyState !== OPEN) return false;
     try {
       connection.socket.send(text);
+      return true;
     } catch (error) {
       this.deps.logger.warn({ err: error, operatorId: connection.operatorId }, 'websocket send failed');
+      return false;
     }
   }
 
@@ -186,4 +195,8 @@ export class SocketHub {
       }
     }
   }
+}
+
+function isInboundMessage(frame: Frame): boolean {
+  return frame.type === 'message.created' && (frame.data as { direction?: unknown } | null)?.direction === 'in';
 }

@@ -1,6 +1,6 @@
 // The event bus of a single process: each subscriber gets its own copy, delivered after `publish` returns.
 import type { Logger } from '../log.js';
-import type { EventBus, Topic } from './bus.js';
+import type { EventBus, Topic, TopicPayloads } from './bus.js';
 
 interface Subscription {
   handler: (payload: unknown) => void;
@@ -14,7 +14,11 @@ export class MemoryEventBus implements EventBus {
     this.#logger = logger;
   }
 
-  async publish(topic: Topic, payload: unknown): Promise<void> {
+  async publish<T extends Topic>(topic: T, payload: TopicPayloads[T]): Promise<void> {
+    await this.reach(topic, payload);
+  }
+
+  async reach<T extends Topic>(topic: T, payload: TopicPayloads[T]): Promise<number> {
     const copy = structuredClone(payload);
     const subscriptions = [...(this.#subscriptions.get(topic) ?? [])];
     // One microtask per message, queued in publishing order, keeps the order while never running a subscriber
@@ -25,10 +29,11 @@ export class MemoryEventBus implements EventBus {
         if (current?.has(subscription)) this.#deliver(topic, subscription, structuredClone(copy));
       }
     });
+    return subscriptions.length;
   }
 
-  async subscribe(topic: Topic, handler: (payload: unknown) => void): Promise<() => Promise<void>> {
-    const subscription = { handler };
+  async subscribe<T extends Topic>(topic: T, handler: (payload: TopicPayloads[T]) => void): Promise<() => Promise<void>> {
+    const subscription = { handler: handler as Subscription['handler'] };
     const subscriptions = this.#subscriptions.get(topic) ?? new Set<Subscription>();
     subscriptions.add(subscription);
     this.#subscriptions.set(topic, subscriptions);

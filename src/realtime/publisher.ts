@@ -11,6 +11,8 @@ import type { EventLog, Frame } from './event-log.js';
 
 export interface FramesMessage {
   epoch: string;
+  /** When the events were published, just after their commit (for the ingest→socket latency). */
+  at?: number;
   frames: (Frame & { operatorId: number })[];
 }
 
@@ -28,11 +30,12 @@ export class RealtimePublisher implements EventSink {
   ) {}
 
   async publish(events: DomainEvent[]): Promise<void> {
+    const at = Date.now();
     try {
       const entries = await this.entriesFor(events);
       if (entries.length === 0) return;
       const frames = await this.deps.log.append(entries);
-      const message: FramesMessage = { epoch: this.deps.log.epoch, frames };
+      const message: FramesMessage = { epoch: this.deps.log.epoch, at, frames };
       await this.deps.bus.publish('frames', message);
     } catch (error) {
       // The data is committed; a client that missed frames catches up through /api/events or a reload.

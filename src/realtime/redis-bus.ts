@@ -2,7 +2,7 @@
 // connection can do nothing else). Channels are `${prefix}:${topic}`, payloads JSON.
 import { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
-import type { EventBus, Topic } from './bus.js';
+import type { EventBus, Topic, TopicPayloads } from './bus.js';
 
 export interface RedisEventBusOptions {
   url: string;
@@ -36,13 +36,17 @@ export class RedisEventBus implements EventBus {
     this.#subscriberReady = new Promise((resolve) => this.#subscriber.once('ready', () => resolve()));
   }
 
-  async publish(topic: Topic, payload: unknown): Promise<void> {
-    await this.#publisher.publish(this.#channel(topic), JSON.stringify(payload));
+  async publish<T extends Topic>(topic: T, payload: TopicPayloads[T]): Promise<void> {
+    await this.reach(topic, payload);
   }
 
-  async subscribe(topic: Topic, handler: Handler): Promise<() => Promise<void>> {
+  async reach<T extends Topic>(topic: T, payload: TopicPayloads[T]): Promise<number> {
+    return this.#publisher.publish(this.#channel(topic), JSON.stringify(payload));
+  }
+
+  async subscribe<T extends Topic>(topic: T, handler: (payload: TopicPayloads[T]) => void): Promise<() => Promise<void>> {
     const channel = this.#channel(topic);
-    const subscription = { handler };
+    const subscription = { handler: handler as Handler };
     let subscriptions = this.#handlers.get(channel);
     if (!subscriptions) {
       subscriptions = new Set();
@@ -59,6 +63,12 @@ export class RedisEventBus implements EventBus {
       this.#handlers.delete(channel);
       await this.#subscriber.unsubscribe(channel);
     };
+  }
+
+  /** Readiness: Redis answers, and the subscriber connection is up (frames reach this process). */
+  async ping(): Promise<void> {
+    if (this.#subscriber.status !== 'ready') throw new Error(`the subscriber connection is ${this.#subscriber.status}`);
+    await this.#publisher.ping();
   }
 
   async close(): Promise<void> {

@@ -1,10 +1,10 @@
 import { sql, type Selectable } from 'kysely';
-import type { Account, AccountSettings, AccountStatus, AccountType, DesiredState } from '../domain/account.js';
+import type { Account, AccountSettings, AccountStatus, AccountType, DesiredState, HistoryImportProgress } from '../domain/account.js';
 import type { AccountId, ExternalId } from '../domain/ids.js';
 import type { SealedField, SecretBox } from '../security/secret-box.js';
 import { decodeCursor, toPage, type Page } from './cursor.js';
 import type { Database, Executor } from './db.js';
-import { toDate, toDateOrNull, toIdString, toNumber } from './rows.js';
+import { toDate, toDateOrNull, toIdString, toNumber, toNumberOrNull } from './rows.js';
 import type { AccountsTable } from './schema.js';
 
 type Row = Selectable<AccountsTable>;
@@ -23,6 +23,10 @@ export function toAccount(row: Row): Account {
     phone: row.phone,
     settings: JSON.parse(row.settings) as AccountSettings,
     skippedUpdates: toNumber(row.skipped_updates),
+    historyImport:
+      row.history_import_done === null || row.history_import_total === null
+        ? null
+        : { done: toNumber(row.history_import_done), total: toNumber(row.history_import_total) },
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
     deletedAt: toDateOrNull(row.deleted_at),
@@ -57,6 +61,8 @@ export interface StatusChange {
   status: AccountStatus;
   reason: string | null;
   until: Date | null;
+  /** Part of the status a channel reports: any change that does not carry it ends what an earlier one said. */
+  historyImport?: HistoryImportProgress | null;
 }
 
 /** The column an account's secret is sealed for. */
@@ -132,6 +138,17 @@ export class AccountRepository {
     return rows.map(toAccount);
   }
 
+  /** How many live accounts there are of each type and status (metrics). */
+  async countByStatus(): Promise<{ type: string; status: string; count: number }[]> {
+    const rows = await this.database.db
+      .selectFrom('accounts')
+      .select(['type', 'status', (eb) => eb.fn.countAll().as('count')])
+      .where('deleted_at', 'is', null)
+      .groupBy(['type', 'status'])
+      .execute();
+    return rows.map((row) => ({ type: row.type, status: row.status, count: Number(row.count) }));
+  }
+
   async findBySecretLookup(lookup: string): Promise<Account | undefined> {
     const row = await this.database.db
       .selectFrom('accounts')
@@ -175,20 +192,31 @@ export class AccountRepository {
   /** `executor`: a fenced transaction when a worker reports its channel's status (see fencing.ts). */
   async setStatus(id: AccountId, change: StatusChange, executor: Executor = this.database.db): Promise<boolean> {
     const until = change.until?.getTime() ?? null;
+    const done = change.historyImport?.done ?? null;
+    const total = change.historyImport?.total ?? null;
     const current = await executor
       .selectFrom('accounts')
-      .select(['status', 'status_reason', 'status_until'])
+      .select(['status', 'status_reason', 'status_until', 'history_import_done', 'history_import_total'])
       .where('id', '=', id)
       .executeTakeFirst();
     if (!current) return false;
     const same =
       current.status === change.status &&
       current.status_reason === change.reason &&
-      (current.status_until === null ? null : toNumber(current.status_until)) === until;
+      toNumberOrNull(current.status_until) === until &&
+      toNumberOrNull(current.history_import_done) === done &&
+      toNumberOrNull(current.history_import_total) === total;
     if (same) return false;
     await executor
       .updateTable('accounts')
-      .set({ status: change.status, status_reason: change.reason, status_until: until, updated_at: Date.now() })
+      .set({
+        status: change.status,
+        status_reason: change.reason,
+        status_until: until,
+        history_import_done: done,
+        history_import_total: total,
+        updated_at: Date.now(),
+      })
       .where('id', '=', id)
       .execute();
     return true;

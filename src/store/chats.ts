@@ -317,6 +317,18 @@ export class ChatRepository {
     return rows.map(toChatView);
   }
 
+  /** Unread messages in the live chats assigned to an operator (his Mine tab, every page), and how many chats hold them. */
+  async unreadAssignedTo(operatorId: OperatorId): Promise<{ chats: number; messages: number }> {
+    const row = await this.database.db
+      .selectFrom('chats')
+      .select((eb) => [eb.fn.countAll<DbInt>().as('chats'), eb.fn.sum<DbInt | null>('unread_count').as('messages')])
+      .where('assignee_id', '=', operatorId)
+      .where('deleted_at', 'is', null)
+      .where('unread_count', '>', 0)
+      .executeTakeFirstOrThrow();
+    return { chats: toNumber(row.chats), messages: toNumberOrNull(row.messages) ?? 0 };
+  }
+
   /** Newest activity first, within what `scope` may see. */
   async list(scope: Scope, filters: ChatFilters, page: { cursor?: string; limit: number }): Promise<Page<ChatView>> {
     let query = this.views(this.database.db);

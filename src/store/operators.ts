@@ -104,6 +104,12 @@ export class OperatorRepository {
     return toPage(rows, options.limit, toOperator, (row) => [toNumber(row.id)]);
   }
 
+  /** Every operator not deleted, active or not, by id: names for the assignments and messages they left behind. */
+  async listAll(): Promise<Operator[]> {
+    const rows = await this.db.selectFrom('operators').selectAll().where('deleted_at', 'is', null).orderBy('id').execute();
+    return rows.map(toOperator);
+  }
+
   /** Every active operator (a team is at most a few thousand people). */
   async listAllActive(): Promise<Operator[]> {
     const rows = await this.db

@@ -67,6 +67,9 @@ export interface AccountsTable {
   settings: Text;
   /** Updates that could never be stored and were skipped so the ones behind them could pass. */
   skipped_updates: ColumnType<DbInt, never, number>;
+  /** A history import's progress: chats imported, of how many (equal once it finished; both null when none). */
+  history_import_done: NullableInt;
+  history_import_total: NullableInt;
   created_at: Time;
   updated_at: Time;
   deleted_at: NullableTime;

@@ -29,6 +29,7 @@ export function presentAccount(account: Account) {
     desired_state: account.desiredState,
     external_id: account.externalId,
     skipped_updates: account.skippedUpdates,
+    history_import: account.historyImport,
     username: account.username,
     phone: account.phone,
     settings: account.settings,

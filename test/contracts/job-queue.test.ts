@@ -348,6 +348,36 @@ describe.each(kinds)('$name', (kind) => {
     expect(jobs.runs).toHaveLength(count);
   });
 
+  it('counts waiting, delayed and running jobs per name, with the age of the oldest waiting one', async () => {
+    const { queue: api, peer } = deploy();
+    const depthOf = async (queue: JobQueue, name: string) => (await queue.depths()).find((depth) => depth.queue === name);
+    await api.enqueue('message.send', { messageId: 1 });
+    await api.enqueue('message.send', { messageId: 2 });
+    await api.enqueue('message.send', { messageId: 3 }, { delayMs: 60_000 });
+    const enqueued = Date.now();
+    await quietFor(120);
+    const before = await depthOf(api, 'message.send');
+    expect(before).toMatchObject({ waiting: 2, delayed: 1, active: 0 });
+    expect(before?.oldestWaitingMs).toBeGreaterThanOrEqual(100);
+    expect(before?.oldestWaitingMs).toBeLessThanOrEqual(Date.now() - enqueued + 1_000);
+    expect(await depthOf(api, 'media.download')).toEqual({ queue: 'media.download', waiting: 0, delayed: 0, active: 0, oldestWaitingMs: 0 });
+
+    // a worker takes one and holds it: the other process sees it running
+    const worker = peer();
+    const release = gate();
+    const started = new Changes();
+    let running = 0;
+    worker.handle('message.send', async () => {
+      running += 1;
+      started.notify();
+      await release.opened;
+    }, ONE_AT_A_TIME);
+    await worker.start();
+    await started.until(() => running === 1, 'a running job');
+    await expect.poll(() => depthOf(api, 'message.send'), { timeout: 5_000 }).toMatchObject({ waiting: 1, delayed: 1, active: 1 });
+    release.open();
+  });
+
   it('closes only after the running handlers finish, and takes no jobs after that', async () => {
     const { queue } = deploy();
     const release = gate();

@@ -3,6 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { createLogger, type Logger } from '../../src/log.js';
+import type { EventBus } from '../../src/realtime/bus.js';
+import { MemoryEventBus } from '../../src/realtime/memory-bus.js';
+import { RedisEventBus } from '../../src/realtime/redis-bus.js';
 
 /** Null when no Redis answers: the Redis implementations are then left out of the matrix. */
 export const redisUrl = inject('redisUrl');
@@ -13,6 +16,34 @@ export function randomPrefix(): string {
 }
 
 export { deleteRedisKeys as deleteKeys } from '../support/services.js';
+
+export interface BusKind {
+  name: string;
+  /** A deployment of its own: `open()` gives a process of it its bus (the memory bus is its own only peer). */
+  deploy(logger: Logger): { open(): EventBus; prefix?: string };
+}
+
+/** The EventBus implementations of this run: in-process, and Redis pub/sub when Redis answers. */
+export const BUS_KINDS: BusKind[] = [
+  {
+    name: 'MemoryEventBus',
+    deploy(logger) {
+      const bus = new MemoryEventBus(logger);
+      return { open: () => bus };
+    },
+  },
+  ...(redisUrl === null
+    ? []
+    : [
+        {
+          name: 'RedisEventBus',
+          deploy(logger: Logger) {
+            const prefix = randomPrefix();
+            return { open: () => new RedisEventBus({ url: redisUrl ?? '', prefix, logger }), prefix };
+          },
+        },
+      ]),
+];
 
 export const silentLogger: Logger = createLogger('silent');
 

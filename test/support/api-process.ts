@@ -1,5 +1,5 @@
 // A second Parley process in the `api` role beside a test server (the worker): same database, Redis and secret,
-// its own port and data folder, started through the real CLI.
+// its own port and data folder (the media directory shared), started through the real CLI.
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { freePort, spawnParley, waitForHttp } from './cli.js';
@@ -13,22 +13,23 @@ export interface ApiProcess {
 }
 
 export async function startApiProcess(worker: TestServer): Promise<ApiProcess> {
-  const port = await freePort();
   const { config } = worker.parley;
-  const child = spawnParley(
-    ['start'],
+  return startApiProcessOn(
     {
-      PARLEY_ROLE: 'api',
-      PORT: String(port),
-      DATA_DIR: path.join(worker.dataDir, 'api-process'),
+      MEDIA_DIR: config.mediaDir, // a volume both mount, as in compose
       DATABASE_URL: config.database.dialect === 'mysql' ? config.database.url : '',
       REDIS_URL: config.redisUrl ?? '',
       REDIS_PREFIX: config.redisPrefix,
       SECRET_KEY: config.secretKey,
-      LOG_LEVEL: 'warn',
     },
     worker.dataDir,
   );
+}
+
+/** An api process on a deployment's shared services (DATABASE_URL, REDIS_URL, REDIS_PREFIX, SECRET_KEY, MEDIA_DIR). */
+export async function startApiProcessOn(shared: Record<string, string>, dataDir: string, name = 'api-process'): Promise<ApiProcess> {
+  const port = await freePort();
+  const child = spawnParley(['start'], { ...shared, PARLEY_ROLE: 'api', PORT: String(port), DATA_DIR: path.join(dataDir, name), LOG_LEVEL: 'warn' }, dataDir);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;

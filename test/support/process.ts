@@ -138,3 +138,26 @@ export class ChildMessages<T> {
     }
   }
 }
+
+/** A port held by someone else (a listening socket), until released. */
+export async function holdPort(): Promise<{ port: number; release(): Promise<void> }> {
+  const holder = createServer();
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  const address = holder.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : 0,
+    release: () => new Promise<void>((resolve) => holder.close(() => resolve())),
+  };
+}
+
+/** Runs a child that must refuse to start: its exit and the lines it wrote to stderr. */
+export async function refusal(child: ChildProcess): Promise<{ exit: Exit; stderr: string[] }> {
+  const output = new ChildOutput(child);
+  try {
+    const exit = await exited(child);
+    await output.ended();
+    return { exit, stderr: output.stderr.trimEnd().split('\n') };
+  } finally {
+    child.kill('SIGKILL');
+  }
+}

@@ -13,6 +13,7 @@ import { parseConfig, type Config } from '../../src/config.js';
 import { buildServer } from '../../src/http/server.js';
 import { openDatabase, type Database } from '../../src/store/db.js';
 import { createLogger } from '../../src/log.js';
+import { historyHandlers } from '../fakes/mtproto/history.js';
 import { FakeTelegramServer, StubTelegramClient, type FakeTelegramOptions } from '../fakes/mtproto/index.js';
 import { Api, type Json } from './api.js';
 import { prepareDatabase } from './database.js';
@@ -214,4 +215,24 @@ export async function chatWith(api: Api, accountId: number, userId: number): Pro
 export async function messagesOf(api: Api, chatId: number): Promise<Json[]> {
   const { body } = await api.get(`/api/messages/by_chat/?chat_id=${chatId}&limit=200`).expect(200);
   return [...body.results].reverse();
+}
+
+/** Holds each messages.getHistory call (one per imported chat) until `next()` lets the next one answer. */
+export function heldHistory(telegram: FakeTelegramServer): { next(): void } {
+  const answer = historyHandlers(telegram.state)['messages.getHistory'];
+  if (!answer) throw new Error('the fake has no messages.getHistory');
+  let released = 0;
+  const waiting: (() => void)[] = [];
+  let calls = 0;
+  telegram.setHandler('messages.getHistory', async (request, session) => {
+    const turn = calls++;
+    if (turn >= released) await new Promise<void>((resolve) => waiting.push(resolve));
+    return answer(request, session);
+  });
+  return {
+    next() {
+      released += 1;
+      waiting.shift()?.();
+    },
+  };
 }

@@ -1,7 +1,8 @@
 // Entry point of a child process running Parley's work (no HTTP) on a test server's data, its personal accounts
 // talking to the fake Telegram of the test process over IPC — for tests that kill it. It tells the parent when
 // the ingest of a message whose text is PARLEY_TEST_HOLD began (that ingest never finishes, as if the database
-// had stalled: what mtcute dispatches after it waits in the ingest queue) and which pts mtcute asked to save.
+// had stalled: what mtcute dispatches after it waits in the ingest queue), which pts mtcute asked to save, and
+// when it is ready (with its process id on the bus: the worker that api processes send commands to).
 import { TelegramClient } from '@mtcute/core/client.js';
 import { createParley } from '../../src/app/parley.js';
 import type { ChannelFactory } from '../../src/app/runtime.js';
@@ -16,7 +17,7 @@ import { openDatabase } from '../../src/store/db.js';
 import { RemoteTelegram } from '../fakes/mtproto/remote.js';
 import { StubTelegramClient } from '../fakes/mtproto/stub-client.js';
 
-export type ChildReport = { kind: 'held'; text: string } | { kind: 'state'; pts: number };
+export type ChildReport = { kind: 'held'; text: string } | { kind: 'state'; pts: number } | { kind: 'ready'; self: string };
 
 const report = (message: ChildReport) => process.send?.(message);
 const hold = process.env.PARLEY_TEST_HOLD;
@@ -44,7 +45,7 @@ function holding(channel: Channel): Channel {
   const start = channel.start.bind(channel);
   channel.start = (sink) =>
     start(async (event) => {
-      if (event.type === 'message.new' && event.message.text === hold) {
+      if (hold !== undefined && event.type === 'message.new' && event.message.text === hold) {
         report({ kind: 'held', text: hold });
         await new Promise<never>(() => {});
       }
@@ -69,4 +70,6 @@ const connector = telegramUserConnector({
   retryBaseMs: 50,
 });
 const user: ChannelFactory = { ...connector.channels, create: (account, secret) => holding(connector.channels.create(account, secret)) };
-await createParley(config, logger, { factories: { user }, backoffBaseMs: 50, telegramUser: { clients, timeoutMs } });
+const parley = await createParley(config, logger, { factories: { user }, backoffBaseMs: 50, telegramUser: { clients, timeoutMs } });
+report({ kind: 'ready', self: parley.processId });
+process.once('SIGTERM', () => void parley.close().then(() => process.exit(0)));

@@ -30,6 +30,8 @@ export interface BotChannelOptions {
   countSkipped(accountId: Account['id']): Promise<void>;
   /** False while this process's hold on the account is uncertain (a worker paused past its lease). */
   mayPoll(): boolean;
+  /** Told of every failed Bot API call (metrics). */
+  onFailure?: (failure: BotApiFailure) => void;
 }
 
 const OFFSET_KEY = 'offset';
@@ -54,7 +56,7 @@ export class TelegramBotChannel implements Channel {
   ) {
     this.accountId = account.id;
     this.logger = options.logger;
-    this.client = token ? new BotClient(token, { apiRoot: options.apiRoot, timeoutSeconds: options.pollTimeoutSeconds + 60 }) : null;
+    this.client = token ? new BotClient(token, { apiRoot: options.apiRoot, timeoutSeconds: options.pollTimeoutSeconds + 60, onFailure: options.onFailure }) : null;
   }
 
   async start(sink: InboundSink): Promise<void> {

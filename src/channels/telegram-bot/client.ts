@@ -43,10 +43,19 @@ export class BotApiFailure extends Error {
   }
 }
 
+/** A failure in the words of metrics: its kind (auth, flood, conflict, rejected, server, network) and its HTTP code. */
+export function failureClass(failure: BotApiFailure): { kind: string; error: string } {
+  const kinds: Record<FailureKind, string> = { unauthorized: 'auth', flood: 'flood', conflict: 'conflict', rejected: 'rejected', unavailable: 'server' };
+  if (failure.code === null) return { kind: 'network', error: 'network' };
+  return { kind: kinds[failure.kind], error: String(failure.code) };
+}
+
 export interface BotClientOptions {
   apiRoot: string;
   /** Longest wait for one call, long polls included. */
   timeoutSeconds: number;
+  /** Told of every failed call (for metrics), except calls aborted on purpose. */
+  onFailure?: (failure: BotApiFailure) => void;
 }
 
 export class BotClient {
@@ -64,7 +73,9 @@ export class BotClient {
     try {
       return await request(this.api);
     } catch (error) {
-      throw BotApiFailure.from(error, this.token);
+      const failure = BotApiFailure.from(error, this.token);
+      if (!aborted(error)) this.options.onFailure?.(failure);
+      throw failure;
     }
   }
 
@@ -76,6 +87,11 @@ export class BotClient {
   failure(error: unknown): BotApiFailure {
     return BotApiFailure.from(error, this.token);
   }
+}
+
+function aborted(error: unknown): boolean {
+  const cause = error instanceof HttpError ? error.error : error;
+  return cause instanceof Error && cause.name === 'AbortError';
 }
 
 /** A short cause for a network failure (ECONNREFUSED, a timeout), without URLs or the token. */

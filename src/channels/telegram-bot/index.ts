@@ -5,9 +5,11 @@ import type { Logger } from '../../log.js';
 import type { Keys } from '../../security/keys.js';
 import type { ChannelStateRepository } from '../../store/channel-state.js';
 import { TelegramBotChannel } from './channel.js';
+import type { BotApiFailure } from './client.js';
 import { provisionBot } from './provision.js';
 
 export { TelegramBotChannel } from './channel.js';
+export { BotApiFailure, failureClass } from './client.js';
 export { BotWebhookEndpoint, SECRET_HEADER } from './webhook.js';
 
 export interface TelegramBotDeps {
@@ -24,6 +26,8 @@ export interface TelegramBotDeps {
   countSkipped(accountId: AccountId): Promise<void>;
   /** Whether this process's lease of the account is current: polling waits while it is not (workers). */
   mayPoll?: (accountId: AccountId) => boolean;
+  /** Told of every failed Bot API call (metrics). */
+  onFailure?: (failure: BotApiFailure) => void;
 }
 
 export function telegramBotChannels(deps: TelegramBotDeps): ChannelFactory {
@@ -44,6 +48,7 @@ export function telegramBotChannels(deps: TelegramBotDeps): ChannelFactory {
         pollTimeoutSeconds: deps.pollTimeoutSeconds ?? 30,
         countSkipped: deps.countSkipped,
         mayPoll: () => deps.mayPoll?.(account.id) ?? true,
+        onFailure: deps.onFailure,
       });
     },
   };

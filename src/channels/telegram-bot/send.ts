@@ -3,7 +3,7 @@ import { InputFile, type Api } from 'grammy';
 import type { Message } from 'grammy/types';
 import { ChannelUnavailable } from '../../domain/errors.js';
 import { externalId } from '../../domain/ids.js';
-import { SendRejected, type OutboundMessage, type SendResult } from '../channel.js';
+import { SendRejected, type OutboundAttachment, type OutboundMessage, type SendResult } from '../channel.js';
 import type { BotApiFailure, BotClient } from './client.js';
 
 export async function sendOutbound(client: BotClient, message: OutboundMessage): Promise<SendResult> {
@@ -20,8 +20,8 @@ export async function sendOutbound(client: BotClient, message: OutboundMessage):
 
 type Reply = { reply_parameters?: { message_id: number; allow_sending_without_reply: boolean } };
 
-function sendFile(api: Api, chatId: number, attachment: NonNullable<OutboundMessage['attachment']>, caption: string, reply: Reply): Promise<Message> {
-  const file = new InputFile(attachment.path, attachment.fileName);
+function sendFile(api: Api, chatId: number, attachment: OutboundAttachment, caption: string, reply: Reply): Promise<Message> {
+  const file = new InputFile(async () => (await attachment.open()).stream, attachment.fileName);
   const options = { ...reply, ...(caption !== '' && { caption }) };
   switch (attachment.kind) {
     case 'photo':

@@ -1,13 +1,13 @@
 // Bots in webhook mode (PUBLIC_URL set): registering the webhook with Telegram, and receiving its requests.
 // The secret token is derived from SECRET_KEY and the account id, so nothing extra is stored. An update is
 // answered 200 only after it is durable; any other answer makes Telegram deliver it again.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Update } from 'grammy/types';
 import type { IngestService } from '../../app/ingest.js';
 import type { Account } from '../../domain/account.js';
 import { ChannelUnavailable, NotFound, Unauthenticated } from '../../domain/errors.js';
 import type { AccountId } from '../../domain/ids.js';
 import type { Logger } from '../../log.js';
+import { sameSecret } from '../../security/compare.js';
 import type { Keys } from '../../security/keys.js';
 import type { AccountRepository } from '../../store/accounts.js';
 import type { BotClient } from './client.js';
@@ -67,7 +67,7 @@ export class BotWebhookEndpoint {
    * skipped (answering 200 lets Telegram drop it). A failure that passes is a 503: Telegram delivers it again.
    */
   async receive(account: Account, update: Update): Promise<void> {
-    const source = { accountId: account.id, network: 'telegram' as const, settings: account.settings };
+    const source = { accountId: account.id, accountType: account.type, network: 'telegram' as const, settings: account.settings };
     const logger = this.deps.logger.child({ accountId: account.id });
     try {
       await storeUpdate(update, {
@@ -91,8 +91,3 @@ export class BotWebhookEndpoint {
   }
 }
 
-/** Constant-time comparison of two secrets of any length. */
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}

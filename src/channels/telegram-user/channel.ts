@@ -37,6 +37,8 @@ export interface UserChannelOptions {
   retryBaseMs: number;
   /** Fences the session's writes (workers). */
   writes?: AccountWrites;
+  /** Told of every error Telegram or the connection gave (metrics). */
+  onError?: (error: unknown) => void;
 }
 
 /** One mtcute client with the storage and ingest queue that belong to it; replaced on every reconnection. */
@@ -145,6 +147,7 @@ export class TelegramUserChannel implements Channel {
   }
 
   private async connectFailed(error: unknown, lastError: string | null): Promise<void> {
+    this.options.onError?.(error);
     const reauth = reauthReason(error);
     if (reauth) {
       await this.status.report('needs_reauth', reauthMessage(reauth));
@@ -220,6 +223,7 @@ export class TelegramUserChannel implements Channel {
   }
 
   private clientError(session: Session, error: Error): void {
+    this.options.onError?.(error);
     session.lastError = errorText(error);
     const reauth = reauthReason(error);
     if (reauth && this.session === session) {
@@ -258,6 +262,7 @@ export class TelegramUserChannel implements Channel {
   /** A failed send as the send job understands it; a dead session or a flood wait also changes the account. */
   private sendFailure(error: unknown, message: OutboundMessage): Error {
     if (error instanceof ChannelUnavailable || error instanceof SendRejected) return error;
+    this.options.onError?.(error);
     const flood = floodWaitSeconds(error);
     if (flood !== null) {
       this.supervise(this.status.floodWait(flood, () => this.session?.live === true));
@@ -283,7 +288,7 @@ export class TelegramUserChannel implements Channel {
       limits: historyLimits(this.account.settings),
       signal: session.history.signal,
       store: (event) => session.queue.push(event),
-      report: (reason) => this.status.report('active', reason),
+      report: (reason, progress) => this.status.report('active', reason, null, progress ?? null),
       logger: this.options.logger,
     });
   }

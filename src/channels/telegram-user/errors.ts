@@ -36,6 +36,19 @@ export function blocksChat(error: tl.RpcError): boolean {
   return BLOCKED.has(error.text);
 }
 
+/** A failure in the words of metrics: its kind (flood, auth, network, rejected, server) and a bounded name. */
+export function errorClass(error: unknown): { kind: string; error: string } {
+  if (!isRpcError(error)) {
+    const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+    return { kind: 'network', error: /^E[A-Z_]+$/.test(code) ? code : error instanceof Error ? error.name : 'unknown' };
+  }
+  const name = error.text.replace(/_%d$|_\d+$/, '');
+  if (floodWaitSeconds(error) !== null) return { kind: 'flood', error: name };
+  if (reauthReason(error)) return { kind: 'auth', error: name };
+  if (error.code >= 500) return { kind: 'server', error: name };
+  return { kind: 'rejected', error: name };
+}
+
 /** Telegram's error text with its number filled in (FLOOD_WAIT_30), or the error's message. */
 export function errorText(error: unknown): string {
   if (isRpcError(error)) {

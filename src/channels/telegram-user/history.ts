@@ -1,7 +1,7 @@
 // The history import when an account is (re)connected after a login: the latest private chats with their last
 // messages, through the same ingest as live updates (so it is idempotent), with progress on the account.
 import type { TelegramClient } from '@mtcute/core/client.js';
-import type { AccountSettings } from '../../domain/account.js';
+import type { AccountSettings, HistoryImportProgress } from '../../domain/account.js';
 import { externalId, type AccountId } from '../../domain/ids.js';
 import type { Logger } from '../../log.js';
 import type { ChannelStateRepository } from '../../store/channel-state.js';
@@ -83,8 +83,8 @@ export async function importHistory(tg: TelegramClient, job: HistoryImport): Pro
 export interface PendingImport extends Omit<HistoryImport, 'progress'> {
   state: ChannelStateRepository;
   accountId: AccountId;
-  /** Shows progress on the account (its status reason). */
-  report: (reason: string | null) => Promise<void>;
+  /** Shows progress on the account: its status reason, and chats done of the total (all of them once it finished). */
+  report: (reason: string | null, progress?: HistoryImportProgress) => Promise<void>;
   logger: Logger;
 }
 
@@ -95,11 +95,14 @@ export async function importIfPending(tg: TelegramClient, job: PendingImport): P
   try {
     const done = await importHistory(tg, {
       ...job,
-      progress: (p) => job.report(p.chats < p.totalChats ? `importing history: ${p.chats} of ${p.totalChats} chats` : null),
+      // the last step is told by the report below
+      progress: async (p) => {
+        if (p.chats < p.totalChats) await job.report(`importing history: ${p.chats} of ${p.totalChats} chats`, { done: p.chats, total: p.totalChats });
+      },
     });
     await state.delete(accountId, HISTORY_PENDING);
     logger.info(done, 'history imported');
-    await job.report(`history imported: ${done.chats} chats, ${done.messages} messages`);
+    await job.report(`history imported: ${done.chats} chats, ${done.messages} messages`, { done: done.chats, total: done.totalChats });
   } catch (error) {
     if (job.signal.aborted) return;
     logger.warn({ err: error }, 'history import failed; it runs again on the next connection');

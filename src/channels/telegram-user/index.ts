@@ -5,7 +5,7 @@ import type { Config } from '../../config.js';
 import type { AccountId } from '../../domain/ids.js';
 import type { Logger } from '../../log.js';
 import type { SecretBox } from '../../security/secret-box.js';
-import type { ChannelStateRepository } from '../../store/channel-state.js';
+import { ChannelStateRepository } from '../../store/channel-state.js';
 import type { Database } from '../../store/db.js';
 import type { AccountWrites } from '../../store/fencing.js';
 import { TelegramUserChannel } from './channel.js';
@@ -15,6 +15,7 @@ import { TelegramLoginSession } from './login.js';
 import { deleteSession } from './storage/index.js';
 
 export { TelegramUserChannel } from './channel.js';
+export { errorClass } from './errors.js';
 export { telegramClients, type ClientParams, type TelegramClientFactory } from './client.js';
 
 export interface TelegramUserDeps {
@@ -32,6 +33,8 @@ export interface TelegramUserDeps {
   retryBaseMs: number;
   /** Fences the channels' session writes (workers); unfenced when left out. */
   writes?: AccountWrites;
+  /** Told of every error Telegram or the connection gave a channel (metrics). */
+  onError?: (error: unknown) => void;
 }
 
 export interface TelegramUserConnector {
@@ -66,7 +69,9 @@ export function telegramUserConnector(deps: TelegramUserDeps): TelegramUserConne
       }),
     forget: (accountId: AccountId) => deleteSession(database, accountId),
     secretFor: (credentials) => JSON.stringify({ api_id: credentials.apiId, api_hash: credentials.apiHash }),
-    loggedIn: (accountId) => state.set(accountId, HISTORY_PENDING, new Date().toISOString()),
+    // a login runs where no channel of the account does (it is login_pending), maybe in a worker without its
+    // lease: this mark acknowledges nothing to Telegram, so it is written unfenced
+    loggedIn: (accountId) => new ChannelStateRepository(database).set(accountId, HISTORY_PENDING, new Date().toISOString()),
   };
 
   const channels: ChannelFactory = {
@@ -85,6 +90,7 @@ export function telegramUserConnector(deps: TelegramUserDeps): TelegramUserConne
         connectTimeoutMs: deps.connectTimeoutMs,
         retryBaseMs: deps.retryBaseMs,
         ...(deps.writes && { writes: deps.writes }),
+        onError: deps.onError,
       }),
   };
   return { channels, logins };

@@ -1,13 +1,11 @@
 // Sending as the account: text or a file with a caption, quoting a message, with the random id stored on the
 // message row — Telegram refuses a random id it has seen (RANDOM_ID_DUPLICATE), so a repeated send cannot post
 // twice; the repeat then learns which message the first attempt became.
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { Long, type InputMediaLike, type Message } from '@mtcute/core';
 import type { TelegramClient } from '@mtcute/core/client.js';
 import { externalId } from '../../domain/ids.js';
-import { SendRejected, type Download, type OutboundMessage, type SendResult } from '../channel.js';
+import { SendRejected, type Download, type OutboundAttachment, type OutboundMessage, type SendResult } from '../channel.js';
 import { isRpcError } from './errors.js';
 import { parseFileRef } from './media.js';
 
@@ -31,9 +29,11 @@ export async function sendAs(tg: TelegramClient, message: OutboundMessage): Prom
   }
 }
 
-async function inputMedia(attachment: NonNullable<OutboundMessage['attachment']>, caption: string | null): Promise<InputMediaLike> {
-  const { size: fileSize } = await stat(attachment.path);
-  const file = { file: createReadStream(attachment.path), fileName: attachment.fileName, fileMime: attachment.mimeType, fileSize };
+async function inputMedia(attachment: OutboundAttachment, caption: string | null): Promise<InputMediaLike> {
+  const { stream, size: fileSize } = await attachment.open();
+  // mtcute takes an fs.ReadStream's name and size from its path, which a stream opened from a file handle has
+  // not; as a plain Readable it uses the name and size given here
+  const file = { file: Readable.from(stream), fileName: attachment.fileName, fileMime: attachment.mimeType, fileSize };
   const text = caption ?? undefined;
   switch (attachment.kind) {
     case 'photo':

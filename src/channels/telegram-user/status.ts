@@ -1,6 +1,6 @@
 // What a personal account shows to admins (status, reason, until), told to Parley through the channel's sink.
 // Repeats are not sent; a flood wait shows until it is over.
-import type { AccountStatus } from '../../domain/account.js';
+import type { AccountStatus, HistoryImportProgress } from '../../domain/account.js';
 import type { Logger } from '../../log.js';
 import type { InboundSink } from '../channel.js';
 
@@ -17,11 +17,12 @@ export class AccountStatusReporter {
     return this.reported?.status;
   }
 
-  async report(status: AccountStatus, reason: string | null, until: Date | null = null): Promise<void> {
+  /** `historyImport`: where a running history import stands (the reason says it in words too). */
+  async report(status: AccountStatus, reason: string | null, until: Date | null = null, historyImport: HistoryImportProgress | null = null): Promise<void> {
     if (this.reported?.status === status && this.reported.reason === reason && until === null) return;
     this.reported = { status, reason };
     try {
-      await this.sink()?.({ type: 'account.status', status, reason, until });
+      await this.sink()?.({ type: 'account.status', status, reason, until, historyImport });
     } catch (error) {
       this.logger.warn({ err: error }, 'account status not stored');
     }

@@ -6,7 +6,7 @@ import { presentChat } from '../../wire/present.js';
 import { actorOf } from '../plugins/auth.js';
 import { Body, errorResponses, Id, IdParams, Nullable, Page, PageQuery, StringEnum, Timestamp } from '../schemas.js';
 import type { App } from '../types.js';
-import { ChatSchema } from '../wire-schemas.js';
+import { ChatSchema, UnreadCountSchema } from '../wire-schemas.js';
 
 const tags = ['chats'];
 const visibility =
@@ -53,6 +53,22 @@ export function chatRoutes(app: App, parley: Parley): void {
       );
       return { results: page.results.map(presentChat), next: page.next };
     },
+  );
+
+  app.get(
+    '/api/chats/unread/',
+    {
+      schema: {
+        tags,
+        summary: 'Unread messages in my chats',
+        description:
+          'Counts over every chat assigned to the caller (his Mine tab, not one page of it): `messages` unread by ' +
+          'operators and the number of `chats` holding them. Chat frames (`chat.created`, `chat.updated`, ' +
+          '`chat.removed`) say when it may have changed.',
+        response: { 200: UnreadCountSchema, ...errorResponses(401) },
+      },
+    },
+    async (request) => parley.chats.unreadOfMine(actorOf(request)),
   );
 
   app.get(

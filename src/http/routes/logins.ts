@@ -23,7 +23,9 @@ const errors = errorResponses(400, 401, 403, 404, 409, 429, 503);
 const telegramErrors =
   'Telegram’s refusals are 4xx with its reason in `error.details.reason`: wrong code or password (400), banned ' +
   'number (403), flood wait (429 with Retry-After). When Telegram cannot be reached the answer is 503 within 20 s.';
-const sameProcess = 'A login lives in the process that started it: every step must reach the same Parley process.';
+const sameProcess =
+  'A login is held by one Parley process (a worker); each step may reach any api process, which sends it there. ' +
+  'When that worker stops, the next step answers 409 with `details.reason` `login_lost`: start the login again.';
 
 function answer({ progress, account }: LoginResult) {
   return { ...presentLogin(progress), account: presentAccount(account) };
@@ -134,7 +136,7 @@ export function loginRoutes(app: App, parley: Parley): void {
       schema: {
         tags,
         summary: 'Where a login stands',
-        description: `Admins only. 409 when no login of this account is in progress in this process. ${sameProcess}`,
+        description: `Admins only. 409 when no login of this account is in progress. ${sameProcess}`,
         params: IdParams,
         response: { 200: LoginSchema, ...errorResponses(400, 401, 403, 404, 409) },
       },

@@ -29,7 +29,7 @@ const Caption = Type.String({ maxLength: MAX_TEXT_LENGTH, description: 'the capt
 type SendBody = { text?: string; idempotency_key?: string; reply_to_message_id?: number };
 
 export function messageRoutes(app: App, parley: Parley): void {
-  const uploads = new Uploads(parley.files);
+  const uploads = new Uploads(parley.blobs);
 
   app.get(
     '/api/messages/',

@@ -5,6 +5,7 @@ import { actorOf } from '../plugins/auth.js';
 import { presentOperator } from '../../wire/present.js';
 import {
   Body,
+  DirectoryEntrySchema,
   DisplayName,
   errorResponses,
   IdParams,
@@ -48,6 +49,23 @@ export function operatorRoutes(app: App, parley: Parley): void {
         next: page.next,
       };
     },
+  );
+
+  app.get(
+    '/api/operators/directory/',
+    {
+      schema: {
+        tags,
+        summary: 'Names of the team',
+        description:
+          'Any signed-in operator. Every operator not deleted (deactivated ones too: their names stay on chats and ' +
+          'messages), ordered by id, not paged (a team is small): id, display name and whether active, nothing else.',
+        response: { 200: Type.Object({ results: Type.Array(DirectoryEntrySchema) }), ...errorResponses(401) },
+      },
+    },
+    async () => ({
+      results: (await parley.operators.directory()).map((o) => ({ id: o.id, display_name: o.displayName, is_active: o.isActive })),
+    }),
   );
 
   app.post(

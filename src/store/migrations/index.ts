@@ -4,6 +4,7 @@ import { coreTables } from './0001-core-tables.js';
 import { mtprotoSessions } from './0002-mtproto-sessions.js';
 import { skippedUpdates } from './0003-skipped-updates.js';
 import { accountLeases } from './0004-account-leases.js';
+import { historyImportProgress } from './0005-history-import-progress.js';
 
 /** The one migration set, in order; names never change once released. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -13,5 +14,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0002-mtproto-sessions': mtprotoSessions(context),
     '0003-skipped-updates': skippedUpdates(context),
     '0004-account-leases': accountLeases(context),
+    '0005-history-import-progress': historyImportProgress(context),
   };
 }

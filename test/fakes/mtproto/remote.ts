@@ -36,9 +36,22 @@ export function fromWire(value: Wire): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fromWire(v)]));
 }
 
-/** Test process: answers a child's calls with `server` and forwards the server's pushes to the child. */
-export function serveChild(child: ChildProcess, server: FakeTelegramServer): void {
+/**
+ * Test process: answers a child's calls with `server` and forwards the server's pushes to the child. Given a
+ * function, each of the child's clients talks to the fake it returned at that client's first call (a test
+ * switches fakes between logins while earlier accounts keep theirs).
+ */
+export function serveChild(child: ChildProcess, server: FakeTelegramServer | (() => FakeTelegramServer)): void {
   const targets = new Map<number, PushTarget>();
+  const servers = new Map<number, FakeTelegramServer>();
+  const serverOf = (client: number): FakeTelegramServer => {
+    let found = servers.get(client);
+    if (!found) {
+      found = typeof server === 'function' ? server() : server;
+      servers.set(client, found);
+    }
+    return found;
+  };
   const send = (message: ParentMessage) => {
     if (child.connected) child.send(message);
   };
@@ -56,11 +69,13 @@ export function serveChild(child: ChildProcess, server: FakeTelegramServer): voi
   child.on('message', (raw) => {
     const message = raw as ChildMessage;
     if (message.kind !== 'call') {
-      if (message.kind === 'listening') server.listening(target(message.client));
-      else server.detach(target(message.client));
+      // the child's own reports to its test (user-process.ts) travel on the same channel
+      if (message.kind !== 'listening' && message.kind !== 'detach') return;
+      if (message.kind === 'listening') serverOf(message.client).listening(target(message.client));
+      else serverOf(message.client).detach(target(message.client));
       return;
     }
-    server.handle(fromWire(message.request) as tl.RpcMethod, undefined, message.sessionKey, target(message.client)).then(
+    serverOf(message.client).handle(fromWire(message.request) as tl.RpcMethod, undefined, message.sessionKey, target(message.client)).then(
       (result) => send({ kind: 'answer', id: message.id, result: toWire(result) }),
       (error: unknown) =>
         send(error instanceof WireError ? { kind: 'answer', id: message.id, rpc: toWire(error.rpc) } : { kind: 'answer', id: message.id, error: String(error) }),
@@ -68,7 +83,7 @@ export function serveChild(child: ChildProcess, server: FakeTelegramServer): voi
   });
   // a killed child's clients are gone: Telegram stops pushing to them
   child.once('exit', () => {
-    for (const gone of targets.values()) server.detach(gone);
+    for (const [client, gone] of targets) serverOf(client).detach(gone);
   });
 }
 

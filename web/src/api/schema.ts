@@ -8,8 +8,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Liveness and database check
-         * @description Public. 200 when the process answers and the database answers a query; 503 otherwise (for load balancers and orchestrators).
+         * Liveness
+         * @description Public. 200 whenever the process answers HTTP; it checks no dependency, so an orchestrator does not restart Parley for a database outage a restart cannot fix. Whether to send traffic here is `/api/ready`.
          */
         get: {
             parameters: {
@@ -28,19 +28,78 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "status": "ok",
-                         *       "database": "ok"
+                         *       "status": "ok"
                          *     }
                          */
                         "application/json": {
                             /** @enum {string} */
                             status: "ok";
-                            /** @enum {string} */
-                            database: "ok";
                         };
                     };
                 };
-                /** @description The database does not answer. */
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness
+         * @description Public. 200 when the database answers, Redis answers (when configured) and this process does its role’s duties (a process running channels: its reconcile loop is alive); 503 with the failed checks otherwise, and from the moment a shutdown begins. Each check answers within 2 s.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: the Readiness. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "status": "ready",
+                         *       "checks": {
+                         *         "database": {
+                         *           "status": "ok",
+                         *           "reason": "no answer within 2 s"
+                         *         },
+                         *         "redis": {
+                         *           "status": "ok",
+                         *           "reason": "no answer within 2 s"
+                         *         },
+                         *         "runtime": {
+                         *           "status": "ok",
+                         *           "reason": "no answer within 2 s"
+                         *         },
+                         *         "shutdown": {
+                         *           "status": "ok",
+                         *           "reason": "no answer within 2 s"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Readiness"];
+                    };
+                };
+                /** @description At least one check failed; `checks` says which. */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -48,16 +107,28 @@ export interface paths {
                     content: {
                         /**
                          * @example {
-                         *       "status": "unavailable",
-                         *       "database": "unreachable"
+                         *       "status": "ready",
+                         *       "checks": {
+                         *         "database": {
+                         *           "status": "ok",
+                         *           "reason": "no answer within 2 s"
+                         *         },
+                         *         "redis": {
+                         *           "status": "ok",
+                         *           "reason": "no answer within 2 s"
+                         *         },
+                         *         "runtime": {
+                         *           "status": "ok",
+                         *           "reason": "no answer within 2 s"
+                         *         },
+                         *         "shutdown": {
+                         *           "status": "ok",
+                         *           "reason": "no answer within 2 s"
+                         *         }
+                         *       }
                          *     }
                          */
-                        "application/json": {
-                            /** @enum {string} */
-                            status: "unavailable";
-                            /** @enum {string} */
-                            database: "unreachable";
-                        };
+                        "application/json": components["schemas"]["Readiness"];
                     };
                 };
             };
@@ -729,6 +800,75 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operators/directory/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Names of the team
+         * @description Any signed-in operator. Every operator not deleted (deactivated ones too: their names stay on chats and messages), ordered by id, not paged (a team is small): id, display name and whether active, nothing else.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: the OperatorDirectoryEntry objects. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "results": [
+                         *         {
+                         *           "id": 42,
+                         *           "display_name": "Anna",
+                         *           "is_active": true
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        "application/json": {
+                            results: components["schemas"]["OperatorDirectoryEntry"][];
+                        };
+                    };
+                };
+                /** @description No valid token, session cookie or ticket. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unauthenticated",
+                         *         "message": "authentication required"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1605,6 +1745,10 @@ export interface paths {
                          *           "phone": "+447700900123",
                          *           "settings": {},
                          *           "skipped_updates": 1,
+                         *           "history_import": {
+                         *             "done": 1,
+                         *             "total": 1
+                         *           },
                          *           "created_at": "2026-01-15T09:30:00.000Z",
                          *           "updated_at": "2026-01-15T09:30:00.000Z"
                          *         }
@@ -1751,6 +1895,10 @@ export interface paths {
                          *       "phone": "+447700900123",
                          *       "settings": {},
                          *       "skipped_updates": 1,
+                         *       "history_import": {
+                         *         "done": 1,
+                         *         "total": 1
+                         *       },
                          *       "created_at": "2026-01-15T09:30:00.000Z",
                          *       "updated_at": "2026-01-15T09:30:00.000Z"
                          *     }
@@ -1885,6 +2033,10 @@ export interface paths {
                          *       "phone": "+447700900123",
                          *       "settings": {},
                          *       "skipped_updates": 1,
+                         *       "history_import": {
+                         *         "done": 1,
+                         *         "total": 1
+                         *       },
                          *       "created_at": "2026-01-15T09:30:00.000Z",
                          *       "updated_at": "2026-01-15T09:30:00.000Z"
                          *     }
@@ -2144,6 +2296,10 @@ export interface paths {
                          *       "phone": "+447700900123",
                          *       "settings": {},
                          *       "skipped_updates": 1,
+                         *       "history_import": {
+                         *         "done": 1,
+                         *         "total": 1
+                         *       },
                          *       "created_at": "2026-01-15T09:30:00.000Z",
                          *       "updated_at": "2026-01-15T09:30:00.000Z"
                          *     }
@@ -2310,6 +2466,10 @@ export interface paths {
                          *       "phone": "+447700900123",
                          *       "settings": {},
                          *       "skipped_updates": 1,
+                         *       "history_import": {
+                         *         "done": 1,
+                         *         "total": 1
+                         *       },
                          *       "created_at": "2026-01-15T09:30:00.000Z",
                          *       "updated_at": "2026-01-15T09:30:00.000Z"
                          *     }
@@ -2463,6 +2623,10 @@ export interface paths {
                          *       "phone": "+447700900123",
                          *       "settings": {},
                          *       "skipped_updates": 1,
+                         *       "history_import": {
+                         *         "done": 1,
+                         *         "total": 1
+                         *       },
                          *       "created_at": "2026-01-15T09:30:00.000Z",
                          *       "updated_at": "2026-01-15T09:30:00.000Z"
                          *     }
@@ -2828,7 +2992,7 @@ export interface paths {
         put?: never;
         /**
          * Log a personal Telegram account in: send the code
-         * @description Admins only. Telegram sends a login code to the phone’s Telegram apps (or by SMS); pass it to `verify_otp`. Creates the account (a personal account of that phone logged in before is logged in again). Telegram’s refusals are 4xx with its reason in `error.details.reason`: wrong code or password (400), banned number (403), flood wait (429 with Retry-After). When Telegram cannot be reached the answer is 503 within 20 s. A login lives in the process that started it: every step must reach the same Parley process.
+         * @description Admins only. Telegram sends a login code to the phone’s Telegram apps (or by SMS); pass it to `verify_otp`. Creates the account (a personal account of that phone logged in before is logged in again). Telegram’s refusals are 4xx with its reason in `error.details.reason`: wrong code or password (400), banned number (403), flood wait (429 with Retry-After). When Telegram cannot be reached the answer is 503 within 20 s. A login is held by one Parley process (a worker); each step may reach any api process, which sends it there. When that worker stops, the next step answers 409 with `details.reason` `login_lost`: start the login again.
          */
         post: {
             parameters: {
@@ -2890,6 +3054,10 @@ export interface paths {
                          *         "phone": "+447700900123",
                          *         "settings": {},
                          *         "skipped_updates": 1,
+                         *         "history_import": {
+                         *           "done": 1,
+                         *           "total": 1
+                         *         },
                          *         "created_at": "2026-01-15T09:30:00.000Z",
                          *         "updated_at": "2026-01-15T09:30:00.000Z"
                          *       }
@@ -3044,7 +3212,7 @@ export interface paths {
         put?: never;
         /**
          * Log a personal Telegram account in by QR code
-         * @description Admins only. Show `qr_url` as a QR code and scan it in Telegram (Settings → Devices → Link Desktop Device). Telegram replaces the code every 30 s or so until it is scanned: each new one, and the outcome (`active`, `password_needed` then `verify_password`, or `failed`), is pushed as account.updated with a `login` field; GET /api/accounts/{id}/login/ answers the same. Telegram’s refusals are 4xx with its reason in `error.details.reason`: wrong code or password (400), banned number (403), flood wait (429 with Retry-After). When Telegram cannot be reached the answer is 503 within 20 s. A login lives in the process that started it: every step must reach the same Parley process.
+         * @description Admins only. Show `qr_url` as a QR code and scan it in Telegram (Settings → Devices → Link Desktop Device). Telegram replaces the code every 30 s or so until it is scanned: each new one, and the outcome (`active`, `password_needed` then `verify_password`, or `failed`), is pushed as account.updated with a `login` field; GET /api/accounts/{id}/login/ answers the same. Telegram’s refusals are 4xx with its reason in `error.details.reason`: wrong code or password (400), banned number (403), flood wait (429 with Retry-After). When Telegram cannot be reached the answer is 503 within 20 s. A login is held by one Parley process (a worker); each step may reach any api process, which sends it there. When that worker stops, the next step answers 409 with `details.reason` `login_lost`: start the login again.
          */
         post: {
             parameters: {
@@ -3103,6 +3271,10 @@ export interface paths {
                          *         "phone": "+447700900123",
                          *         "settings": {},
                          *         "skipped_updates": 1,
+                         *         "history_import": {
+                         *           "done": 1,
+                         *           "total": 1
+                         *         },
                          *         "created_at": "2026-01-15T09:30:00.000Z",
                          *         "updated_at": "2026-01-15T09:30:00.000Z"
                          *       }
@@ -3312,6 +3484,10 @@ export interface paths {
                          *         "phone": "+447700900123",
                          *         "settings": {},
                          *         "skipped_updates": 1,
+                         *         "history_import": {
+                         *           "done": 1,
+                         *           "total": 1
+                         *         },
                          *         "created_at": "2026-01-15T09:30:00.000Z",
                          *         "updated_at": "2026-01-15T09:30:00.000Z"
                          *       }
@@ -3521,6 +3697,10 @@ export interface paths {
                          *         "phone": "+447700900123",
                          *         "settings": {},
                          *         "skipped_updates": 1,
+                         *         "history_import": {
+                         *           "done": 1,
+                         *           "total": 1
+                         *         },
                          *         "created_at": "2026-01-15T09:30:00.000Z",
                          *         "updated_at": "2026-01-15T09:30:00.000Z"
                          *       }
@@ -3719,6 +3899,10 @@ export interface paths {
                          *         "phone": "+447700900123",
                          *         "settings": {},
                          *         "skipped_updates": 1,
+                         *         "history_import": {
+                         *           "done": 1,
+                         *           "total": 1
+                         *         },
                          *         "created_at": "2026-01-15T09:30:00.000Z",
                          *         "updated_at": "2026-01-15T09:30:00.000Z"
                          *       }
@@ -3871,7 +4055,7 @@ export interface paths {
         };
         /**
          * Where a login stands
-         * @description Admins only. 409 when no login of this account is in progress in this process. A login lives in the process that started it: every step must reach the same Parley process.
+         * @description Admins only. 409 when no login of this account is in progress. A login is held by one Parley process (a worker); each step may reach any api process, which sends it there. When that worker stops, the next step answers 409 with `details.reason` `login_lost`: start the login again.
          */
         get: {
             parameters: {
@@ -4243,6 +4427,68 @@ export interface paths {
                          *     }
                          */
                         "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid token, session cookie or ticket. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unauthenticated",
+                         *         "message": "authentication required"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chats/unread/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Unread messages in my chats
+         * @description Counts over every chat assigned to the caller (his Mine tab, not one page of it): `messages` unread by operators and the number of `chats` holding them. Chat frames (`chat.created`, `chat.updated`, `chat.removed`) say when it may have changed.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: the UnreadCount. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "chats": 1,
+                         *       "messages": 1
+                         *     }
+                         */
+                        "application/json": components["schemas"]["UnreadCount"];
                     };
                 };
                 /** @description No valid token, session cookie or ticket. */
@@ -7140,6 +7386,15 @@ export interface components {
             /** @description his load: open and pending chats assigned to him (what max_active_chats limits) */
             active_chats: number;
         };
+        /**
+         * OperatorDirectoryEntry
+         * @description A colleague as every operator may know him: his name, nothing about his login, role or load.
+         */
+        OperatorDirectoryEntry: {
+            id: number;
+            display_name: string;
+            is_active: boolean;
+        };
         /** Account */
         Account: {
             id: number;
@@ -7160,6 +7415,10 @@ export interface components {
             };
             /** @description updates from Telegram that could never be stored and were skipped (see the log for why) */
             skipped_updates: number;
+            history_import: {
+                done: number;
+                total: number;
+            } | null;
             /**
              * Format: date-time
              * @description ISO 8601, UTC
@@ -7243,6 +7502,16 @@ export interface components {
              */
             updated_at: string;
             deleted_at: string | null;
+        };
+        /**
+         * UnreadCount
+         * @description Unread messages in the chats assigned to the caller.
+         */
+        UnreadCount: {
+            /** @description my chats with unread messages */
+            chats: number;
+            /** @description unread messages in them */
+            messages: number;
         };
         /** Media */
         Media: {
@@ -7357,6 +7626,50 @@ export interface components {
             qr_expires_at: string | null;
             error: string | null;
             account: components["schemas"]["Account"];
+        };
+        /**
+         * Readiness
+         * @description Each check of this process; `status` is `ready` only when every check is `ok`.
+         */
+        Readiness: {
+            status: "ready" | "unavailable";
+            checks: {
+                database: {
+                    status: "ok" | "failed";
+                    /**
+                     * @description Why it failed, in words safe to show (never a driver’s message).
+                     * @example no answer within 2 s
+                     */
+                    reason?: string;
+                };
+                /** @description Only when REDIS_URL is set. */
+                redis?: {
+                    status: "ok" | "failed";
+                    /**
+                     * @description Why it failed, in words safe to show (never a driver’s message).
+                     * @example no answer within 2 s
+                     */
+                    reason?: string;
+                };
+                /** @description Processes that run channels and jobs: the reconcile loop ran within 15 s. */
+                runtime?: {
+                    status: "ok" | "failed";
+                    /**
+                     * @description Why it failed, in words safe to show (never a driver’s message).
+                     * @example no answer within 2 s
+                     */
+                    reason?: string;
+                };
+                /** @description Present (failed) once the process is shutting down. */
+                shutdown?: {
+                    status: "ok" | "failed";
+                    /**
+                     * @description Why it failed, in words safe to show (never a driver’s message).
+                     * @example no answer within 2 s
+                     */
+                    reason?: string;
+                };
+            };
         };
         /**
          * HelloFrame

@@ -29,3 +29,5 @@ export type AuditPage = Json<paths['/api/audit-log/']['get']['responses'][200]>;
 export type AuditRecord = AuditPage['results'][number];
 export type LoginStep = Json<paths['/api/accounts/authenticate/']['post']['responses'][200]>;
 export type Login = Omit<LoginStep, 'account'>;
+export type DirectoryEntry = components['schemas']['OperatorDirectoryEntry'];
+export type UnreadCount = components['schemas']['UnreadCount'];

@@ -24,12 +24,15 @@ export function AppHeader({ me, live }: { me: Operator; live: LiveState }) {
       </span>
       <span className="spacer" />
       <span className="muted signed-in">{t('header.signedInAs', { name: me.display_name })}</span>
-      <LanguageSwitch />
-      <ThemeSwitch />
-      <AlertsToggle />
-      <Button onClick={() => logout.mutate(undefined, { onSettled: () => navigate('/login', { replace: true }) })}>
-        {t('header.logout')}
-      </Button>
+      {/* At phone width these take the header's second line, under the name, the navigation and the live state. */}
+      <div className="header-tools">
+        <LanguageSwitch />
+        <ThemeSwitch />
+        <AlertsToggle />
+        <Button className="logout" onClick={() => logout.mutate(undefined, { onSettled: () => navigate('/login', { replace: true }) })}>
+          {t('header.logout')}
+        </Button>
+      </div>
     </header>
   );
 }

@@ -5,6 +5,7 @@ import { applyAccountFrame } from '../accounts/api/account-cache';
 import { putLogin } from '../logins/api/get-login';
 import { dropChat, putChat, putChatAccount } from '../chats/api/chat-cache';
 import { CHATS_KEY } from '../chats/api/get-chats';
+import { refreshUnreadSoon, UNREAD_KEY } from '../chats/api/get-unread';
 import { putMessage } from '../messages/api/message-cache';
 import { LiveConnection, type LiveState } from './live-connection';
 
@@ -23,9 +24,11 @@ export function useLiveUpdates(myId: number): LiveState {
         case 'chat.created':
         case 'chat.updated':
           putChat(queryClient, frame.data, myId);
+          refreshUnreadSoon(queryClient);
           return;
         case 'chat.removed':
           dropChat(queryClient, frame.data.id);
+          refreshUnreadSoon(queryClient);
           return;
         case 'account.updated':
           putChatAccount(queryClient, frame.data);
@@ -40,6 +43,7 @@ export function useLiveUpdates(myId: number): LiveState {
     };
     const reload = () => {
       void queryClient.invalidateQueries({ queryKey: CHATS_KEY });
+      void queryClient.invalidateQueries({ queryKey: UNREAD_KEY });
       void queryClient.invalidateQueries({ queryKey: ['messages'] });
       void queryClient.invalidateQueries({ queryKey: ['chat'] });
       void queryClient.invalidateQueries({ queryKey: ['accounts'] });

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Account } from '../../../api/types';
 import { useI18n } from '../../../lib/i18n';
+import { HistoryImportBar } from './history-import-bar';
 
 /** Seconds left until `until`, ticking once a second while there are any. */
 export function useSecondsLeft(until: string | null): number {
@@ -20,6 +21,10 @@ export function useSecondsLeft(until: string | null): number {
 
 export const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 
+/** A history import still running (a finished one keeps its figures, done = total, until the status changes). */
+export const importing = (account: Account): account is Account & { history_import: { done: number; total: number } } =>
+  account.history_import !== null && account.history_import.done < account.history_import.total;
+
 /** An account's status and, in plain words, why and what to do about it. */
 export function AccountStatus({ account }: { account: Account }) {
   const { t } = useI18n();
@@ -37,6 +42,7 @@ export function AccountStatus({ account }: { account: Account }) {
         {t(`account.status.${account.status}`)}
       </span>
       {advice && <p className="account-advice">{advice}</p>}
+      {importing(account) && <HistoryImportBar progress={account.history_import} />}
       {account.status_reason && account.status !== 'active' && (
         <p className="muted account-reason">{t('account.reason', { reason: account.status_reason })}</p>
       )}

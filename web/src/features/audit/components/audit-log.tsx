@@ -52,7 +52,7 @@ export function AuditLog() {
       {!log.data && !log.error && <p className="muted">{t('app.loading')}</p>}
       {log.data && records.length === 0 && <p className="muted">{t('audit.empty')}</p>}
       {records.length > 0 && (
-        <table className="admin-table" aria-label={t('audit.heading')}>
+        <table className="admin-table card-table" aria-label={t('audit.heading')}>
           <thead>
             <tr>
               <th scope="col">{t('audit.when')}</th>
@@ -66,14 +66,19 @@ export function AuditLog() {
           <tbody>
             {records.map((record) => (
               <tr key={record.id}>
-                <td className="nowrap">{time(record.at)}</td>
-                <td>{nameOf(record.actor_id)}</td>
-                <td>
+                {/* data-label: at phone width each row is a card, its cells stacked under their column's name */}
+                <td className="nowrap" data-label={t('audit.when')}>
+                  {time(record.at)}
+                </td>
+                <td data-label={t('audit.who')}>{nameOf(record.actor_id)}</td>
+                <td data-label={t('audit.action')}>
                   <code>{record.action}</code>
                 </td>
-                <td>{record.target_type ? `${record.target_type} #${record.target_id ?? ''}` : ''}</td>
-                <td>{record.ip ?? ''}</td>
-                <td className="audit-details">{record.details ? JSON.stringify(record.details) : ''}</td>
+                <td data-label={t('audit.target')}>{record.target_type ? `${record.target_type} #${record.target_id ?? ''}` : ''}</td>
+                <td data-label={t('audit.ip')}>{record.ip ?? ''}</td>
+                <td className="audit-details" data-label={t('audit.details')}>
+                  {record.details && <code>{JSON.stringify(record.details)}</code>}
+                </td>
               </tr>
             ))}
           </tbody>

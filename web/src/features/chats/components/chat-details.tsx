@@ -6,6 +6,7 @@ import { ApiError } from '../../../lib/api-client';
 import { useI18n } from '../../../lib/i18n';
 import { useMe } from '../../auth/api/get-me';
 import { useAssignChat } from '../api/assign-chat';
+import { useOperatorName } from '../../operators/api/get-directory';
 import { useAssignees } from '../api/get-assignees';
 import { useChat } from '../api/get-chat';
 import { CHAT_STATUSES, type ChatStatus } from '../api/get-chats';
@@ -72,18 +73,14 @@ function AssigneeSection({ chat }: { chat: Chat }) {
   const me = useMe().data;
   const isAdmin = me?.role === 'admin';
   const operators = useAssignees(isAdmin);
+  const operatorName = useOperatorName();
   const assign = useAssignChat();
   const unassign = useUnassignChat();
   const [choice, setChoice] = useState('');
   const error = assign.error ?? unassign.error;
   const busy = assign.isPending || unassign.isPending;
   if (!me) return null;
-  const assigneeName =
-    chat.assignee_id === null
-      ? t('details.nobody')
-      : chat.assignee_id === me.id
-        ? t('details.you', { name: me.display_name })
-        : (operators.data?.find((o) => o.id === chat.assignee_id)?.display_name ?? t('details.operator', { id: chat.assignee_id }));
+  const assigneeName = chat.assignee_id === null ? t('details.nobody') : operatorName(chat.assignee_id);
   const others = (operators.data ?? []).filter((o) => o.id !== chat.assignee_id);
   const act = (run: () => void) => {
     assign.reset();

@@ -2,8 +2,7 @@ import { Link } from 'react-router';
 import type { Chat } from '../../../api/types';
 import { ErrorMessage } from '../../../components/ui/error-message';
 import { useI18n } from '../../../lib/i18n';
-import { useMe } from '../../auth/api/get-me';
-import { useAssignees } from '../api/get-assignees';
+import { useOperatorName } from '../../operators/api/get-directory';
 import { useAssignments } from '../api/get-assignments';
 import { useContactChats } from '../api/get-contact-chats';
 
@@ -34,15 +33,9 @@ export function ContactChatsSection({ chat }: { chat: Chat }) {
 /** Who had the chat and who gave it, oldest first. */
 export function AssignmentHistorySection({ chat }: { chat: Chat }) {
   const { t, time, day } = useI18n();
-  const me = useMe().data;
-  const isAdmin = me?.role === 'admin';
-  const operators = useAssignees(isAdmin).data;
+  const operatorName = useOperatorName();
   const history = useAssignments(chat.id, chat.assignee_id);
-  const nameOf = (id: number | null) => {
-    if (id === null) return t('details.historySystem');
-    if (id === me?.id) return t('details.you', { name: me.display_name });
-    return operators?.find((o) => o.id === id)?.display_name ?? t('details.operator', { id });
-  };
+  const nameOf = (id: number | null) => (id === null ? t('details.historySystem') : operatorName(id));
   return (
     <section aria-labelledby="details-history">
       <h3 id="details-history">{t('details.history')}</h3>

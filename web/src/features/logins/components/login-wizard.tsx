@@ -5,7 +5,9 @@ import { QrCode } from '../../../components/ui/qr-code';
 import { Button } from '../../../components/ui/button';
 import { ErrorMessage } from '../../../components/ui/error-message';
 import { useI18n } from '../../../lib/i18n';
-import { clock, useSecondsLeft } from '../../accounts/components/account-status';
+import { useAccounts } from '../../accounts/api/get-accounts';
+import { clock, importing, useSecondsLeft } from '../../accounts/components/account-status';
+import { HistoryImportBar } from '../../accounts/components/history-import-bar';
 import { useAuthenticate } from '../api/authenticate';
 import { useAuthenticateQr } from '../api/authenticate-qr';
 import { useLogin } from '../api/get-login';
@@ -29,23 +31,24 @@ const progressOf = (step: Login): Progress => ({
 export function LoginWizard() {
   const { t } = useI18n();
   const [progress, setProgress] = useState<Progress | null>(null);
-  const [done, setDone] = useState(false);
+  /** The account the wizard just logged in, whose history import it then follows. */
+  const [loggedIn, setLoggedIn] = useState<number | null>(null);
   const cancel = useCancelLogin();
   const advance = (step: Login) => {
     if (step.state === 'active') {
-      setDone(true);
+      setLoggedIn(step.account_id);
       setProgress(null);
     } else setProgress(progressOf(step));
   };
   const begin = (step: Login) => {
-    setDone(false);
+    setLoggedIn(null);
     advance(step);
   };
   const state = progress?.step.state;
   return (
     <section className="admin-form" aria-labelledby="login-wizard-title">
       <h2 id="login-wizard-title">{t('wizard.title')}</h2>
-      {done && !progress && <p role="status">{t('wizard.done')}</p>}
+      {loggedIn !== null && !progress && <LoggedIn accountId={loggedIn} />}
       {!progress && <PhoneStep onAnswer={begin} />}
       {cancel.error && <ErrorMessage error={cancel.error} />}
       {progress && state === 'qr' && <QrStep initial={progress.step} onAnswer={advance} />}
@@ -64,6 +67,20 @@ export function LoginWizard() {
         </Button>
       )}
     </section>
+  );
+}
+
+/** Logged in: the account's history import as a bar while it runs (the account's frames move it), then its end. */
+function LoggedIn({ accountId }: { accountId: number }) {
+  const { t } = useI18n();
+  const account = useAccounts().data?.results.find((a) => a.id === accountId);
+  const progress = account?.history_import ?? null;
+  return (
+    <div className="wizard-step">
+      <p role="status">{t('wizard.done')}</p>
+      {account && importing(account) && <HistoryImportBar progress={account.history_import} />}
+      {progress && progress.done === progress.total && <p role="status">{t('wizard.imported')}</p>}
+    </div>
   );
 }
 

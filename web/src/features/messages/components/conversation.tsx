@@ -1,10 +1,11 @@
-import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
+import { useVirtualizer, type VirtualItem, type Virtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import type { Message } from '../../../api/types';
 import { ErrorMessage } from '../../../components/ui/error-message';
 import { useI18n } from '../../../lib/i18n';
 import { useChat } from '../../chats/api/get-chat';
 import { useMarkRead } from '../../chats/api/mark-read';
+import { useOperatorName } from '../../operators/api/get-directory';
 import { useMessages } from '../api/get-messages';
 import { markConversationRendered } from '../lib/render-timing';
 import { Composer } from './composer';
@@ -38,7 +39,7 @@ export function Conversation({ chatId }: { chatId: number }) {
         <span className="muted">{chat.data.account.title}</span>
       </header>
       {/* Keyed: each chat starts at its newest message with its own measurements. */}
-      <MessageList key={`messages-${chatId}`} chatId={chatId} title={chat.data.title} />
+      <MessageList key={`messages-${chatId}`} chatId={chatId} title={chat.data.title} fromPhone={chat.data.account.type === 'user'} />
       <Composer key={chatId} chat={chat.data} />
     </section>
   );
@@ -50,8 +51,18 @@ export function Conversation({ chatId }: { chatId: number }) {
  * the view stays at the bottom as messages arrive, and older history loading above does not move it. The virtualizer
  * works in the same terms (index 0 is the newest row), and the hidden rows are padding above and below.
  */
-function MessageList({ chatId, title }: { chatId: number; title: string }) {
+function MessageList({ chatId, title, fromPhone }: { chatId: number; title: string; fromPhone: boolean }) {
   const { t, day } = useI18n();
+  const operatorName = useOperatorName();
+  /** Who wrote an outgoing message: an operator, or the account's owner on his phone (personal accounts). */
+  const authorOf = (message: Message) =>
+    message.direction === 'in'
+      ? undefined
+      : message.sender_operator_id !== null
+        ? operatorName(message.sender_operator_id)
+        : fromPhone
+          ? t('message.fromPhone')
+          : undefined;
   const messages = useMessages(chatId);
   const scroller = useRef<HTMLDivElement>(null);
   const older = useRef<HTMLDivElement>(null);
@@ -119,50 +130,71 @@ function MessageList({ chatId, title }: { chatId: number; title: string }) {
     return () => observer.disconnect();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage, pageCount]);
 
+  const dayInView = topDay(rowAt, items, (virtualizer.scrollOffset ?? 0) + (virtualizer.scrollRect?.height ?? 0), day);
   const total = virtualizer.getTotalSize();
   const below = newest?.start ?? 0;
   const above = oldest ? Math.max(0, total - oldest.end) : 0;
   const drawn = items.toReversed();
 
   return (
-    <div className="messages-scroll messages-virtual" ref={scroller}>
-      <div>
-        <div ref={older} className="older">
-          {hasNextPage && (
-            <button type="button" className="link-button" disabled={isFetchingNextPage} onClick={() => void fetchNextPage()}>
-              {isFetchingNextPage ? t('app.loading') : t('conversation.loadOlder')}
-            </button>
-          )}
-          {messages.isFetchNextPageError && messages.error && <ErrorMessage error={messages.error} />}
-        </div>
-        {messages.error && !messages.isFetchNextPageError && <ErrorMessage error={messages.error} onRetry={() => void messages.refetch()} />}
-        {messages.data && ordered.length === 0 && <p className="muted">{t('conversation.empty')}</p>}
-        <ol className="messages" ref={list} aria-label={t('conversation.title', { title })} style={{ paddingTop: above, paddingBottom: below }}>
-          {drawn.map((item) => {
-            const row = rowAt(item.index);
-            if (!row) return null;
-            if ('day' in row) {
+    <div className="messages-frame">
+      {/* The day of the topmost message in view, floating over the list (the separators themselves scroll away). */}
+      {dayInView && (
+        <p className="current-day" role="note" aria-label={t('conversation.dayInView')}>
+          {dayInView}
+        </p>
+      )}
+      <div className="messages-scroll messages-virtual" ref={scroller}>
+        <div>
+          <div ref={older} className="older">
+            {hasNextPage && (
+              <button type="button" className="link-button" disabled={isFetchingNextPage} onClick={() => void fetchNextPage()}>
+                {isFetchingNextPage ? t('app.loading') : t('conversation.loadOlder')}
+              </button>
+            )}
+            {messages.isFetchNextPageError && messages.error && <ErrorMessage error={messages.error} />}
+          </div>
+          {messages.error && !messages.isFetchNextPageError && <ErrorMessage error={messages.error} onRetry={() => void messages.refetch()} />}
+          {messages.data && ordered.length === 0 && <p className="muted">{t('conversation.empty')}</p>}
+          <ol className="messages" ref={list} aria-label={t('conversation.title', { title })} style={{ paddingTop: above, paddingBottom: below }}>
+            {drawn.map((item) => {
+              const row = rowAt(item.index);
+              if (!row) return null;
+              if ('day' in row) {
+                return (
+                  <li key={row.key} className="day-separator">
+                    <span role="separator" aria-label={row.day}>
+                      {row.day}
+                    </span>
+                  </li>
+                );
+              }
+              const { message } = row;
               return (
-                <li key={row.key} className="day-separator">
-                  <span role="separator" aria-label={row.day}>
-                    {row.day}
-                  </span>
-                </li>
+                <MessageBubble
+                  key={row.key}
+                  message={message}
+                  author={authorOf(message)}
+                  {...(message.reply_to_message_id !== null && { replyTo: byId.get(message.reply_to_message_id) ?? null })}
+                />
               );
-            }
-            const { message } = row;
-            return (
-              <MessageBubble
-                key={row.key}
-                message={message}
-                {...(message.reply_to_message_id !== null && { replyTo: byId.get(message.reply_to_message_id) ?? null })}
-              />
-            );
-          })}
-        </ol>
+            })}
+          </ol>
+        </div>
       </div>
     </div>
   );
+}
+
+/**
+ * The day to float over the list: that of the topmost row in view (`viewTop` is the view's upper edge, counted like
+ * the virtualizer from the newest row). None while that row is a day's separator: it says the day itself.
+ */
+function topDay(rowAt: (index: number) => Row | undefined, items: VirtualItem[], viewTop: number, day: (iso: string) => string): string | null {
+  const top = items.findLast((item) => item.start < viewTop);
+  const row = top && rowAt(top.index);
+  if (!row || 'day' in row) return null;
+  return day(row.message.sent_at);
 }
 
 /** The scroller's offset as the virtualizer counts it: the distance from the newest message (`column-reverse`). */

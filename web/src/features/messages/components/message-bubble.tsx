@@ -5,7 +5,7 @@ import { jumpToMessage, setReplyTarget } from '../lib/reply-target';
 import { MediaView } from './media-view';
 
 /** `replyTo`: the quoted message when it is loaded, `null` when it is not (older, or deleted). */
-export function MessageBubble({ message, replyTo }: { message: Message; replyTo?: Message | null }) {
+export function MessageBubble({ message, replyTo, author }: { message: Message; replyTo?: Message | null; author?: string | undefined }) {
   const { t, time } = useI18n();
   const text = message.text ?? (message.media.length > 0 || message.kind === 'location' ? null : '');
   return (
@@ -15,6 +15,7 @@ export function MessageBubble({ message, replyTo }: { message: Message; replyTo?
       className={`bubble bubble-${message.direction}${message.deleted_at ? ' bubble-deleted' : ''}`}
       aria-label={message.direction === 'in' ? t('message.in') : t('message.out')}
     >
+      {author && <p className="bubble-author">{author}</p>}
       {replyTo !== undefined && (
         <blockquote className="reply-quote" aria-label={t('message.replyTo')}>
           {replyTo ? (

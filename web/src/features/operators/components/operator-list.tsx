@@ -14,7 +14,7 @@ export function OperatorList() {
   if (operators.error) return <ErrorMessage error={operators.error} onRetry={() => void operators.refetch()} />;
   if (!operators.data) return <p className="muted">{t('app.loading')}</p>;
   return (
-    <table className="admin-table" aria-label={t('operators.list')}>
+    <table className="admin-table card-table" aria-label={t('operators.list')}>
       <thead>
         <tr>
           <th scope="col">{t('operators.name')}</th>
@@ -49,14 +49,14 @@ function OperatorRow({ operator }: { operator: ListedOperator }) {
           <strong>{operator.display_name}</strong>
           <div className="muted">@{operator.username}</div>
         </td>
-        <td>{t(`operators.role.${operator.role}`)}</td>
-        <td className="nowrap">
+        <td data-label={t('operators.role')}>{t(`operators.role.${operator.role}`)}</td>
+        <td className="nowrap" data-label={t('operators.load')}>
           {operator.max_active_chats === null
             ? t('operators.loadNoLimit', { load: operator.active_chats })
             : t('operators.loadValue', { load: operator.active_chats, limit: operator.max_active_chats })}
         </td>
-        <td className="nowrap">{operator.last_login_at ? time(operator.last_login_at) : t('operators.never')}</td>
-        <td>{operator.is_active ? t('operators.active') : t('operators.inactive')}</td>
+        <td className="nowrap" data-label={t('operators.lastLogin')}>{operator.last_login_at ? time(operator.last_login_at) : t('operators.never')}</td>
+        <td data-label={t('operators.state')}>{operator.is_active ? t('operators.active') : t('operators.inactive')}</td>
         <td className="row-actions">
           <Button className="secondary" aria-expanded={panel === 'edit'} onClick={() => toggle('edit')}>
             {t('operators.edit')}
