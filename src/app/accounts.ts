@@ -13,7 +13,8 @@ import { inTransaction } from '../store/transaction.js';
 import type { EventSink } from './events.js';
 import type { IngestOutcome, IngestService } from './ingest.js';
 import { requireAdmin, type Actor } from './operators.js';
-import type { ChannelFactories, ProvisionedAccount, Reconciler } from './runtime.js';
+import type { ChannelFactories, ProvisionedAccount } from '../channels/factory.js';
+import type { Reconciler } from './runtime.js';
 
 export interface NewAccountInput {
   type: AccountType;

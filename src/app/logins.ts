@@ -3,7 +3,8 @@
 // embedded process, or one worker): api processes route every step of a login there (app/routed-logins.ts).
 import type { Account } from '../domain/account.js';
 import { Conflict, Invalid, NotFound } from '../domain/errors.js';
-import type { AccountId, ExternalId } from '../domain/ids.js';
+import type { ApiCredentials, LoginProvider, LoginSession, QrCode, SignInOutcome } from '../channels/login.js';
+import type { AccountId } from '../domain/ids.js';
 import { loginProgress, type LoginProgress } from '../domain/login.js';
 import type { Logger } from '../log.js';
 import type { AccountRepository } from '../store/accounts.js';
@@ -11,70 +12,6 @@ import type { AuditLog } from '../store/audit.js';
 import type { EventSink } from './events.js';
 import { requireAdmin, type Actor } from './operators.js';
 import type { Reconciler } from './runtime.js';
-
-/** my.telegram.org credentials of the app the account logs in through. */
-export interface ApiCredentials {
-  apiId: number;
-  apiHash: string;
-}
-
-export interface CodeSent {
-  codeType: string;
-  nextCodeType: string | null;
-  timeoutSeconds: number | null;
-}
-
-/** The Telegram user a login ended up as. */
-export interface SignedIn {
-  externalId: ExternalId;
-  firstName: string;
-  lastName: string | null;
-  username: string | null;
-  phone: string | null;
-}
-
-export type SignInOutcome = { state: 'signed_in'; user: SignedIn } | { state: 'password_needed'; hint: string | null };
-
-export interface QrCode {
-  url: string;
-  expiresAt: Date;
-}
-
-export interface QrListener {
-  refreshed(code: QrCode): void;
-  finished(outcome: SignInOutcome): void;
-  failed(error: unknown): void;
-}
-
-/**
- * One login with Telegram in progress (the login seam). Each step throws Parley's domain errors with Telegram's
- * reason in `details.reason`: Invalid (wrong code, password, phone), RateLimited (flood wait), Forbidden
- * (banned number), ChannelUnavailable (Telegram cannot be reached: answered within the login timeout).
- */
-export interface LoginSession {
-  sendCode(phone: string): Promise<CodeSent>;
-  resendCode(): Promise<CodeSent>;
-  signIn(code: string): Promise<SignInOutcome>;
-  checkPassword(password: string): Promise<SignedIn>;
-  /** Resolves with the first QR code; later ones and the outcome go to the listener until close(). */
-  startQr(listener: QrListener): Promise<QrCode>;
-  /** Ends the Telegram session this login created (a duplicate account). */
-  logOut(): Promise<void>;
-  /** Disconnects; what was authorised stays in the account's stored session. */
-  close(): Promise<void>;
-}
-
-export interface LoginProvider {
-  /** The configured credentials (TELEGRAM_API_ID / TELEGRAM_API_HASH), if any. */
-  readonly defaultCredentials: ApiCredentials | null;
-  open(account: Pick<Account, 'id' | 'phone'>, credentials: ApiCredentials): LoginSession;
-  /** Forgets an account's stored session, before a new login replaces it. */
-  forget(accountId: AccountId): Promise<void>;
-  /** An account's own credentials as its secret (in the clear; the account repository seals it). */
-  secretFor(credentials: ApiCredentials): string;
-  /** The login succeeded: the account's first connection imports its recent history. */
-  loggedIn(accountId: AccountId): Promise<void>;
-}
 
 export interface StartLogin {
   phone?: string;

@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import type { ChannelFactories } from '../channels/factory.js';
 import { simulatorChannels } from '../channels/simulator/index.js';
 import { BotWebhookEndpoint, failureClass, telegramBotChannels } from '../channels/telegram-bot/index.js';
 import { errorClass, telegramClients, telegramUserConnector, type TelegramClientFactory } from '../channels/telegram-user/index.js';
@@ -56,7 +57,7 @@ import { ReadReceipts } from './read-receipts.js';
 import { recoverInterruptedWork, requeuePendingWork } from './recovery.js';
 import { RetentionJob } from './retention.js';
 import { createRouting } from './routing.js';
-import { ChannelRuntime, type ChannelFactories } from './runtime.js';
+import { ChannelRuntime } from './runtime.js';
 import { SendJob } from './send.js';
 import { startWork } from './work.js';
 import { SettingsService } from './settings.js';

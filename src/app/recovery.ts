@@ -11,7 +11,7 @@ import type { Database } from '../store/db.js';
 import type { MediaRepository } from '../store/media.js';
 import { AccountWrites } from '../store/fencing.js';
 import type { MessageRepository } from '../store/messages.js';
-import type { ChannelFactories } from './runtime.js';
+import type { ChannelFactories } from '../channels/factory.js';
 
 interface Deps {
   database: Database;

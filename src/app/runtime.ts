@@ -2,8 +2,9 @@
 // accounts whose lease this process holds. Operations on one account are serialized, so an account is never
 // connected twice by this process; the leases keep other processes off it.
 import type { Channel, InboundSink } from '../channels/channel.js';
-import type { Account, AccountType } from '../domain/account.js';
-import type { AccountId, ExternalId } from '../domain/ids.js';
+import type { ChannelFactories } from '../channels/factory.js';
+import type { Account } from '../domain/account.js';
+import type { AccountId } from '../domain/ids.js';
 import type { AccountLeases, LeaseHolder } from '../leases/lease.js';
 import type { Logger } from '../log.js';
 import type { AccountRepository } from '../store/accounts.js';
@@ -12,36 +13,6 @@ import type { EventSink } from './events.js';
 import type { IngestService, IngestSource } from './ingest.js';
 import type { LoopHealth } from './readiness.js';
 import type { ChannelLookup } from './send.js';
-
-/** What a new account of a type is made of, learned from its source when it is added (e.g. a bot's getMe). */
-export interface ProvisionedAccount {
-  title: string;
-  externalId: ExternalId | null;
-  username: string | null;
-  phone: string | null;
-  /** In the clear (the account repository seals it for its row). */
-  secret: string | null;
-  /** Keyed hash identifying the secret without revealing it (legacy webhook lookup, duplicate check). */
-  secretLookup: string | null;
-}
-
-export interface ProvisionInput {
-  title?: string;
-  token?: string;
-}
-
-export interface ChannelFactory {
-  /** Whether a send interrupted by a crash may be repeated safely (see Channel.capabilities). */
-  idempotentSend: boolean;
-  /** `secret` is the account's secret in the clear (a bot's token, a personal account's API credentials). */
-  create(account: Account, secret: string | null): Channel;
-  /** Checks the input with the source and describes the account to store; throws Invalid with the reason. */
-  provision?(input: ProvisionInput): Promise<ProvisionedAccount>;
-  /** The account was deleted: drop what the source kept for it beside its row (a personal account's session). */
-  forget?(accountId: AccountId): Promise<void>;
-}
-
-export type ChannelFactories = Partial<Record<AccountType, ChannelFactory>>;
 
 /** Makes an account's channel follow its desired state, here or in the worker that holds the account. */
 export interface Reconciler {

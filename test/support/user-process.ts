@@ -5,7 +5,7 @@
 // when it is ready (with its process id on the bus: the worker that api processes send commands to).
 import { TelegramClient } from '@mtcute/core/client.js';
 import { createParley } from '../../src/app/parley.js';
-import type { ChannelFactory } from '../../src/app/runtime.js';
+import type { ChannelFactory } from '../../src/channels/factory.js';
 import type { Channel } from '../../src/channels/channel.js';
 import { telegramUserConnector, type ClientParams } from '../../src/channels/telegram-user/index.js';
 import { loadConfig } from '../../src/config.js';

@@ -1,4 +1,4 @@
-import type { ChannelFactory } from '../../app/runtime.js';
+import type { ChannelFactory } from '../factory.js';
 import type { Logger } from '../../log.js';
 import { SimulatorChannel } from './channel.js';
 

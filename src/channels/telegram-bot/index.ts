@@ -1,5 +1,5 @@
 // Telegram bots through the Bot API (grammY's Api only: the update loop and acknowledgements are ours).
-import type { ChannelFactory } from '../../app/runtime.js';
+import type { ChannelFactory } from '../factory.js';
 import type { AccountId } from '../../domain/ids.js';
 import type { Logger } from '../../log.js';
 import type { Keys } from '../../security/keys.js';

@@ -1,6 +1,6 @@
 // Adding a bot: its token is checked with getMe (the account repository stores it sealed); the bot's identity
 // fills the account.
-import type { ProvisionedAccount, ProvisionInput } from '../../app/runtime.js';
+import type { ProvisionedAccount, ProvisionInput } from '../factory.js';
 import { ChannelUnavailable, Invalid } from '../../domain/errors.js';
 import { externalId } from '../../domain/ids.js';
 import type { Keys } from '../../security/keys.js';

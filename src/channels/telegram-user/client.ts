@@ -8,9 +8,9 @@ import type { Config } from '../../config.js';
 import type { Account } from '../../domain/account.js';
 import type { Logger } from '../../log.js';
 
-import type { ApiCredentials } from '../../app/logins.js';
+import type { ApiCredentials } from '../login.js';
 
-export type { ApiCredentials } from '../../app/logins.js';
+export type { ApiCredentials } from '../login.js';
 
 export interface ClientParams {
   /** The account being connected or logged in (tests route their fakes by it). */

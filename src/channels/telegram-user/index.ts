@@ -1,6 +1,6 @@
 // Personal Telegram accounts through MTProto (mtcute 0.30.3): the channel factory and the login seam.
-import type { ApiCredentials, LoginProvider } from '../../app/logins.js';
-import type { ChannelFactory } from '../../app/runtime.js';
+import type { ChannelFactory } from '../factory.js';
+import type { ApiCredentials, LoginProvider } from '../login.js';
 import type { Config } from '../../config.js';
 import type { AccountId } from '../../domain/ids.js';
 import type { Logger } from '../../log.js';

@@ -3,7 +3,7 @@
 // Telegram that does not answer becomes a 503 within the login timeout.
 import { MtUnsupportedError, type User } from '@mtcute/core';
 import type { TelegramClient } from '@mtcute/core/client.js';
-import type { CodeSent, LoginSession, QrCode, QrListener, SignedIn, SignInOutcome } from '../../app/logins.js';
+import type { CodeSent, LoginSession, QrCode, QrListener, SignedIn, SignInOutcome } from '../login.js';
 import type { Account } from '../../domain/account.js';
 import { ChannelUnavailable, Conflict, Forbidden, Invalid, RateLimited, type DomainError } from '../../domain/errors.js';
 import { externalId } from '../../domain/ids.js';
