@@ -21,7 +21,6 @@ import { ParleyMetrics } from '../metrics/metrics.js';
 import type { EventBus } from '../realtime/bus.js';
 import type { EventLog } from '../realtime/event-log.js';
 import { SocketHub } from '../realtime/hub.js';
-import { RealtimePublisher } from '../realtime/publisher.js';
 import { Keys } from '../security/keys.js';
 import { SecretBox } from '../security/secret-box.js';
 import { AccountRepository } from '../store/accounts.js';
@@ -53,6 +52,7 @@ import { readinessProbe, type ReadinessProbe } from './readiness.js';
 import { MediaService } from './media.js';
 import { MessageService } from './messages.js';
 import { OperatorService } from './operators.js';
+import { RealtimePublisher } from './publisher.js';
 import { ReadReceipts } from './read-receipts.js';
 import { recoverInterruptedWork, requeuePendingWork } from './recovery.js';
 import { RetentionJob } from './retention.js';
@@ -233,7 +233,12 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     mayPoll: (accountId) => leases?.isCurrent(accountId) ?? true,
     onFailure: (failure) => metrics.telegramError({ api: 'bot', ...failureClass(failure) }),
   });
-  const botWebhook = new BotWebhookEndpoint({ accounts: accountRepository, ingest, keys, logger });
+  const botWebhook = new BotWebhookEndpoint({
+    accounts: accountRepository,
+    sinkFor: (account) => ingest.sinkFor({ accountId: account.id, accountType: account.type, network: 'telegram', settings: account.settings }),
+    keys,
+    logger,
+  });
   const telegramUser = telegramUserConnector({
     telegram: config.telegram,
     database,

@@ -1,5 +1,5 @@
 // The WebSocket's frames as named schemas, so the OpenAPI document (and a client generated from it) types
-// them too. They mirror realtime/hub.ts (hello, reset) and realtime/publisher.ts (one frame per domain event).
+// them too. They mirror realtime/hub.ts (hello, reset) and app/publisher.ts (one frame per domain event).
 import { Type, type TSchema } from 'typebox';
 import { named } from './components.js';
 import { AccountSchema, ChatAccountSchema, ChatSchema, LoginSchema, MessageSchema } from './wire-schemas.js';

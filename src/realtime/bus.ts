@@ -1,6 +1,6 @@
 // The event bus seam: fire-and-forget messages between the parts of Parley, across processes when Redis is
 // configured. It carries notifications (frames for sockets, "settings changed"), never the only copy of data.
-import type { FramesMessage } from './publisher.js';
+import type { FramesMessage } from './frames-message.js';
 
 /**
  * What each topic carries. Only Parley's own processes (of one version) publish, so subscribers trust these

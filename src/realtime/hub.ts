@@ -4,7 +4,7 @@
 import type { Logger } from '../log.js';
 import type { EventBus } from './bus.js';
 import type { EventLog, Frame } from './event-log.js';
-import type { FramesMessage } from './publisher.js';
+import type { FramesMessage } from './frames-message.js';
 
 /** The slice of a `ws` WebSocket the hub uses. */
 export interface HubSocket {

@@ -2,7 +2,6 @@
 // The secret token is derived from SECRET_KEY and the account id, so nothing extra is stored. An update is
 // answered 200 only after it is durable; any other answer makes Telegram deliver it again.
 import type { Update } from 'grammy/types';
-import type { IngestService } from '../../app/ingest.js';
 import type { Account } from '../../domain/account.js';
 import { ChannelUnavailable, NotFound, Unauthenticated } from '../../domain/errors.js';
 import type { AccountId } from '../../domain/ids.js';
@@ -10,6 +9,7 @@ import type { Logger } from '../../log.js';
 import { sameSecret } from '../../security/compare.js';
 import type { Keys } from '../../security/keys.js';
 import type { AccountRepository } from '../../store/accounts.js';
+import type { InboundSink } from '../channel.js';
 import type { BotClient } from './client.js';
 import { storeUpdate } from './store-update.js';
 import { ALLOWED_UPDATES } from './updates.js';
@@ -40,7 +40,8 @@ export async function removeWebhook(client: BotClient, logger: Logger): Promise<
 
 interface EndpointDeps {
   accounts: AccountRepository;
-  ingest: IngestService;
+  /** Where an account's updates go (the app's ingest); resolves once the event is durable. */
+  sinkFor(account: Account): InboundSink;
   keys: Keys;
   logger: Logger;
 }
@@ -67,13 +68,11 @@ export class BotWebhookEndpoint {
    * skipped (answering 200 lets Telegram drop it). A failure that passes is a 503: Telegram delivers it again.
    */
   async receive(account: Account, update: Update): Promise<void> {
-    const source = { accountId: account.id, accountType: account.type, network: 'telegram' as const, settings: account.settings };
+    const sink = this.deps.sinkFor(account);
     const logger = this.deps.logger.child({ accountId: account.id });
     try {
       await storeUpdate(update, {
-        store: async (event) => {
-          await this.deps.ingest.handle(source, event);
-        },
+        store: sink,
         countSkipped: () => this.deps.accounts.countSkippedUpdate(account.id),
         logger,
       });

@@ -1,20 +1,14 @@
 // Domain events → frames for exactly the operators allowed to see them, numbered per operator by the event
 // log, then handed to every process's WebSocket hub over the bus.
-import type { ChatAccess, DomainEvent, EventSink } from '../app/events.js';
-import type { OperatorDirectory } from '../app/directory.js';
-import type { SettingsService } from '../app/settings.js';
 import { canSee, scopeOf } from '../domain/visibility.js';
 import type { Logger } from '../log.js';
 import { presentAccount, presentChat, presentChatAccount, presentLogin, presentMessage } from '../wire/present.js';
-import type { EventBus } from './bus.js';
-import type { EventLog, Frame } from './event-log.js';
-
-export interface FramesMessage {
-  epoch: string;
-  /** When the events were published, just after their commit (for the ingest→socket latency). */
-  at?: number;
-  frames: (Frame & { operatorId: number })[];
-}
+import type { EventBus } from '../realtime/bus.js';
+import type { EventLog } from '../realtime/event-log.js';
+import type { FramesMessage } from '../realtime/frames-message.js';
+import type { OperatorDirectory } from './directory.js';
+import type { ChatAccess, DomainEvent, EventSink } from './events.js';
+import type { SettingsService } from './settings.js';
 
 type Entry = { operatorId: number; type: string; data: unknown };
 
