@@ -2,6 +2,7 @@
 // every attempt. Retryable failures go back to pending and run again later; permanent ones fail the message.
 import type { BlobAddress, BlobStore } from '../blobs/store.js';
 import { SendRejected, type Channel, type OutboundAttachment } from '../channels/channel.js';
+import { backoffDelay } from '../domain/backoff.js';
 import type { Account } from '../domain/account.js';
 import type { Chat } from '../domain/chat.js';
 import { ChannelUnavailable } from '../domain/errors.js';
@@ -32,7 +33,7 @@ export const MAX_SEND_ATTEMPTS = 8;
 const MAX_BACKOFF_MS = 5 * 60_000;
 
 export function backoffMs(attempt: number, baseMs: number): number {
-  return Math.min(baseMs * 2 ** (attempt - 1), MAX_BACKOFF_MS);
+  return backoffDelay(baseMs, attempt, MAX_BACKOFF_MS);
 }
 
 interface Deps {

@@ -2,6 +2,7 @@
 // after start(). Retries are decided by the worker, the only place that knows the handler's options.
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
+import { backoffDelay } from '../domain/backoff.js';
 import type { Logger } from '../log.js';
 import {
   JOB_NAMES,
@@ -142,7 +143,7 @@ export class BullMqJobQueue implements JobQueue {
       connection: this.#connection,
       prefix: this.#prefix,
       concurrency,
-      settings: { backoffStrategy: (failures: number) => backoffMs * 2 ** (failures - 1) },
+      settings: { backoffStrategy: (failures: number) => backoffDelay(backoffMs, failures) },
     });
     worker.on('error', (error) => this.#logger.error({ err: error, job: name }, 'job worker error'));
     this.#workers.push(worker);

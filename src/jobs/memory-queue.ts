@@ -1,5 +1,6 @@
 // The in-process job queue of `parley start`: jobs live in this process's timers and lists, so a restart loses
 // them and app/recovery.ts re-enqueues what the database still says is to do.
+import { backoffDelay } from '../domain/backoff.js';
 import type { Logger } from '../log.js';
 import {
   JOB_NAMES,
@@ -187,7 +188,7 @@ export class MemoryJobQueue implements JobQueue {
         return this.#finish(job);
       }
       this.#logger.warn(fields, 'job failed and will be retried');
-      this.#schedule(job, options.backoffMs * 2 ** (job.failures - 1));
+      this.#schedule(job, backoffDelay(options.backoffMs, job.failures));
     }
   }
 

@@ -2,6 +2,7 @@
 // A token Telegram stops accepting (401) puts the account in status error through the sink, and the
 // runtime then stops the channel until an admin starts it again.
 import type { Update } from 'grammy/types';
+import { backoffDelay } from '../../domain/backoff.js';
 import type { Account, AccountStatus } from '../../domain/account.js';
 import { ChannelUnavailable } from '../../domain/errors.js';
 import type { Logger } from '../../log.js';
@@ -153,7 +154,7 @@ export class TelegramBotChannel implements Channel {
     const retry = async (): Promise<void> => {
       for (let failures = 1; !stopped; failures += 1) {
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, Math.min(this.options.retryBaseMs * 2 ** failures, MAX_RETRY_MS));
+          const timer = setTimeout(resolve, backoffDelay(this.options.retryBaseMs, failures + 1, MAX_RETRY_MS));
           wake = () => {
             clearTimeout(timer);
             resolve();

@@ -4,6 +4,7 @@
 // stored is fetched again, after a failure or a restart alike; ingest's unique keys absorb the repeats.
 import type { Api } from 'grammy';
 import type { Update } from 'grammy/types';
+import { backoffDelay } from '../../domain/backoff.js';
 import type { AccountStatus } from '../../domain/account.js';
 import type { Logger } from '../../log.js';
 import type { BotApiFailure, BotClient } from './client.js';
@@ -175,7 +176,7 @@ export class Polling {
 
   private backoff(): number {
     this.failures += 1;
-    return Math.min(this.deps.retryBaseMs * 2 ** (this.failures - 1), MAX_RETRY_MS);
+    return backoffDelay(this.deps.retryBaseMs, this.failures, MAX_RETRY_MS);
   }
 
   /** Sleeps, cut short by stop(). */

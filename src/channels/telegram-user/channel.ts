@@ -2,6 +2,7 @@
 // updates ingested in order (the update state saved only behind them), catch-up on every (re)connection,
 // sends with stored random ids, and Telegram's errors turned into account statuses.
 import type { TelegramClient } from '@mtcute/core/client.js';
+import { backoffDelay } from '../../domain/backoff.js';
 import type { Account } from '../../domain/account.js';
 import { ChannelUnavailable } from '../../domain/errors.js';
 import type { ExternalId } from '../../domain/ids.js';
@@ -167,7 +168,7 @@ export class TelegramUserChannel implements Channel {
 
   private backoff(): number {
     this.failures += 1;
-    return Math.min(this.options.retryBaseMs * 2 ** (this.failures - 1), MAX_RECONNECT_DELAY_MS);
+    return backoffDelay(this.options.retryBaseMs, this.failures, MAX_RECONNECT_DELAY_MS);
   }
 
   private reconnectIn(delayMs: number): void {
