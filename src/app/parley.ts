@@ -1,67 +1,48 @@
-// The composition root: builds every part from the config, wires the seams, and closes them in reverse order.
-import { mkdirSync } from 'node:fs';
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
-import type { ChannelFactories } from '../channels/factory.js';
-import { simulatorChannels } from '../channels/simulator/index.js';
-import { BotWebhookEndpoint, failureClass, telegramBotChannels } from '../channels/telegram-bot/index.js';
-import { errorClass, telegramClients, telegramUserConnector, type TelegramClientFactory } from '../channels/telegram-user/index.js';
-import { DirectoryBlobStore } from '../blobs/fs-store.js';
+// The composition root: the shared core (assembly/core.ts: database, seams, repositories, leases, realtime), the
+// connectors (assembly/connectors.ts), the use cases the API serves, and, where this process runs work, the worker
+// assembly (assembly/worker.ts). It closes them in reverse order.
+import type { BotWebhookEndpoint } from '../channels/telegram-bot/index.js';
 import type { BlobStore } from '../blobs/store.js';
 import type { Config } from '../config.js';
 import type { AccountId } from '../domain/ids.js';
 import type { Logger } from '../log.js';
 import { drainJobs } from '../jobs/drain.js';
 import type { JobQueue } from '../jobs/queue.js';
-import { DatabaseLeases } from '../leases/database.js';
-import { InProcessLeases } from '../leases/in-process.js';
 import type { AccountLeases } from '../leases/lease.js';
-import { LeaseOwners, type AccountOwners } from '../leases/owners.js';
-import { ParleyMetrics } from '../metrics/metrics.js';
+import type { AccountOwners } from '../leases/owners.js';
+import type { ParleyMetrics } from '../metrics/metrics.js';
 import type { EventBus } from '../realtime/bus.js';
 import type { EventLog } from '../realtime/event-log.js';
-import { SocketHub } from '../realtime/hub.js';
-import { Keys } from '../security/keys.js';
-import { SecretBox } from '../security/secret-box.js';
-import { AccountRepository } from '../store/accounts.js';
-import { AuditLog } from '../store/audit.js';
-import { ChannelStateRepository } from '../store/channel-state.js';
-import { ChatRepository } from '../store/chats.js';
-import { ContactRepository } from '../store/contacts.js';
-import { openDatabase, type Database } from '../store/db.js';
-import { AccountWrites } from '../store/fencing.js';
-import { MediaRepository } from '../store/media.js';
-import { MessageRepository } from '../store/messages.js';
-import { migrateToLatest } from '../store/migrate.js';
-import { OperatorRepository } from '../store/operators.js';
-import { SettingsRepository } from '../store/settings.js';
-import { TokenRepository } from '../store/tokens.js';
+import type { SocketHub } from '../realtime/hub.js';
+import type { AuditLog } from '../store/audit.js';
+import type { Database } from '../store/db.js';
+import type { OperatorRepository } from '../store/operators.js';
 import { AccountService } from './accounts.js';
+import { createConnectors } from './assembly/connectors.js';
+import { openCore, type ParleyOptions } from './assembly/core.js';
+import { startWork } from './assembly/worker.js';
 import { Assignments } from './assignment.js';
 import { AuthService } from './auth.js';
 import { ensureInitialAdmin, retireInitialPassword } from './bootstrap.js';
-import { resealLegacySecrets } from './reseal.js';
 import { ChatService } from './chats.js';
 import { ConversationEvents } from './conversation-events.js';
-import { OperatorDirectory } from './directory.js';
-import { createInfrastructure } from './infrastructure.js';
 import { IngestService } from './ingest.js';
-import { LoginThrottle, type ThrottleLimits } from './login-throttle.js';
+import { LoginThrottle } from './login-throttle.js';
 import { LoginService, type Logins } from './logins.js';
 import { readinessProbe, type ReadinessProbe } from './readiness.js';
 import { MediaService } from './media.js';
 import { MessageService } from './messages.js';
 import { OperatorService } from './operators.js';
-import { RealtimePublisher } from './publisher.js';
 import { ReadReceipts } from './read-receipts.js';
 import { recoverInterruptedWork, requeuePendingWork } from './recovery.js';
 import { RetentionJob } from './retention.js';
 import { createRouting } from './routing.js';
 import { ChannelRuntime } from './runtime.js';
 import { SendJob } from './send.js';
-import { startWork } from './work.js';
-import { SettingsService } from './settings.js';
+import type { SettingsService } from './settings.js';
 import { WaitingChats } from './waiting-chats.js';
+
+export type { ParleyOptions };
 
 export interface Parley {
   /** This process's id on the bus (commands to it are addressed by it). */
@@ -107,79 +88,16 @@ export interface Parley {
   close(): Promise<void>;
 }
 
-export interface ParleyOptions {
-  /** Create the first admin when no operator exists (off for CLI commands that manage operators). */
-  bootstrapAdmin?: boolean;
-  /** Run channels and jobs here (default: PARLEY_ROLE=all or worker). CLI commands run none. */
-  runWork?: boolean;
-  /** Channel implementations by account type (tests add fakes; the connectors add theirs). */
-  factories?: ChannelFactories;
-  /** First retry delay of sends and downloads without a retry-after (doubles each time). */
-  backoffBaseMs?: number;
-  /** Personal accounts: mtcute clients on another wire (tests: a fake Telegram), shorter waits for Telegram. */
-  telegramUser?: { clients?: TelegramClientFactory; timeoutMs?: number };
-  /** Login throttling limits other than the defaults (tests reach a limit with fewer attempts). */
-  loginLimits?: Partial<ThrottleLimits>;
-  /** How long a browser session lasts (default 14 days; tests see one end). */
-  sessionLifetimeMs?: number;
-}
-
-/** How long a personal account's connection waits for Telegram before showing `connecting` and retrying. */
-const TELEGRAM_TIMEOUT_MS = 20_000;
-/** How long a login step waits for Telegram: an admin is waiting for the answer (503 well within 15 s). */
-const LOGIN_TIMEOUT_MS = 10_000;
 /** A personal account's login left alone this long is abandoned. */
 const LOGIN_IDLE_MS = 15 * 60_000;
 
-/** Unique per process start: names this process in lease rows and on the bus. */
-function processId(): string {
-  return `${hostname().slice(0, 40)}:${process.pid}:${randomBytes(4).toString('hex')}`;
-}
-
 export async function createParley(config: Config, logger: Logger, options: ParleyOptions = {}): Promise<Parley> {
-  // sessions, sealed secrets and customers' files live here: Parley's user only
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const database = openDatabase(config.database);
-  try {
-    const { applied } = await migrateToLatest(database);
-    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
-  const runWork = options.runWork ?? config.role !== 'api';
-  const self = processId();
-  const distributed = config.role === 'worker';
-  const backoffBaseMs = options.backoffBaseMs ?? 1000;
-  const { bus, eventLog, jobs, throttle: throttleStore, pingRedis } = await createInfrastructure(config, logger);
-  const metrics = new ParleyMetrics({ role: config.role });
-
-  const keys = new Keys(config.secretKey);
-  const audit = new AuditLog(database);
-  const operatorRepository = new OperatorRepository(database);
-  const tokens = new TokenRepository(database);
-  const secrets = new SecretBox(keys);
-  const accountRepository = new AccountRepository(database, secrets);
-  // the embedded process holds every account unfenced; workers hold database leases with fencing tokens
-  const leases: AccountLeases | null = !runWork
-    ? null
-    : distributed
-      ? new DatabaseLeases(database, self, logger, undefined, (move) => metrics.leaseMoved(move))
-      : new InProcessLeases(self, accountRepository);
-  const owners: AccountOwners = leases ?? new LeaseOwners(database, self);
-  // writes only the runner of an account may make (update state, sends, statuses): fenced on workers
-  const writes = new AccountWrites(database, leases ?? undefined);
-  const channelState = new ChannelStateRepository(database, writes);
-  await resealLegacySecrets(database, secrets, logger);
-  const contacts = new ContactRepository();
-  const chatRepository = new ChatRepository(database);
-  const mediaRepository = new MediaRepository(database);
-  const messageRepository = new MessageRepository(database, mediaRepository);
-
-  const directory = new OperatorDirectory(operatorRepository);
-  const settings = new SettingsService(new SettingsRepository(database), () => bus.publish('settings.changed', {}));
-  const publisher = new RealtimePublisher({ directory, settings, log: eventLog, bus, logger });
-  const hub = new SocketHub({ bus, log: eventLog, logger, inboundDelivered: (at) => metrics.frameDelivered(at) });
+  const core = await openCore(config, logger, options);
+  const {
+    database, distributed, backoffBaseMs, bus, eventLog, jobs, throttleStore, pingRedis, metrics, keys, audit,
+    operatorRepository, tokens, accountRepository, leases, owners, writes, contacts, chatRepository,
+    mediaRepository, messageRepository, directory, settings, publisher, hub,
+  } = core;
   const throttle = new LoginThrottle(throttleStore, options.loginLimits);
   const auth = new AuthService({
     operators: operatorRepository,
@@ -220,39 +138,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     writes,
     metrics,
   });
-  const blobs = new DirectoryBlobStore(config.mediaDir);
-  const bot = telegramBotChannels({
-    apiRoot: config.telegram.botApiRoot,
-    publicUrl: config.publicUrl,
-    downloadLimitBytes: config.telegram.botDownloadLimitBytes,
-    keys,
-    state: channelState,
-    logger,
-    retryBaseMs: backoffBaseMs,
-    countSkipped: (accountId) => accountRepository.countSkippedUpdate(accountId),
-    mayPoll: (accountId) => leases?.isCurrent(accountId) ?? true,
-    onFailure: (failure) => metrics.telegramError({ api: 'bot', ...failureClass(failure) }),
-  });
-  const botWebhook = new BotWebhookEndpoint({
-    accounts: accountRepository,
-    sinkFor: (account) => ingest.sinkFor({ accountId: account.id, accountType: account.type, network: 'telegram', settings: account.settings }),
-    keys,
-    logger,
-  });
-  const telegramUser = telegramUserConnector({
-    telegram: config.telegram,
-    database,
-    secrets,
-    state: channelState,
-    writes,
-    clients: options.telegramUser?.clients ?? telegramClients(config.telegram),
-    logger,
-    loginTimeoutMs: options.telegramUser?.timeoutMs ?? LOGIN_TIMEOUT_MS,
-    connectTimeoutMs: options.telegramUser?.timeoutMs ?? TELEGRAM_TIMEOUT_MS,
-    retryBaseMs: backoffBaseMs,
-    onError: (error) => metrics.telegramError({ api: 'mtproto', ...errorClass(error) }),
-  });
-  const factories: ChannelFactories = { simulator: simulatorChannels(logger), bot, user: telegramUser.channels, ...options.factories };
+  const { blobs, botWebhook, telegramUser, factories } = createConnectors(config, logger, core, ingest, options);
   const recovery = { database, accounts: accountRepository, chats: chatRepository, messages: messageRepository, media: mediaRepository, jobs, factories, logger, writes };
   const runtime = leases
     ? new ChannelRuntime({

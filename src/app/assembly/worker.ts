@@ -1,19 +1,19 @@
-// The worker half of a process (PARLEY_ROLE=all or worker): job handlers, recovery, the channel runtime
+// The worker assembly of a process (PARLEY_ROLE=all or worker): job handlers, recovery, the channel runtime
 // with its leases, and the periodic sweeps. Returns what stops it, in order.
-import type { Config } from '../config.js';
-import type { AccountId } from '../domain/ids.js';
-import type { JobQueue } from '../jobs/queue.js';
-import type { AccountLeases } from '../leases/lease.js';
-import type { Logger } from '../log.js';
-import type { EventBus } from '../realtime/bus.js';
-import type { AccountRepository } from '../store/accounts.js';
-import { syncDemoAccount } from './demo.js';
-import type { MediaService } from './media.js';
-import { recoverInterruptedWork, requeuePendingWork } from './recovery.js';
-import type { RetentionJob } from './retention.js';
-import type { ChannelRuntime } from './runtime.js';
-import type { SendJob } from './send.js';
-import type { WaitingChats } from './waiting-chats.js';
+import type { Config } from '../../config.js';
+import type { AccountId } from '../../domain/ids.js';
+import type { JobQueue } from '../../jobs/queue.js';
+import type { AccountLeases } from '../../leases/lease.js';
+import type { Logger } from '../../log.js';
+import type { EventBus } from '../../realtime/bus.js';
+import type { AccountRepository } from '../../store/accounts.js';
+import { syncDemoAccount } from '../demo.js';
+import type { MediaService } from '../media.js';
+import { recoverInterruptedWork, requeuePendingWork } from '../recovery.js';
+import type { RetentionJob } from '../retention.js';
+import type { ChannelRuntime } from '../runtime.js';
+import type { SendJob } from '../send.js';
+import type { WaitingChats } from '../waiting-chats.js';
 
 const RECONCILE_INTERVAL_MS = 5_000;
 const RETENTION_INTERVAL_MS = 24 * 3600_000;
