@@ -296,6 +296,11 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     const change = payload as { operatorId: number; signedOut: boolean };
     if (change.signedOut) hub.disconnect(change.operatorId, 1008, 'signed out');
   });
+  // Bus messages may have been lost while Redis was away: forget what they would have refreshed.
+  bus.onReconnect(() => {
+    settings.invalidate();
+    directory.invalidate();
+  });
   await bus.subscribe('tokens.revoked', (payload) => hub.disconnectToken((payload as { tokenId: number }).tokenId, 'signed out'));
   await hub.start();
   if (options.bootstrapAdmin ?? true) await ensureInitialAdmin(config, operatorRepository, operators, logger);
@@ -322,10 +327,14 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     await jobs.start();
     await jobs.every('messages.cleanup', {}, RETENTION_INTERVAL_MS);
     await runtime.startLoop(RECONCILE_INTERVAL_MS);
-    sweeper = setInterval(() => {
+    const sweep = () =>
       requeuePendingWork({ messages: messageRepository, media: mediaRepository, jobs }).catch((error: unknown) =>
         logger.error({ err: error }, 'sweeping pending work failed'),
       );
+    // Redis back: what was stored as pending meanwhile (or lost with a Redis that restarted empty) is enqueued now.
+    jobs.onReconnect(() => void sweep());
+    sweeper = setInterval(() => {
+      void sweep();
       void waitingChats.assign();
     }, SWEEP_INTERVAL_MS);
     sweeper.unref();

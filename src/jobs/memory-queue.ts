@@ -77,6 +77,9 @@ export class MemoryJobQueue implements JobQueue {
     for (const name of this.#registrations.keys()) this.#pump(name);
   }
 
+  /** Jobs in this process's memory are never away. */
+  onReconnect(): void {}
+
   async close(): Promise<void> {
     this.#closed = true;
     for (const timer of this.#timers) clearTimeout(timer);
