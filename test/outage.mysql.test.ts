@@ -1,0 +1,92 @@
+// MySQL restarted under a running Parley: webhook deliveries are answered 503 while it is away (Telegram delivers
+// them again), every update is stored exactly once, and Parley serves again once MySQL is back. The MariaDB is
+// the test's own (its own data directory and port), stopped with SIGTERM and started again: a real restart that
+// kills the connections in Parley's pool, which no other test sees.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Keys } from '../src/security/keys.js';
+import { startFakeBotApi, type FakeBotApi } from './fakes/bot-api/index.js';
+import type { Json } from './support/api.js';
+import { addBot, newBot, startBotServer } from './support/bot.js';
+import { OwnMariaDb } from './support/outages.js';
+import { createMysqlDatabase, type TestMysqlDatabase } from './support/services.js';
+import type { TestServer } from './support/server.js';
+
+const UPDATES = 30;
+/** Telegram waits a little before delivering a refused update again. */
+const REDELIVERY_DELAY_MS = 50;
+
+describe('MySQL restarted under Parley', () => {
+  let mariadb: OwnMariaDb;
+  let database: TestMysqlDatabase;
+  let telegram: FakeBotApi;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    mariadb = await OwnMariaDb.start();
+    database = await createMysqlDatabase(mariadb.url);
+    telegram = await startFakeBotApi();
+    // PUBLIC_URL: bots get their updates by webhook, which the test posts itself as Telegram would.
+    server = await startBotServer({ name: 'sqlite', dialect: 'sqlite', redis: false }, telegram, {
+      env: { DATABASE_URL: database.url, PUBLIC_URL: 'https://parley.example' },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await mariadb?.start();
+    await server?.close();
+    await database?.drop();
+    await telegram?.close();
+    await mariadb?.close();
+  });
+
+  it('webhook updates across a restart: 503 while MySQL is away, each stored once after redelivery, and the server serves on', async () => {
+    const { admin } = server;
+    const bot = newBot(telegram);
+    const account = await addBot(admin, bot);
+    const secret = new Keys(server.parley.config.secretKey).mac('webhook', String(account.id));
+    const path = `/api/webhook/bot/${account.id}/`;
+    const customer = bot.customer({ id: 6_950_001, first_name: 'Пётр' });
+
+    const answers: { update: number; status: number; ms: number }[] = [];
+    /** Telegram's side: one update at a time, each delivered again until it is answered 200. */
+    const deliver = async (index: number) => {
+      const update = { update_id: 500_000 + index, message: customer.sendText(`через рестарт ${index}`).message };
+      for (;;) {
+        const started = Date.now();
+        const answer = await server.anonymous.post(path, update, { headers: { 'x-telegram-bot-api-secret-token': secret } });
+        answers.push({ update: index, status: answer.status, ms: Date.now() - started });
+        if (answer.status === 200) return;
+        await new Promise((resolve) => setTimeout(resolve, REDELIVERY_DELAY_MS));
+      }
+    };
+    const refusals = () => answers.filter((answer) => answer.status !== 200).length;
+    const waitFor = async (what: string, check: () => boolean) => {
+      const deadline = Date.now() + 30_000;
+      while (!check()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+
+    const stream = (async () => {
+      for (let index = 1; index <= UPDATES; index += 1) await deliver(index);
+    })();
+    await waitFor('a third of the updates', () => answers.filter((a) => a.status === 200).length >= UPDATES / 3);
+    await mariadb.stop();
+    await waitFor('three refusals', () => refusals() >= 3);
+    await mariadb.start();
+    await stream;
+
+    const refused = answers.filter((answer) => answer.status !== 200);
+    expect(new Set(refused.map((answer) => answer.status))).toEqual(new Set([503]));
+    expect(Math.max(...refused.map((answer) => answer.ms))).toBeLessThan(3000);
+    const { body } = await admin.get('/api/messages/?q=через рестарт&limit=100').expect(200);
+    const texts = (body.results as Json[]).map((message) => message.text as string);
+    expect(texts.sort()).toEqual(Array.from({ length: UPDATES }, (_, i) => `через рестарт ${i + 1}`).sort());
+
+    // The pool has connections again: reads, writes and the API's own checks all work.
+    await admin.get('/api/chats/').expect(200);
+    await admin.patch('/api/settings/', { operators_see_unassigned: true }).expect(200);
+    expect((await admin.get('/api/health').then((r) => r.status))).toBe(200);
+  });
+});
