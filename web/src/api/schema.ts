@@ -192,6 +192,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -324,6 +344,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -395,6 +435,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -460,6 +520,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "unauthenticated",
                          *         "message": "authentication required"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -585,6 +665,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "forbidden",
                          *         "message": "only admins may do this"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -727,6 +827,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -856,6 +976,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -970,6 +1110,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "conflict",
                          *         "message": "the message is not a failed outgoing message"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -1133,6 +1293,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -1239,6 +1419,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "not_found",
                          *         "message": "chat 42 not found"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -1381,6 +1581,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1438,6 +1658,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "unauthenticated",
                          *         "message": "authentication required"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -1549,6 +1789,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "forbidden",
                          *         "message": "only admins may do this"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -1671,6 +1931,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "forbidden",
                          *         "message": "only admins may do this"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -1834,6 +2114,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -1968,6 +2268,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -2065,6 +2385,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "not_found",
                          *         "message": "chat 42 not found"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -2244,7 +2584,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Telegram cannot be reached now; retry later. */
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2253,8 +2593,11 @@ export interface paths {
                         /**
                          * @example {
                          *       "error": {
-                         *         "code": "channel_unavailable",
-                         *         "message": "Telegram cannot be reached; retry later"
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -2410,6 +2753,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -2557,6 +2920,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "conflict",
                          *         "message": "the message is not a failed outgoing message"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -2809,6 +3192,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3008,7 +3411,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Telegram cannot be reached now; retry later. */
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3017,8 +3420,11 @@ export interface paths {
                         /**
                          * @example {
                          *       "error": {
-                         *         "code": "channel_unavailable",
-                         *         "message": "Telegram cannot be reached; retry later"
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -3221,7 +3627,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Telegram cannot be reached now; retry later. */
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3230,8 +3636,11 @@ export interface paths {
                         /**
                          * @example {
                          *       "error": {
-                         *         "code": "channel_unavailable",
-                         *         "message": "Telegram cannot be reached; retry later"
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -3430,7 +3839,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Telegram cannot be reached now; retry later. */
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3439,8 +3848,11 @@ export interface paths {
                         /**
                          * @example {
                          *       "error": {
-                         *         "code": "channel_unavailable",
-                         *         "message": "Telegram cannot be reached; retry later"
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -3639,7 +4051,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Telegram cannot be reached now; retry later. */
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3648,8 +4060,11 @@ export interface paths {
                         /**
                          * @example {
                          *       "error": {
-                         *         "code": "channel_unavailable",
-                         *         "message": "Telegram cannot be reached; retry later"
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -3837,7 +4252,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Telegram cannot be reached now; retry later. */
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3846,8 +4261,11 @@ export interface paths {
                         /**
                          * @example {
                          *       "error": {
-                         *         "code": "channel_unavailable",
-                         *         "message": "Telegram cannot be reached; retry later"
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -4000,6 +4418,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -4114,6 +4552,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "conflict",
                          *         "message": "the message is not a failed outgoing message"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -4262,6 +4720,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -4398,6 +4876,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "not_found",
                          *         "message": "chat 42 not found"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -4593,6 +5091,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -4746,6 +5264,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "not_found",
                          *         "message": "chat 42 not found"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -4906,6 +5444,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -5048,6 +5606,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -5165,6 +5743,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "not_found",
                          *         "message": "chat 42 not found"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -5328,6 +5926,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -5482,6 +6100,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -5619,6 +6257,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "not_found",
                          *         "message": "chat 42 not found"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -5881,6 +6539,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "invalid",
                          *         "message": "request body is too large"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -6151,6 +6829,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -6311,6 +7009,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -6419,6 +7137,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "not_found",
                          *         "message": "chat 42 not found"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -6538,6 +7276,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "conflict",
                          *         "message": "the message is not a failed outgoing message"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -6670,6 +7428,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -6782,6 +7560,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "gone",
                          *         "message": "events after seq 12 are no longer kept (or the epoch changed); reload"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -6912,7 +7710,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Telegram cannot be reached now; retry later. */
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -6921,8 +7719,11 @@ export interface paths {
                         /**
                          * @example {
                          *       "error": {
-                         *         "code": "channel_unavailable",
-                         *         "message": "Telegram cannot be reached; retry later"
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -7050,7 +7851,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Telegram cannot be reached now; retry later. */
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -7059,8 +7860,11 @@ export interface paths {
                         /**
                          * @example {
                          *       "error": {
-                         *         "code": "channel_unavailable",
-                         *         "message": "Telegram cannot be reached; retry later"
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -7086,7 +7890,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "invalid" | "unauthenticated" | "forbidden" | "not_found" | "conflict" | "rate_limited" | "channel_unavailable" | "gone" | "internal";
+                code: "invalid" | "unauthenticated" | "forbidden" | "not_found" | "conflict" | "rate_limited" | "channel_unavailable" | "gone" | "unavailable" | "internal";
                 message: string;
                 details?: {
                     [key: string]: unknown;
@@ -7377,7 +8181,7 @@ export interface components {
         };
         /**
          * ResetFrame
-         * @description Instead of hello when the socket was opened with `since` but those frames are gone (or the epoch changed): reload the state through the REST API.
+         * @description Instead of hello when the socket was opened with `since` but those frames are gone (or the epoch changed); also on an open socket after the server lost its connection to Redis, when frames may have been missed. Reload the state through the REST API; frames with a higher seq follow.
          */
         ResetFrame: {
             /** @enum {string} */
