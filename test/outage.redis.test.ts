@@ -97,6 +97,24 @@ describe.each(DIALECTS)('Redis restarted under Parley on %s', (dialect) => {
     expect(answer.status).toBe(200);
   });
 
+  it('a socket opened while Redis is down is closed at once with 1013 (try again later), and opens once Redis is back', async () => {
+    const token = server.admin.token ?? '';
+    await redis.stop();
+    const { value: closed, ms } = await timed(async () => (await TestSocket.open(server.url, { token })).waitClosed());
+    expect(closed.code).toBe(1013);
+    expect(ms).toBeLessThan(2000);
+
+    await redis.start();
+    const socket = await eventually('a socket to open again', async () => {
+      const candidate = await TestSocket.open(server.url, { token });
+      const first = await candidate.next().catch(() => undefined);
+      if (first?.type === 'hello') return candidate;
+      candidate.close();
+      return undefined;
+    });
+    socket.close();
+  });
+
   it('customer messages keep coming across a Redis restart: each stored once, each on the socket or covered by a reset, and the socket stays open', async () => {
     const { admin } = server;
     const { customer, incoming, log } = await conversation();
