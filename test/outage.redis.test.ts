@@ -2,9 +2,9 @@
 // for it, nothing stored is lost, and sockets learn that frames may be missing. The Redis is the test's own,
 // on a spare port, so nothing else sees the outage.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeBotApi, type Customer, type FakeBot, type FakeBotApi } from './fakes/bot-api/index.js';
+import { startFakeBotApi, type FakeBotApi } from './fakes/bot-api/index.js';
 import type { Json } from './support/api.js';
-import { addBot, FrameLog, newBot, startBotServer } from './support/bot.js';
+import { botConversation, startBotServer } from './support/bot.js';
 import { OwnRedis } from './support/outages.js';
 import { ADMIN, DIALECTS, type TestServer } from './support/server.js';
 import { TestSocket, type Frame } from './support/socket.js';
@@ -48,16 +48,7 @@ describe.each(DIALECTS)('Redis restarted under Parley on %s', (dialect) => {
     await redis?.close();
   });
 
-  /** A bot, a customer who wrote to it, his stored message, and the admin's socket. */
-  async function conversation(): Promise<{ bot: FakeBot; customer: Customer; incoming: Json; log: FrameLog }> {
-    const bot = newBot(telegram);
-    await addBot(server.admin, bot);
-    const log = new FrameLog(await TestSocket.connect(server.url, server.admin.token ?? ''));
-    const customer = bot.customer({ id: (customerId += 1), first_name: 'Ольга' });
-    const update = customer.sendText('Есть доставка?');
-    const created = await log.find((f) => f.type === 'message.created' && f.data.external_id === String(update.message.message_id));
-    return { bot, customer, incoming: created.data, log };
-  }
+  const conversation = () => botConversation(telegram, server, { id: (customerId += 1), first_name: 'Ольга' }, 'Есть доставка?');
 
   it('a reply sent while Redis is down is accepted at once as pending, and sent once when Redis is back', async () => {
     const { admin } = server;
