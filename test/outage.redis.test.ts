@@ -1,7 +1,7 @@
 // Redis goes away and comes back (a restart: it comes back empty) under a running Parley: requests never wait
 // for it, nothing stored is lost, and sockets learn that frames may be missing. The Redis is the test's own,
 // on a spare port, so nothing else sees the outage.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeBotApi, type FakeBotApi } from './fakes/bot-api/index.js';
 import type { Json } from './support/api.js';
 import { botConversation, startBotServer } from './support/bot.js';
@@ -39,6 +39,10 @@ describe.each(DIALECTS)('Redis restarted under Parley on %s', (dialect) => {
     server = await startBotServer({ name: dialect, dialect, redis: false }, telegram, {
       env: { REDIS_URL: redis.url, REDIS_PREFIX: 'outage' },
     });
+  });
+
+  beforeEach(async () => {
+    await redis.start(); // a test that failed may have left it stopped
   });
 
   afterAll(async () => {

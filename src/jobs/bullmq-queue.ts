@@ -120,7 +120,12 @@ export class BullMqJobQueue implements JobQueue {
   }
 
   async #shutDown(): Promise<void> {
-    await Promise.all(this.#workers.map((worker) => worker.close()));
+    // BullMQ's polite close waits for Redis. With Redis away it is forced: connections are dropped and running
+    // handlers are not waited for (a send caught mid-flight is settled at the next start, app/recovery.ts).
+    const reachable = this.#producer.up && (await this.#producer.run((redis) => redis.ping()).then(() => true, () => false));
+    const force = !reachable;
+    if (force) await Promise.all([this.#producer.close(), this.#consumer?.close()]);
+    await Promise.all(this.#workers.map((worker) => worker.close(force)));
     await Promise.all([...this.#queues.values()].map((queue) => queue.close()));
     await Promise.all([this.#producer.close(), this.#consumer?.close()]);
   }

@@ -1,7 +1,7 @@
 // The seams' rules for a lost Redis (src/redis/connection.ts): nothing waits for it, and each implementation
 // says when it is back. Run on a redis-server of this file's own, stopped and started again (it comes back
 // empty, as a restart without persistence does).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BullMqJobQueue } from '../../src/jobs/bullmq-queue.js';
 import { COMMAND_TIMEOUT_MS, RedisUnavailable } from '../../src/redis/connection.js';
 import { RedisEventBus } from '../../src/realtime/redis-bus.js';
@@ -30,12 +30,15 @@ describe('Redis seams when Redis goes away and comes back', () => {
   beforeAll(async () => {
     redis = await OwnRedis.start();
   });
+  beforeEach(async () => {
+    await redis.start(); // a test that failed may have left it stopped
+  });
   afterAll(async () => {
     await redis?.close();
   });
 
   it('the event bus drops what is published meanwhile at once, and says when it listens again', async () => {
-    const { logger, lines } = captureLogger();
+    const { logger, lines, changes: logged } = captureLogger();
     const prefix = randomPrefix();
     const bus = new RedisEventBus({ url: redis.url, prefix, logger });
     const peer = new RedisEventBus({ url: redis.url, prefix, logger: silentLogger });
@@ -51,7 +54,7 @@ describe('Redis seams when Redis goes away and comes back', () => {
       const dropped = await outcome(() => peer.publish('frames', { n: 1 }));
       expect(dropped.error).toBeUndefined();
       expect(dropped.ms).toBeLessThan(COMMAND_TIMEOUT_MS);
-      expect(lines.some((line) => line.msg.includes('lost its Redis connection'))).toBe(true);
+      await logged.until(() => lines.some((line) => line.msg.includes('lost its Redis connection')), 'the lost connection logged');
 
       await redis.start();
       await reconnected;
@@ -133,6 +136,27 @@ describe('Redis seams when Redis goes away and comes back', () => {
       expect(ran).toEqual([1, 3]);
     } finally {
       await queue.close();
+    }
+  });
+
+  it('closing while Redis is away does not wait for it (a shutdown during an outage)', async () => {
+    const prefix = randomPrefix();
+    const queue = new BullMqJobQueue({ url: redis.url, prefix, logger: silentLogger });
+    const bus = new RedisEventBus({ url: redis.url, prefix, logger: silentLogger });
+    const log = await RedisEventLog.open({ url: redis.url, prefix, maxPerOperator: 10, logger: silentLogger });
+    const store = new RedisThrottleStore({ url: redis.url, prefix, logger: silentLogger });
+    queue.handle('message.send', async () => {}, { concurrency: 1, maxAttempts: 1, backoffMs: 50 });
+    await queue.start();
+    await bus.subscribe('frames', () => {});
+    await store.take([{ key: 'k', limit: 5, windowMs: 60_000 }]);
+    await redis.stop();
+    try {
+      const closed = await outcome(() => Promise.all([queue.close(), bus.close(), log.close(), store.close()]));
+      expect(closed.error).toBeUndefined();
+      // The job queue may first ask Redis whether it is there (a PING, bounded like every command).
+      expect(closed.ms).toBeLessThan(COMMAND_TIMEOUT_MS + 1000);
+    } finally {
+      await redis.start();
     }
   });
 });
