@@ -1,8 +1,8 @@
 // MySQL restarted under a running Parley: webhook deliveries are answered 503 while it is away (Telegram delivers
-// them again), every update is stored exactly once, and Parley serves again once MySQL is back. The MariaDB is
-// the test's own (its own data directory and port), stopped with SIGTERM and started again: a real restart that
-// kills the connections in Parley's pool, which no other test sees.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// them again), polling fetches what it could not store again, every update is stored exactly once, and Parley
+// serves again once MySQL is back. The MariaDB is the test's own (its own data directory and port), stopped with
+// SIGTERM and started again: a real restart that kills the connections in Parley's pool, which no other test sees.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Keys } from '../src/security/keys.js';
 import { startFakeBotApi, type FakeBotApi } from './fakes/bot-api/index.js';
 import type { Json } from './support/api.js';
@@ -15,14 +15,32 @@ const UPDATES = 30;
 /** Telegram waits a little before delivering a refused update again. */
 const REDELIVERY_DELAY_MS = 50;
 
-describe('MySQL restarted under Parley', () => {
-  let mariadb: OwnMariaDb;
+let mariadb: OwnMariaDb;
+beforeAll(async () => {
+  mariadb = await OwnMariaDb.start();
+}, 60_000);
+beforeEach(async () => {
+  await mariadb.start(); // a test that failed may have left it stopped
+});
+afterAll(async () => {
+  await mariadb?.close();
+});
+
+/** Waits for `check` to hold, asking again every 20 ms. */
+async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('MySQL restarted under Parley (webhook)', () => {
   let database: TestMysqlDatabase;
   let telegram: FakeBotApi;
   let server: TestServer;
 
   beforeAll(async () => {
-    mariadb = await OwnMariaDb.start();
     database = await createMysqlDatabase(mariadb.url);
     telegram = await startFakeBotApi();
     // PUBLIC_URL: bots get their updates by webhook, which the test posts itself as Telegram would.
@@ -32,11 +50,10 @@ describe('MySQL restarted under Parley', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await mariadb?.start();
+    await mariadb.start();
     await server?.close();
     await database?.drop();
     await telegram?.close();
-    await mariadb?.close();
   });
 
   it('webhook updates across a restart: 503 while MySQL is away, each stored once after redelivery, and the server serves on', async () => {
@@ -60,13 +77,6 @@ describe('MySQL restarted under Parley', () => {
       }
     };
     const refusals = () => answers.filter((answer) => answer.status !== 200).length;
-    const waitFor = async (what: string, check: () => boolean) => {
-      const deadline = Date.now() + 30_000;
-      while (!check()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    };
 
     const stream = (async () => {
       for (let index = 1; index <= UPDATES; index += 1) await deliver(index);
@@ -88,5 +98,55 @@ describe('MySQL restarted under Parley', () => {
     await admin.get('/api/chats/').expect(200);
     await admin.patch('/api/settings/', { operators_see_unassigned: true }).expect(200);
     expect((await admin.get('/api/health').then((r) => r.status))).toBe(200);
+  });
+});
+
+describe('MySQL restarted under Parley (polling)', () => {
+  let database: TestMysqlDatabase;
+  let telegram: FakeBotApi;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    database = await createMysqlDatabase(mariadb.url);
+    telegram = await startFakeBotApi();
+    server = await startBotServer({ name: 'sqlite', dialect: 'sqlite', redis: false }, telegram, { env: { DATABASE_URL: database.url } });
+  }, 60_000);
+
+  afterAll(async () => {
+    await mariadb.start();
+    await server?.close();
+    await database?.drop();
+    await telegram?.close();
+  });
+
+  it('updates polled while MySQL is away are fetched again until stored: each stored once, all confirmed', async () => {
+    const { admin } = server;
+    const bot = newBot(telegram);
+    await addBot(admin, bot);
+    const customer = bot.customer({ id: 6_950_002, first_name: 'Вера' });
+    const texts: string[] = [];
+    const updateIds: number[] = [];
+    const send = (count: number) => {
+      for (let i = 0; i < count; i += 1) {
+        const update = customer.sendText(`опрос ${texts.length + 1}`);
+        texts.push(update.message.text);
+        updateIds.push(update.update_id);
+      }
+    };
+    const storedTexts = async () =>
+      ((await admin.get('/api/messages/?q=опрос&limit=100').expect(200)).body.results as Json[]).map((message) => message.text as string);
+
+    send(10);
+    await waitFor('the first updates stored', async () => (await storedTexts()).length === 10);
+    await mariadb.stop();
+    send(10); // fetched, but cannot be stored: not confirmed, so fetched again
+    const offset = updateIds[10];
+    const fetchedAgain = () =>
+      bot.calls('getUpdates').filter((call) => call.params.offset === offset && ((call.response as { result?: unknown[] } | undefined)?.result ?? []).length > 0);
+    await waitFor('the same updates fetched twice', () => fetchedAgain().length >= 2);
+    await mariadb.start();
+    send(10);
+    await waitFor('every update stored and confirmed', async () => bot.pendingUpdates().length === 0 && (await storedTexts()).length >= 30);
+    expect((await storedTexts()).sort()).toEqual([...texts].sort());
   });
 });
