@@ -124,7 +124,7 @@ describe.each(DIALECTS)('Redis restarted under Parley on %s', (dialect) => {
     };
     let consuming = true;
     const consumer = (async () => {
-      while (consuming) {
+      while (consuming && !socket.closed) {
         const frame = await socket.next(60_000).catch(() => undefined);
         if (!frame) continue;
         if (frame.type === 'reset') {
