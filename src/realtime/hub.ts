@@ -22,6 +22,9 @@ const PING_INTERVAL_MS = 30_000;
 const POLICY_VIOLATION = 1008;
 /** WebSocket's "try again later": the event log cannot be read now; the client reconnects with its position. */
 const TRY_AGAIN_LATER = 1013;
+/** After a bus reconnection, how often and how patiently (×1, ×2… ms) the event log is asked for its epoch. */
+const REFRESH_TRIES = 8;
+const REFRESH_WAIT_MS = 250;
 /** setTimeout's ceiling (about 24.8 days); a later expiry is re-armed when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -122,12 +125,20 @@ export class SocketHub {
    * Every socket gets a `reset` at the current head (its client reloads) and live frames after it.
    */
   private async resetAll(): Promise<void> {
-    try {
-      await this.deps.log.refresh();
-    } catch (error) {
-      this.deps.logger.warn({ err: error }, 'sockets are closed to reconnect: the event log is not reachable');
-      for (const set of this.connections.values()) for (const c of set) c.socket.close(TRY_AGAIN_LATER, 'events were interrupted; reconnect');
-      return;
+    // The event log has its own connection, which may come back a moment after the bus's.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.deps.log.refresh();
+        break;
+      } catch (error) {
+        if (attempt < REFRESH_TRIES) {
+          await new Promise((resolve) => setTimeout(resolve, REFRESH_WAIT_MS * attempt));
+          continue;
+        }
+        this.deps.logger.warn({ err: error }, 'sockets are closed to reconnect: the event log is not reachable');
+        for (const set of this.connections.values()) for (const c of set) c.socket.close(TRY_AGAIN_LATER, 'events were interrupted; reconnect');
+        return;
+      }
     }
     const resets: Promise<void>[] = [];
     for (const set of this.connections.values()) {

@@ -66,12 +66,14 @@ export class RedisEventBus implements EventBus {
 
   onReconnect(listener: () => void): void {
     // The listening side is what misses messages. ioredis subscribes again by itself when it reconnects, but
-    // does not say when Redis has acknowledged it: subscribing once more (harmless) does, and only then is the
-    // listener told, so whatever it reads next is followed by every message published after it.
+    // does not say when Redis has acknowledged it: subscribing once more (harmless) does. The listener is told
+    // only then, and once this process can publish again too, so whatever it reads next is followed by every
+    // message published after it.
     this.#subscriber.onReconnect(() => {
       const channels = [...this.#handlers.keys()];
       this.#subscriber
         .run(async (redis) => void (channels.length > 0 && (await redis.subscribe(...channels))))
+        .then(() => this.#publisher.whenUp())
         .then(listener, (error: unknown) => this.#logger.warn({ err: error }, 'the event bus lost Redis again while subscribing'));
     });
   }

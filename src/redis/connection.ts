@@ -75,6 +75,12 @@ export class RedisConnection {
     }
   }
 
+  /** Resolves when the connection is up: at once, or when it is ready again. */
+  whenUp(): Promise<void> {
+    if (this.up) return Promise.resolve();
+    return new Promise((resolve) => this.redis.once('ready', () => resolve()));
+  }
+
   /** Calls `listener` each time the connection is ready again after it was lost (not on the first connection). */
   onReconnect(listener: () => void): void {
     let connected = this.up;
