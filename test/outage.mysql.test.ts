@@ -35,26 +35,33 @@ async function waitFor(what: string, check: () => boolean | Promise<boolean>, ti
   }
 }
 
-describe('MySQL restarted under Parley (webhook)', () => {
-  let database: TestMysqlDatabase;
-  let telegram: FakeBotApi;
-  let server: TestServer;
-
+/**
+ * A fake Bot API and a Parley server on a fresh database of the test's MariaDB, for one describe block; the
+ * server's environment adds `env`. `use` receives both once they run.
+ */
+function useServerOnOwnMariaDb(env: Record<string, string>, use: (started: { telegram: FakeBotApi; server: TestServer }) => void): void {
+  let database: TestMysqlDatabase | undefined;
+  let telegram: FakeBotApi | undefined;
+  let server: TestServer | undefined;
   beforeAll(async () => {
     database = await createMysqlDatabase(mariadb.url);
     telegram = await startFakeBotApi();
-    // PUBLIC_URL: bots get their updates by webhook, which the test posts itself as Telegram would.
-    server = await startBotServer({ name: 'sqlite', dialect: 'sqlite', redis: false }, telegram, {
-      env: { DATABASE_URL: database.url, PUBLIC_URL: 'https://parley.example' },
-    });
+    server = await startBotServer({ name: 'sqlite', dialect: 'sqlite', redis: false }, telegram, { env: { DATABASE_URL: database.url, ...env } });
+    use({ telegram, server });
   }, 60_000);
-
   afterAll(async () => {
     await mariadb.start();
     await server?.close();
     await database?.drop();
     await telegram?.close();
   });
+}
+
+describe('MySQL restarted under Parley (webhook)', () => {
+  let telegram: FakeBotApi;
+  let server: TestServer;
+  // PUBLIC_URL: bots get their updates by webhook, which the test posts itself as Telegram would.
+  useServerOnOwnMariaDb({ PUBLIC_URL: 'https://parley.example' }, (started) => ({ telegram, server } = started));
 
   it('webhook updates across a restart: 503 while MySQL is away, each stored once after redelivery, and the server serves on', async () => {
     const { admin } = server;
@@ -102,22 +109,9 @@ describe('MySQL restarted under Parley (webhook)', () => {
 });
 
 describe('MySQL restarted under Parley (polling)', () => {
-  let database: TestMysqlDatabase;
   let telegram: FakeBotApi;
   let server: TestServer;
-
-  beforeAll(async () => {
-    database = await createMysqlDatabase(mariadb.url);
-    telegram = await startFakeBotApi();
-    server = await startBotServer({ name: 'sqlite', dialect: 'sqlite', redis: false }, telegram, { env: { DATABASE_URL: database.url } });
-  }, 60_000);
-
-  afterAll(async () => {
-    await mariadb.start();
-    await server?.close();
-    await database?.drop();
-    await telegram?.close();
-  });
+  useServerOnOwnMariaDb({}, (started) => ({ telegram, server } = started));
 
   it('updates polled while MySQL is away are fetched again until stored: each stored once, all confirmed', async () => {
     const { admin } = server;
