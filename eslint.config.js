@@ -18,7 +18,7 @@ const layers = [
     message: 'security/ imports only node:crypto and domain/',
   }),
   layer(
-    ['src/{store,channels,realtime,jobs,throttle,blobs,leases,routing,metrics}/**'],
+    ['src/{store,channels,realtime,jobs,throttle,blobs,leases,routing,metrics,redis,wire,backup}/**'],
     { regex: ours(['app', 'http']), message: 'connectors, stores and seams never import app/ or http/ (app/ depends on them)' },
   ),
   layer(['src/app/**'], { regex: ours(['http']), message: 'app/ never imports http/ (http/ depends on app/)' }),

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Customer, FakeBot, FakeBotApi } from './fakes/bot-api/index.js';
+import type { FakeBotApi } from './fakes/bot-api/index.js';
 import type { Json } from './support/api.js';
-import { addBot, FrameLog, newBot, postForm, useBotServer } from './support/bot.js';
+import { botConversation, postForm, useBotServer, type FrameLog } from './support/bot.js';
 import { STACKS, type TestServer } from './support/server.js';
-import { TestSocket } from './support/socket.js';
 
 let customerId = 6_200_000;
 
@@ -13,15 +12,7 @@ describe.each(STACKS)('operators answer through a bot on $name', (stack) => {
   useBotServer(stack, (started) => ({ telegram, server } = started));
 
   /** A bot, a customer who wrote to it, and his stored message. */
-  async function conversation(): Promise<{ bot: FakeBot; customer: Customer; incoming: Json; log: FrameLog }> {
-    const bot = newBot(telegram);
-    await addBot(server.admin, bot);
-    const log = new FrameLog(await TestSocket.connect(server.url, server.admin.token ?? ''));
-    const customer = bot.customer({ id: (customerId += 1), first_name: 'Мария' });
-    const update = customer.sendText('Можно фото товара?');
-    const created = await log.find((f) => f.type === 'message.created' && f.data.external_id === String(update.message.message_id));
-    return { bot, customer, incoming: created.data, log };
-  }
+  const conversation = () => botConversation(telegram, server, { id: (customerId += 1), first_name: 'Мария' }, 'Можно фото товара?');
 
   const settled = (log: FrameLog, id: number) =>
     log.find((f) => f.type === 'message.updated' && f.data.id === id && (f.data.status === 'sent' || f.data.status === 'failed'));

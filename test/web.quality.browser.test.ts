@@ -185,9 +185,12 @@ describe('the quality bar in a browser', () => {
         const header = document.querySelector('header');
         const controls = [...header.querySelectorAll('a, button, select, [role="status"], .app-name')].filter((e) => e.getClientRects().length > 0);
         const tops = [...new Set(controls.map((e) => Math.round(e.getBoundingClientRect().top / 12)))];
-        return { lines: tops.length, height: header.getBoundingClientRect().height };
-      })()`)) as { lines: number; height: number };
+        // every control but the sideways-scrolling navigation's links is whole on the screen
+        const cut = controls.filter((e) => !e.closest('nav') && (e.getBoundingClientRect().left < 0 || e.getBoundingClientRect().right > innerWidth));
+        return { lines: tops.length, height: header.getBoundingClientRect().height, cut: cut.map((e) => e.textContent) };
+      })()`)) as { lines: number; height: number; cut: string[] };
       expect(header.lines, `the header of ${pathname}`).toBeLessThanOrEqual(2);
+      expect(header.cut, `controls cut off in the header of ${pathname}`).toEqual([]);
       expect(header.height, `the header of ${pathname}`).toBeLessThanOrEqual(100);
       await shot(page, `phone-390${pathname.replace('/', '-')}`);
     }

@@ -40,11 +40,15 @@ export async function createInfrastructure(config: Config, logger: Logger): Prom
   const url = config.redisUrl;
   const prefix = config.redisPrefix;
   const bus = new RedisEventBus({ url, prefix, logger });
-  return {
-    bus,
-    eventLog: await RedisEventLog.open({ url, prefix, maxPerOperator: EVENTS_KEPT_PER_OPERATOR }),
-    jobs: new BullMqJobQueue({ url, prefix, logger }),
-    throttle: new RedisThrottleStore({ url, prefix, logger }),
-    pingRedis: () => bus.ping(),
-  };
+  const jobs = new BullMqJobQueue({ url, prefix, logger });
+  const throttle = new RedisThrottleStore({ url, prefix, logger });
+  try {
+    // Every Redis connection fails fast once it has been up; at start, Redis must answer within a few seconds.
+    const eventLog = await RedisEventLog.open({ url, prefix, maxPerOperator: EVENTS_KEPT_PER_OPERATOR, logger });
+    await Promise.all([bus.ready(), jobs.ready()]);
+    return { bus, eventLog, jobs, throttle, pingRedis: () => bus.ping() };
+  } catch (error) {
+    await Promise.all([bus.close(), jobs.close(), throttle.close()]);
+    throw error;
+  }
 }

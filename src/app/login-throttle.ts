@@ -5,6 +5,7 @@
 import { isIPv6 } from 'node:net';
 import { RateLimited } from '../domain/errors.js';
 import type { Counter, ThrottleStore } from '../throttle/store.js';
+import { asUnavailable } from './outages.js';
 
 export interface ThrottleLimits {
   perUsernameAndAddress: number;
@@ -39,7 +40,10 @@ export class LoginThrottle {
       { key: keys.address, limit: this.limits.perAddress, windowMs },
       { key: keys.username, limit: this.limits.perUsername, windowMs },
     ];
-    const result = await this.store.take(counters);
+    // Without its counters no password is checked: a clear 503 while they are away, not a guess let through.
+    const result = await this.store.take(counters).catch((error: unknown) => {
+      throw asUnavailable(error, 'logins are paused');
+    });
     if (result.taken) return;
     const seconds = Math.ceil(result.retryAfterMs / 1000);
     throw new RateLimited(`too many failed logins; try again in ${seconds} seconds`, seconds);

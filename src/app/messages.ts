@@ -158,10 +158,13 @@ export class MessageService {
     return updated;
   }
 
-  /** The message is stored as pending: if the queue cannot take the job now, the periodic sweep will. */
+  /**
+   * The message is stored as pending: if the queue cannot take the job now (it fails at once when Redis is away),
+   * it is enqueued when the queue reconnects, or by the periodic sweep.
+   */
   private async enqueueSend(id: MessageId): Promise<void> {
     await this.deps.jobs.enqueue('message.send', { messageId: id }, { key: `send:${id}` }).catch((error: unknown) => {
-      this.deps.logger.error({ err: error, messageId: id }, 'could not enqueue a send; the periodic sweep will');
+      this.deps.logger.warn({ err: error, messageId: id }, 'could not enqueue a send; it waits as pending for the queue to be back');
     });
   }
 

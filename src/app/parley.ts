@@ -244,6 +244,11 @@ export async function createParley(config: Config, logger: Logger, options: Parl
     directory.invalidate();
     if (change.signedOut) hub.disconnect(change.operatorId, 1008, 'signed out');
   });
+  // Bus messages may have been lost while Redis was away: forget what they would have refreshed.
+  bus.onReconnect(() => {
+    settings.invalidate();
+    directory.invalidate();
+  });
   await bus.subscribe('tokens.revoked', ({ tokenId }) => hub.disconnectToken(tokenId, 'signed out'));
   await hub.start();
   if (options.bootstrapAdmin ?? true) await ensureInitialAdmin(config, operatorRepository, operators, logger);

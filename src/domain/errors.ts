@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'rate_limited',
   'channel_unavailable',
   'gone',
+  'unavailable',
   'internal',
 ] as const;
 
@@ -78,4 +79,17 @@ export class ChannelUnavailable extends DomainError {
 /** What was asked for existed but is no longer kept (old realtime events): the client must reload. */
 export class Gone extends DomainError {
   readonly code = 'gone';
+}
+
+/** A service Parley needs (the database, Redis) is away for a moment: nothing was done, try again shortly. */
+export class Unavailable extends DomainError {
+  readonly code = 'unavailable';
+
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    details?: ErrorDetails,
+  ) {
+    super(message, details);
+  }
 }

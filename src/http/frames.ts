@@ -19,7 +19,9 @@ export const FRAMES = [
     'ResetFrame',
     'reset',
     Greeting,
-    'Instead of hello when the socket was opened with `since` but those frames are gone (or the epoch changed): reload the state through the REST API.',
+    'Instead of hello when the socket was opened with `since` but those frames are gone (or the epoch changed); also on an ' +
+      'open socket after the server lost its connection to Redis, when frames may have been missed. Reload the state ' +
+      'through the REST API; frames with a higher seq follow.',
   ),
   frame('MessageCreatedFrame', 'message.created', MessageSchema, 'A message in a chat the operator sees (incoming, or sent by anyone).'),
   frame('MessageUpdatedFrame', 'message.updated', MessageSchema, 'A message changed: delivery status, edit, deletion, read mark, media ready.'),

@@ -25,7 +25,14 @@ const ERROR_ANSWERS: Record<string, { description: string; code: string; message
     code: 'rate_limited',
     message: 'too many failed logins; retry in 60 s',
   },
-  503: { description: 'Telegram cannot be reached now; retry later.', code: 'channel_unavailable', message: 'Telegram cannot be reached; retry later' },
+  503: {
+    description:
+      'Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis ' +
+      '(`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds.',
+    code: 'unavailable',
+    message: 'the database is not reachable right now; try again in a few seconds',
+    details: { service: 'database' },
+  },
 };
 
 const SUCCESS: Record<string, string> = { 200: 'OK', 201: 'Created', 202: 'Accepted: the work goes on in the background', 204: 'Done; no content' };
@@ -37,10 +44,21 @@ export function completeDocument(document: OpenApiDocument): OpenApiDocument {
       for (const media of Object.values(operation.requestBody?.content ?? {})) {
         if (media.example === undefined && media.schema) media.example = exampleOf(media.schema, schemas, 0);
       }
+      withOutageAnswer(operation);
       for (const [status, response] of Object.entries(operation.responses ?? {})) describe(status, response, schemas);
     }
   }
   return document;
+}
+
+/** Any route that answers errors can meet the database or Redis away (http/plugins/errors.ts): a 503. */
+function withOutageAnswer(operation: Operation): void {
+  const responses = operation.responses ?? {};
+  const error = Object.values(responses).find((response) => {
+    const schema = Object.values(response.content ?? {})[0]?.schema;
+    return schema !== undefined && refName(schema) === 'Error';
+  });
+  if (error && !responses['503']) responses['503'] = { content: structuredClone(error.content) };
 }
 
 function describe(status: string, response: Response, schemas: Record<string, Schema>): void {

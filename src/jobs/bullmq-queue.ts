@@ -1,9 +1,11 @@
 // The job queue on Redis through BullMQ, shared by every process: one BullMQ queue per job name, workers only
 // after start(). Retries are decided by the worker, the only place that knows the handler's options.
+// Enqueueing never waits for Redis (a request is waiting on it): the queues' connection fails fast, while the
+// workers' connection waits through an outage and BullMQ's workers resume by themselves when Redis is back.
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
-import { Redis } from 'ioredis';
 import { backoffDelay } from '../domain/backoff.js';
 import type { Logger } from '../log.js';
+import { COMMAND_TIMEOUT_MS, RedisConnection, RedisUnavailable } from '../redis/connection.js';
 import {
   JOB_NAMES,
   RetryLater,
@@ -41,8 +43,16 @@ export interface BullMqJobQueueOptions {
   logger: Logger;
 }
 
+/** Bounds an enqueue as a whole (BullMQ may send several commands for one job). */
+const ENQUEUE_TIMEOUT_MS = COMMAND_TIMEOUT_MS + 1000;
+
 export class BullMqJobQueue implements JobQueue {
-  readonly #connection: Redis;
+  /** The queues' connection: fail-fast. */
+  readonly #producer: RedisConnection;
+  /** The workers' connection (each worker blocks on its own duplicate): patient, as BullMQ requires. */
+  #consumer: RedisConnection | undefined;
+  readonly #url: string;
+  readonly #schedules = new Map<JobName, () => Promise<void>>();
   readonly #prefix: string;
   readonly #logger: Logger;
   readonly #queues = new Map<JobName, Queue<Payload, void, JobName>>();
@@ -52,12 +62,21 @@ export class BullMqJobQueue implements JobQueue {
   #closing: Promise<void> | undefined;
 
   constructor({ url, prefix, logger }: BullMqJobQueueOptions) {
-    // Shared by the queues and workers (each worker blocks on its own duplicate); BullMQ requires that it never
-    // gives up on a command while Redis reconnects.
-    this.#connection = new Redis(url, { maxRetriesPerRequest: null });
-    this.#connection.on('error', (error) => logger.error({ err: error }, 'job queue lost its Redis connection'));
+    this.#producer = new RedisConnection(url, { logger, purpose: 'job queue' });
+    this.#url = url;
     this.#prefix = prefix;
     this.#logger = logger;
+    // Redis may have come back empty: the recurring jobs are scheduled again (an upsert, harmless otherwise).
+    this.onReconnect(() => void this.#reschedule());
+  }
+
+  /** Resolves once Redis answered (a process checks Redis at start with it). */
+  async ready(): Promise<void> {
+    await this.#producer.ready();
+  }
+
+  onReconnect(listener: () => void): void {
+    this.#producer.onReconnect(listener);
   }
 
   handle<N extends JobName>(name: N, handler: JobHandler<N>, options: HandlerOptions): void {
@@ -69,20 +88,26 @@ export class BullMqJobQueue implements JobQueue {
 
   async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options: EnqueueOptions = {}): Promise<void> {
     this.#assertOpen();
-    await this.#queue(name).add(name, payload, {
-      ...JOB_OPTIONS,
-      ...(options.delayMs ? { delay: options.delayMs } : {}),
-      // keepLastIfActive: a key whose job is already running still takes one more job, queued behind it.
-      ...(options.key === undefined ? {} : { deduplication: { id: options.key, keepLastIfActive: true } }),
-    });
+    await this.#send(name, (queue) =>
+      queue.add(name, payload, {
+        ...JOB_OPTIONS,
+        ...(options.delayMs ? { delay: options.delayMs } : {}),
+        // keepLastIfActive: a key whose job is already running still takes one more job, queued behind it.
+        ...(options.key === undefined ? {} : { deduplication: { id: options.key, keepLastIfActive: true } }),
+      }),
+    );
   }
 
   async every<N extends JobName>(name: N, payload: JobPayloads[N], intervalMs: number): Promise<void> {
     this.#assertOpen();
     // One scheduler id per job name: a second process upserting it keeps the schedule instead of adding one.
     // BullMQ runs an `every` job at once unless it has a start date.
-    const repeat = { every: intervalMs, startDate: Date.now() + intervalMs };
-    await this.#queue(name).upsertJobScheduler(name, repeat, { name, data: payload, opts: JOB_OPTIONS });
+    const schedule = async () => {
+      const repeat = { every: intervalMs, startDate: Date.now() + intervalMs };
+      await this.#send(name, (queue) => queue.upsertJobScheduler(name, repeat, { name, data: payload, opts: JOB_OPTIONS }));
+    };
+    this.#schedules.set(name, schedule);
+    await schedule();
   }
 
   async start(): Promise<void> {
@@ -103,9 +128,47 @@ export class BullMqJobQueue implements JobQueue {
   }
 
   async #shutDown(): Promise<void> {
-    await Promise.all(this.#workers.map((worker) => worker.close()));
+    // BullMQ's polite close waits for Redis. With Redis away it is forced: connections are dropped and running
+    // handlers are not waited for (a send caught mid-flight is settled at the next start, app/recovery.ts).
+    const reachable = this.#producer.up && (await this.#producer.run((redis) => redis.ping()).then(() => true, () => false));
+    const force = !reachable;
+    if (force) await Promise.all([this.#producer.close(), this.#consumer?.close()]);
+    await Promise.all(this.#workers.map((worker) => worker.close(force)));
     await Promise.all([...this.#queues.values()].map((queue) => queue.close()));
-    await this.#connection.quit();
+    await Promise.all([this.#producer.close(), this.#consumer?.close()]);
+  }
+
+  /**
+   * One command for the queue of `name`, failing at once when Redis is away and within ENQUEUE_TIMEOUT_MS when it
+   * does not answer. BullMQ would wait for the connection (a queue made while Redis is away waits for it to come
+   * back), so the connection is checked first and the whole call is bounded.
+   */
+  async #send<T>(name: JobName, work: (queue: Queue<Payload, void, JobName>) => Promise<T>): Promise<T> {
+    await this.#producer.ready();
+    if (!this.#producer.up) throw new RedisUnavailable('the job queue cannot reach Redis');
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new RedisUnavailable('the job queue got no answer from Redis in time')), ENQUEUE_TIMEOUT_MS);
+    });
+    try {
+      return await Promise.race([work(this.#queue(name)), timeout]);
+    } catch (error) {
+      if (error instanceof RedisUnavailable || (error instanceof Error && error.name === 'ReplyError')) throw error;
+      throw new RedisUnavailable('the job queue lost Redis', { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #workerConnection(): RedisConnection {
+    this.#consumer ??= new RedisConnection(this.#url, { logger: this.#logger, purpose: 'job workers', patient: true });
+    return this.#consumer;
+  }
+
+  async #reschedule(): Promise<void> {
+    for (const [name, schedule] of this.#schedules) {
+      await schedule().catch((error: unknown) => this.#logger.warn({ err: error, job: name }, 'could not schedule a recurring job again'));
+    }
   }
 
   #assertOpen(): void {
@@ -115,9 +178,15 @@ export class BullMqJobQueue implements JobQueue {
   #queue(name: JobName): Queue<Payload, void, JobName> {
     let queue = this.#queues.get(name);
     if (!queue) {
-      queue = new Queue<Payload, void, JobName>(name, { connection: this.#connection, prefix: this.#prefix });
-      queue.on('error', (error) => this.#logger.error({ err: error, job: name }, 'job queue error'));
-      this.#queues.set(name, queue);
+      const created = new Queue<Payload, void, JobName>(name, { connection: this.#producer.redis, prefix: this.#prefix });
+      created.on('error', (error) => this.#logger.error({ err: error, job: name }, 'job queue error'));
+      // A queue whose first commands failed (Redis went away right then) stays broken: make a new one next time.
+      created.waitUntilReady().catch(() => {
+        if (this.#queues.get(name) === created) this.#queues.delete(name);
+        created.close().catch(() => undefined);
+      });
+      this.#queues.set(name, created);
+      queue = created;
     }
     return queue;
   }
@@ -140,7 +209,7 @@ export class BullMqJobQueue implements JobQueue {
   #startWorker(name: JobName, registration: Registration): void {
     const { backoffMs, concurrency } = registration.options;
     const worker = new Worker<Payload, void, JobName>(name, (job, token) => this.#run(job, token, registration), {
-      connection: this.#connection,
+      connection: this.#workerConnection().redis,
       prefix: this.#prefix,
       concurrency,
       settings: { backoffStrategy: (failures: number) => backoffDelay(backoffMs, failures) },

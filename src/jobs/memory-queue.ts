@@ -98,6 +98,9 @@ export class MemoryJobQueue implements JobQueue {
     });
   }
 
+  /** Jobs in this process's memory are never away. */
+  onReconnect(): void {}
+
   async close(): Promise<void> {
     this.#closed = true;
     for (const timer of this.#timers) clearTimeout(timer);

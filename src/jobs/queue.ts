@@ -70,6 +70,10 @@ export class RetryLater extends Error {
  * - `every` schedules a recurring job once across all processes sharing the queue.
  * - `close()` stops taking jobs and waits for the running ones to finish.
  * - `depths()` counts the jobs of every name, shared ones included (BullMQ: all processes' jobs).
+ * - `enqueue` never waits for a lost storage: it rejects at once (or within a few seconds). Callers whose work
+ *   is stored as pending leave it to the sweep, or to `onReconnect` listeners, called when the storage is back
+ *   (jobs refused meanwhile, and all waiting ones if it restarted empty, are to be enqueued again from the
+ *   database). Running handlers keep going; workers resume by themselves.
  */
 export interface JobQueue {
   handle<N extends JobName>(name: N, handler: JobHandler<N>, options: HandlerOptions): void;
@@ -77,5 +81,6 @@ export interface JobQueue {
   every<N extends JobName>(name: N, payload: JobPayloads[N], intervalMs: number): Promise<void>;
   start(): Promise<void>;
   depths(): Promise<QueueDepth[]>;
+  onReconnect(listener: () => void): void;
   close(): Promise<void>;
 }

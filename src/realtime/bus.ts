@@ -27,10 +27,14 @@ export type Topic = keyof TopicPayloads;
  * - `subscribe` resolves once the subscription is live; messages published after that reach it.
  * - `reach` publishes the same way and resolves with how many subscriptions it reached (Redis: subscribed
  *   connections, one per listening process); 0 tells a sender that nobody listens (a process that is gone).
+ * - Nothing waits for a lost connection: while the bus is away, `publish` drops the message (logged) and resolves
+ *   at once (`reach` rejects); `onReconnect` listeners are called when it is back with its subscriptions live
+ *   again. Messages published meanwhile, by any process, may be lost: a listener reloads what it derives from them.
  */
 export interface EventBus {
   publish<T extends Topic>(topic: T, payload: TopicPayloads[T]): Promise<void>;
   reach<T extends Topic>(topic: T, payload: TopicPayloads[T]): Promise<number>;
   subscribe<T extends Topic>(topic: T, handler: (payload: TopicPayloads[T]) => void): Promise<() => Promise<void>>;
+  onReconnect(listener: () => void): void;
   close(): Promise<void>;
 }

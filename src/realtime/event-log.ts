@@ -16,6 +16,7 @@ export type Since = { frames: Frame[] } | { gone: true };
  *   already dropped by retention (the client must reload), or when n is ahead of the log (another epoch).
  * - `epoch` changes whenever the numbering restarts (a new in-memory log, a flushed Redis); clients compare it.
  * - Retention keeps at least `maxPerOperator` frames per operator.
+ * - No call waits for a lost storage: while it is away, calls reject at once (or within a few seconds).
  */
 export interface EventLog {
   readonly epoch: string;
@@ -23,5 +24,7 @@ export interface EventLog {
   since(operatorId: number, seq: number): Promise<Since>;
   /** The operator's latest seq (0 when he has none yet). */
   head(operatorId: number): Promise<number>;
+  /** Reads `epoch` again after the storage was away (it may have come back empty, with a new epoch). */
+  refresh(): Promise<void>;
   close(): Promise<void>;
 }

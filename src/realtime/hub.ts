@@ -20,6 +20,11 @@ export interface HubSocket {
 const OPEN = 1;
 const PING_INTERVAL_MS = 30_000;
 const POLICY_VIOLATION = 1008;
+/** WebSocket's "try again later": the event log cannot be read now; the client reconnects with its position. */
+const TRY_AGAIN_LATER = 1013;
+/** After a bus reconnection, how often and how patiently (×1, ×2… ms) the event log is asked for its epoch. */
+const REFRESH_TRIES = 8;
+const REFRESH_WAIT_MS = 250;
 /** setTimeout's ceiling (about 24.8 days); a later expiry is re-armed when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -63,6 +68,7 @@ export class SocketHub {
 
   async start(): Promise<void> {
     this.unsubscribe = await this.deps.bus.subscribe('frames', (message) => this.deliver(message));
+    this.deps.bus.onReconnect(() => void this.resetAll());
     this.pinger = setInterval(() => this.heartbeat(), PING_INTERVAL_MS);
     this.pinger.unref();
   }
@@ -87,7 +93,20 @@ export class SocketHub {
     if (owner.expiresAt !== null) this.expireAt(connection, owner.expiresAt);
     socket.on('pong', () => (connection.alive = true));
 
+    try {
+      await this.greet(connection, since);
+    } catch (error) {
+      this.deps.logger.warn({ err: error, operatorId }, 'a socket could not be started: the event log is not reachable');
+      socket.close(TRY_AGAIN_LATER, 'events are not reachable right now; reconnect shortly');
+      return;
+    }
+    this.flush(connection);
+  }
+
+  /** The socket's first frame: hello, then what it missed; or a reset when that is gone. */
+  private async greet(connection: Connection, since: { seq: number; epoch: string } | null): Promise<void> {
     const { log } = this.deps;
+    const { operatorId } = connection;
     const backlog = since && since.epoch === log.epoch ? await log.since(operatorId, since.seq) : null;
     if (backlog && 'frames' in backlog) {
       connection.baseline = since?.seq ?? 0;
@@ -98,9 +117,56 @@ export class SocketHub {
       const type = since ? 'reset' : 'hello';
       this.send(connection, JSON.stringify({ type, seq: connection.baseline, epoch: log.epoch, data: { operator_id: operatorId, resumed: false } }));
     }
+  }
+
+  /** Sends the frames that arrived while the socket's first frames were being sent. */
+  private flush(connection: Connection): void {
     const buffered = connection.buffer ?? [];
     connection.buffer = null;
     for (const frame of buffered) this.forward(connection, frame);
+  }
+
+  /**
+   * The bus was away: frames may have been lost, and Redis may have come back empty (a new epoch, seqs from 1).
+   * Every socket gets a `reset` at the current head (its client reloads) and live frames after it.
+   */
+  private async resetAll(): Promise<void> {
+    // The event log has its own connection, which may come back a moment after the bus's.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.deps.log.refresh();
+        break;
+      } catch (error) {
+        if (attempt < REFRESH_TRIES) {
+          await new Promise((resolve) => setTimeout(resolve, REFRESH_WAIT_MS * attempt));
+          continue;
+        }
+        this.deps.logger.warn({ err: error }, 'sockets are closed to reconnect: the event log is not reachable');
+        for (const set of this.connections.values()) for (const c of set) c.socket.close(TRY_AGAIN_LATER, 'events were interrupted; reconnect');
+        return;
+      }
+    }
+    const resets: Promise<void>[] = [];
+    for (const set of this.connections.values()) {
+      // A socket still receiving its first frames reads the log as it is now anyway.
+      for (const connection of set) if (!connection.buffer) resets.push(this.reset(connection));
+    }
+    await Promise.all(resets);
+  }
+
+  private async reset(connection: Connection): Promise<void> {
+    const { log } = this.deps;
+    connection.buffer = [];
+    try {
+      connection.baseline = await log.head(connection.operatorId);
+    } catch {
+      connection.socket.close(TRY_AGAIN_LATER, 'events were interrupted; reconnect');
+      return;
+    }
+    connection.sent.clear();
+    const data = { operator_id: connection.operatorId, resumed: false };
+    this.send(connection, JSON.stringify({ type: 'reset', seq: connection.baseline, epoch: log.epoch, data }));
+    this.flush(connection);
   }
 
   /** Closes every socket of an operator (deactivated, deleted). */

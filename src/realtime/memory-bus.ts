@@ -42,6 +42,9 @@ export class MemoryEventBus implements EventBus {
     };
   }
 
+  /** A bus in this process's memory is never away. */
+  onReconnect(): void {}
+
   async close(): Promise<void> {
     this.#subscriptions.clear();
   }

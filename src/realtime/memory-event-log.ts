@@ -39,6 +39,9 @@ export class MemoryEventLog implements EventLog {
     });
   }
 
+  /** Memory is never away: the epoch stays. */
+  async refresh(): Promise<void> {}
+
   async since(operatorId: number, seq: number): Promise<Since> {
     const log = this.#operators.get(operatorId) ?? { head: 0, ring: [] };
     if (seq > log.head || seq < log.head - this.#max) return { gone: true };

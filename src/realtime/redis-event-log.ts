@@ -1,16 +1,16 @@
 // The event log shared by every process: per operator a seq counter and a stream of its recent frames, whose
 // entry ids are the seqs (`${seq}-0`), so a read by seq is a range and Redis itself refuses an out-of-order add.
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
+import { RedisConnection } from '../redis/connection.js';
 import type { EventLog, Frame, Since } from './event-log.js';
 
 export interface RedisEventLogOptions {
   url: string;
   prefix: string;
   maxPerOperator: number;
-  /** Where connection problems go (without one, ioredis prints them itself). */
-  logger?: Logger;
+  logger: Logger;
 }
 
 // One script per batch: counter and stream change together, so seq order is storage order across processes.
@@ -30,32 +30,38 @@ return {redis.call('GET', KEYS[1]), seqs}
 type StreamEntry = [id: string, fields: string[]];
 
 export class RedisEventLog implements EventLog {
-  #epoch: string;
-  readonly #redis: Redis;
+  #epoch = '';
+  readonly #connection: RedisConnection;
   readonly #prefix: string;
   readonly #max: number;
 
-  private constructor(redis: Redis, prefix: string, max: number, epoch: string) {
-    this.#redis = redis;
+  private constructor(connection: RedisConnection, prefix: string, max: number) {
+    this.#connection = connection;
     this.#prefix = prefix;
     this.#max = max;
-    this.#epoch = epoch;
   }
 
   static async open({ url, prefix, maxPerOperator, logger }: RedisEventLogOptions): Promise<RedisEventLog> {
     if (!Number.isInteger(maxPerOperator) || maxPerOperator < 1) throw new Error('maxPerOperator must be a positive integer');
-    const redis = new Redis(url);
-    if (logger) redis.on('error', (error) => logger.error({ err: error }, 'event log lost its Redis connection'));
+    const log = new RedisEventLog(new RedisConnection(url, { logger, purpose: 'event log' }), prefix, maxPerOperator);
     try {
-      const epochKey = `${prefix}:events:epoch`;
-      await redis.set(epochKey, randomUUID(), 'NX');
-      const epoch = await redis.get(epochKey);
-      if (epoch === null) throw new Error(`${epochKey} vanished right after it was set`);
-      return new RedisEventLog(redis, prefix, maxPerOperator, epoch);
+      await log.refresh();
+      return log;
     } catch (error) {
-      redis.disconnect();
+      await log.close();
       throw error;
     }
+  }
+
+  /** Reads the epoch, creating it when Redis has none (a first start, or Redis restarted empty). */
+  async refresh(): Promise<void> {
+    const epochKey = `${this.#prefix}:events:epoch`;
+    const epoch = await this.#connection.run(async (redis) => {
+      await redis.set(epochKey, randomUUID(), 'NX');
+      return redis.get(epochKey);
+    });
+    if (epoch === null) throw new Error(`${epochKey} vanished right after it was set`);
+    this.#epoch = epoch;
   }
 
   get epoch(): string {
@@ -71,7 +77,7 @@ export class RedisEventLog implements EventLog {
       keys.push(this.#seqKey(operatorId), this.#framesKey(operatorId));
       args.push(type, json[index] ?? 'null');
     });
-    const [epoch, seqs] = (await this.#redis.eval(APPEND, keys.length, ...keys, ...args)) as [string, number[]];
+    const [epoch, seqs] = (await this.#connection.run((redis) => redis.eval(APPEND, keys.length, ...keys, ...args))) as [string, number[]];
     this.#epoch = epoch;
     return entries.map(({ operatorId, type }, index) => ({
       operatorId,
@@ -93,22 +99,19 @@ export class RedisEventLog implements EventLog {
 
   /** The head and the stored frames from seq `first` on, read in one transaction so they agree. */
   async #read(operatorId: number, first: number): Promise<[head: number, entries: StreamEntry[]]> {
-    const replies = await this.#redis
-      .multi()
-      .get(this.#seqKey(operatorId))
-      .xrange(this.#framesKey(operatorId), `${first}-0`, '+')
-      .exec();
+    const read = (redis: Redis) => redis.multi().get(this.#seqKey(operatorId)).xrange(this.#framesKey(operatorId), `${first}-0`, '+').exec();
+    const replies = await this.#connection.run(read);
     const failure = replies?.find(([error]) => error)?.[0];
     if (!replies || failure) throw failure ?? new Error('the event log read was aborted');
     return [Number(replies[0]?.[1] ?? 0), (replies[1]?.[1] ?? []) as StreamEntry[]];
   }
 
   async head(operatorId: number): Promise<number> {
-    return Number((await this.#redis.get(this.#seqKey(operatorId))) ?? 0);
+    return Number((await this.#connection.run((redis) => redis.get(this.#seqKey(operatorId)))) ?? 0);
   }
 
   async close(): Promise<void> {
-    await this.#redis.quit();
+    await this.#connection.close();
   }
 
   #seqKey(operatorId: number): string {

@@ -12,6 +12,7 @@ import {
   Unauthenticated,
   type ErrorCode,
   type ErrorDetails,
+  Unavailable,
 } from '../domain/errors.js';
 
 export interface WireError {
@@ -31,7 +32,7 @@ export class RemoteFailure extends Error {
 
 export function toWireError(error: unknown): WireError {
   if (!(error instanceof DomainError)) return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
-  const retryAfterSeconds = error instanceof RateLimited || error instanceof ChannelUnavailable ? error.retryAfterSeconds : undefined;
+  const retryAfterSeconds = error instanceof RateLimited || error instanceof ChannelUnavailable || error instanceof Unavailable ? error.retryAfterSeconds : undefined;
   return {
     code: error.code,
     message: error.message,
@@ -58,6 +59,8 @@ export function fromWireError({ code, message, details, retryAfterSeconds }: Wir
       return new ChannelUnavailable(message, retryAfterSeconds, details);
     case 'gone':
       return new Gone(message, details);
+    case 'unavailable':
+      return new Unavailable(message, retryAfterSeconds ?? 5, details);
     case 'internal':
       return new RemoteFailure(message);
   }

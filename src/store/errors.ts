@@ -6,10 +6,8 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 const PASSING_SQLITE = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|PROTOCOL)/;
-const PASSING_CODES = new Set([
-  'ER_LOCK_DEADLOCK',
-  'ER_LOCK_WAIT_TIMEOUT',
-  'ER_QUERY_INTERRUPTED',
+/** The connection to MySQL is gone or could not be made (the server restarting, a network cut). */
+const CONNECTION_LOSS_CODES = new Set([
   'ER_CON_COUNT_ERROR',
   'ER_SERVER_SHUTDOWN',
   'ER_CONNECTION_KILLED',
@@ -20,6 +18,14 @@ const PASSING_CODES = new Set([
   'ETIMEDOUT',
   'EPIPE',
 ]);
+const PASSING_CODES = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'ER_QUERY_INTERRUPTED', ...CONNECTION_LOSS_CODES]);
+
+/** Whether a MySQL failure means the connection is gone (mysql2 marks such errors fatal). */
+export function isConnectionLoss(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, fatal } = error as { code?: unknown; fatal?: unknown };
+  return fatal === true || (typeof code === 'string' && CONNECTION_LOSS_CODES.has(code));
+}
 
 /**
  * Whether a write failed for a reason that passes (the database is busy, a lock or the connection was lost),

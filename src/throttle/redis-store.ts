@@ -1,7 +1,7 @@
 // Throttle counters in Redis, shared by every process on the same prefix. Each take is one Lua script, so the
 // check and the increments of all its counters happen as one step however many processes race.
-import { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
+import { RedisConnection } from '../redis/connection.js';
 import type { Counter, Taken, ThrottleStore } from './store.js';
 
 // KEYS: the counters; ARGV: limit and window (ms) of each, in order. Returns 0 when taken, else ms to wait.
@@ -37,49 +37,51 @@ const SCAN_BATCH = 500;
 export interface RedisThrottleStoreOptions {
   url: string;
   prefix: string;
-  logger?: Logger;
+  logger: Logger;
 }
 
 export class RedisThrottleStore implements ThrottleStore {
-  readonly #redis: Redis;
+  readonly #connection: RedisConnection;
   readonly #prefix: string;
 
   constructor({ url, prefix, logger }: RedisThrottleStoreOptions) {
-    this.#redis = new Redis(url);
+    // Fail-fast: a login while Redis is away is refused at once (RedisUnavailable), not left waiting.
+    this.#connection = new RedisConnection(url, { logger, purpose: 'login throttle' });
     this.#prefix = `${prefix}:throttle:`;
-    if (logger) this.#redis.on('error', (error) => logger.error({ err: error }, 'login throttle lost its Redis connection'));
   }
 
   async take(counters: readonly Counter[]): Promise<Taken> {
     if (counters.length === 0) return { taken: true };
     const keys = counters.map((counter) => this.#prefix + counter.key);
     const args = counters.flatMap((counter) => [String(counter.limit), String(counter.windowMs)]);
-    const wait = Number(await this.#redis.eval(TAKE, keys.length, ...keys, ...args));
+    const wait = Number(await this.#connection.run((redis) => redis.eval(TAKE, keys.length, ...keys, ...args)));
     return wait > 0 ? { taken: false, retryAfterMs: wait } : { taken: true };
   }
 
   async release(keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
-    await this.#redis.eval(RELEASE, keys.length, ...keys.map((key) => this.#prefix + key));
+    const prefixed = keys.map((key) => this.#prefix + key);
+    await this.#connection.run((redis) => redis.eval(RELEASE, prefixed.length, ...prefixed));
   }
 
   async reset(keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
-    await this.#redis.del(...keys.map((key) => this.#prefix + key));
+    const prefixed = keys.map((key) => this.#prefix + key);
+    await this.#connection.run((redis) => redis.del(...prefixed));
   }
 
   async clear(prefix: string): Promise<void> {
     const match = `${escapeGlob(this.#prefix + prefix)}*`;
     let cursor = '0';
     do {
-      const [next, keys] = await this.#redis.scan(cursor, 'MATCH', match, 'COUNT', SCAN_BATCH);
-      if (keys.length > 0) await this.#redis.del(...keys);
+      const [next, keys] = await this.#connection.run((redis) => redis.scan(cursor, 'MATCH', match, 'COUNT', SCAN_BATCH));
+      if (keys.length > 0) await this.#connection.run((redis) => redis.del(...keys));
       cursor = next;
     } while (cursor !== '0');
   }
 
   async close(): Promise<void> {
-    await this.#redis.quit();
+    await this.#connection.close();
   }
 }
 

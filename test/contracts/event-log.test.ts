@@ -172,12 +172,12 @@ describe.runIf(redisUrl)('RedisEventLog after Redis lost its data', () => {
   it('reports the new epoch in a process that was open before, from its next append on', async () => {
     const url = redisUrl ?? '';
     const prefix = randomPrefix();
-    const before = await RedisEventLog.open({ url, prefix, maxPerOperator: 10 });
+    const before = await RedisEventLog.open({ url, prefix, maxPerOperator: 10, logger: silentLogger });
     try {
       await before.append([frame(1, 'a')]);
       const oldEpoch = before.epoch;
       await deleteKeys(url, [prefix]);
-      const after = await RedisEventLog.open({ url, prefix, maxPerOperator: 10 });
+      const after = await RedisEventLog.open({ url, prefix, maxPerOperator: 10, logger: silentLogger });
       await after.close();
       const [appended] = await before.append([frame(1, 'b')]);
       expect(appended?.seq).toBe(1);

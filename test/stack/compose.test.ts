@@ -3,11 +3,11 @@
 // and a bot message driven from the fake Bot API to an operator's socket through the reverse proxy.
 // Its own step of .ci/run (`npm run test:stack`): it needs a Docker daemon and takes minutes when nothing is cached.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config.js';
+import { createConnection } from 'mysql2/promise';
 import { startFakeBotApi, type FakeBotApi } from '../fakes/bot-api/index.js';
 import { Api } from '../support/api.js';
 import { TestSocket } from '../support/socket.js';
@@ -26,22 +26,7 @@ let telegram: FakeBotApi | undefined;
 let compose: ComposeProject | undefined;
 let workDir = '';
 const admin = { username: 'stack-admin', password: randomBytes(12).toString('base64url') };
-
-/**
- * Until PARLEY_ROLE=worker exists (issue 14, the lease work), one `all` process stands in for both workers: two
- * of them would both poll every bot. Decided by asking this checkout's own config parser.
- */
-function interimWorkerFile(): string[] {
-  try {
-    parseConfig({ PARLEY_ROLE: 'worker', DATABASE_URL: 'mysql://u:p@127.0.0.1/parley', REDIS_URL: 'redis://127.0.0.1', SECRET_KEY: 'k'.repeat(32) });
-    return [];
-  } catch (error) {
-    if (!(error instanceof ConfigError) || !error.message.includes('PARLEY_ROLE')) throw error;
-    const file = path.join(workDir, 'interim-worker.yml');
-    writeFileSync(file, 'services:\n  worker-1:\n    environment:\n      PARLEY_ROLE: all\n  worker-2:\n    profiles: ["needs-worker-role"]\n');
-    return [file];
-  }
-}
+const mysqlPassword = randomBytes(16).toString('base64url');
 
 async function waitFor<T>(what: string, attempt: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -69,12 +54,12 @@ describe('the compose stack (MySQL, Redis, api ×2, workers, nginx) on loopback'
     telegram = await startFakeBotApi();
     compose = await ComposeProject.create(
       PROJECT,
-      ['docker-compose.yml', 'docker-compose.host.yml', ...interimWorkerFile()],
+      ['docker-compose.yml', 'docker-compose.host.yml'],
       {
         PARLEY_IMAGE: IMAGE,
         SECRET_KEY: randomBytes(32).toString('base64url'),
         MYSQL_ROOT_PASSWORD: randomBytes(16).toString('base64url'),
-        MYSQL_PASSWORD: randomBytes(16).toString('base64url'),
+        MYSQL_PASSWORD: mysqlPassword,
         TELEGRAM_BOT_API_ROOT: telegram.apiRoot,
         LOG_LEVEL: 'warn',
       },
@@ -121,6 +106,19 @@ describe('the compose stack (MySQL, Redis, api ×2, workers, nginx) on loopback'
     const account = (await operator.post('/api/accounts/', { type: 'bot', token: bot.token }).expect(201)).body;
     expect(account).toMatchObject({ type: 'bot', username: 'stack_bot' });
     const socket = await TestSocket.connect(PROXY, operator.token ?? '');
+    // both workers are alive, and exactly one of them holds the bot's lease
+    const db = await createConnection({ host: '127.0.0.1', port: 13306, user: 'parley', password: mysqlPassword, database: 'parley' });
+    try {
+      const owner = await waitFor('a worker holding the bot', async () => {
+        const [rows] = await db.query('SELECT owner FROM account_leases WHERE account_id = ? AND expires_at > ?', [account.id, Date.now()]);
+        return (rows as { owner: string | null }[])[0]?.owner ?? undefined;
+      });
+      const [workers] = await db.query('SELECT id FROM workers WHERE expires_at > ?', [Date.now()]);
+      expect((workers as { id: string }[]).map((w) => w.id)).toHaveLength(2);
+      expect((workers as { id: string }[]).map((w) => w.id)).toContain(owner);
+    } finally {
+      await db.end();
+    }
 
     const customer = bot.customer({ id: 4242, first_name: 'Stack', username: 'stack_customer' });
     customer.sendText('hello through nginx, MySQL and Redis');

@@ -4,11 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { startFakeBotApi, type FakeBot, type FakeBotApi } from '../fakes/bot-api/index.js';
+import { startFakeBotApi, type Customer, type FakeBot, type FakeBotApi } from '../fakes/bot-api/index.js';
 import type { FakeBotApiOptions } from '../fakes/bot-api/types.js';
 import type { Api, Json, Result } from './api.js';
 import { startServer, type ServerOptions, type Stack, type TestServer } from './server.js';
-import type { Frame, TestSocket } from './socket.js';
+import { TestSocket, type Frame } from './socket.js';
 
 let botCounter = 0;
 
@@ -78,6 +78,22 @@ export async function addBot(admin: Api, bot: FakeBot, extra: Record<string, unk
   const { body } = await admin.post('/api/accounts/', { type: 'bot', token: bot.token, ...extra }).expect(201);
   expect(body).toMatchObject({ type: 'bot', username: bot.me.username, external_id: String(bot.me.id) });
   return body;
+}
+
+/** A new bot added through the API, a customer who wrote `text` to it, his stored message, and the admin's socket. */
+export async function botConversation(
+  telegram: FakeBotApi,
+  server: TestServer,
+  profile: { id: number; first_name: string },
+  text: string,
+): Promise<{ bot: FakeBot; customer: Customer; incoming: Json; log: FrameLog }> {
+  const bot = newBot(telegram);
+  await addBot(server.admin, bot);
+  const log = new FrameLog(await TestSocket.connect(server.url, server.admin.token ?? ''));
+  const customer = bot.customer(profile);
+  const update = customer.sendText(text);
+  const created = await log.find((f) => f.type === 'message.created' && f.data.external_id === String(update.message.message_id));
+  return { bot, customer, incoming: created.data, log };
 }
 
 /** The same environment another Parley process on this server's database would have. */

@@ -65,9 +65,10 @@ export async function startWork(parts: WorkParts): Promise<Work> {
   await leases.start(runtime);
   await runtime.startLoop(RECONCILE_INTERVAL_MS);
   // the row is the truth: each process re-enqueues the pending work of the accounts it runs
-  const sweeper = setInterval(() => {
-    void sweep(parts).catch((error: unknown) => logger.error({ err: error }, 'sweeping pending work failed'));
-  }, SWEEP_INTERVAL_MS);
+  const sweepNow = () => void sweep(parts).catch((error: unknown) => logger.error({ err: error }, 'sweeping pending work failed'));
+  // Redis back: what was stored as pending meanwhile (or lost with a Redis that restarted empty) is enqueued now
+  jobs.onReconnect(sweepNow);
+  const sweeper = setInterval(sweepNow, SWEEP_INTERVAL_MS);
   sweeper.unref();
   return {
     async close() {

@@ -1,6 +1,7 @@
 // The one place where errors become HTTP answers: `{error: {code, message, details?}}`, nothing internal in 5xx.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ChannelUnavailable, DomainError, RateLimited, type ErrorCode } from '../../domain/errors.js';
+import { asUnavailable } from '../../app/outages.js';
+import { ChannelUnavailable, DomainError, RateLimited, Unavailable, type ErrorCode } from '../../domain/errors.js';
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
   invalid: 400,
@@ -11,6 +12,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   rate_limited: 429,
   channel_unavailable: 503,
   gone: 410,
+  unavailable: 503,
   internal: 500,
 };
 
@@ -30,10 +32,14 @@ export function sendError(reply: FastifyReply, status: number, code: ErrorCode, 
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+  app.setErrorHandler((thrown: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    // The database or Redis away for a moment is a 503 that says which, whatever route met it.
+    const outage = asUnavailable(thrown);
+    if (outage instanceof Unavailable) request.log.warn({ err: thrown }, 'request refused: a service is not reachable');
+    const error: FastifyError | DomainError = outage instanceof Unavailable ? outage : thrown;
     if (error instanceof DomainError) {
       const status = error instanceof ChannelUnavailable && error.retryAfterSeconds ? 429 : STATUS_BY_CODE[error.code];
-      const retryAfter = error instanceof RateLimited || error instanceof ChannelUnavailable ? error.retryAfterSeconds : undefined;
+      const retryAfter = retryAfterOf(error);
       if (retryAfter) reply.header('retry-after', String(retryAfter));
       return sendError(reply, status, status === 429 ? 'rate_limited' : error.code, error.message, error.details);
     }
@@ -54,6 +60,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, 404, 'not_found', `no such endpoint: ${request.method} ${request.url.split('?')[0]}`),
   );
+}
+
+function retryAfterOf(error: DomainError): number | undefined {
+  const waits = error instanceof RateLimited || error instanceof ChannelUnavailable || error instanceof Unavailable;
+  return waits ? error.retryAfterSeconds : undefined;
 }
 
 interface ValidationIssue {

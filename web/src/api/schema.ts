@@ -263,6 +263,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -395,6 +415,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -466,6 +506,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -531,6 +591,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "unauthenticated",
                          *         "message": "authentication required"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -656,6 +736,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "forbidden",
                          *         "message": "only admins may do this"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -798,6 +898,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -859,6 +979,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "unauthenticated",
                          *         "message": "authentication required"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -996,6 +1136,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1110,6 +1270,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "conflict",
                          *         "message": "the message is not a failed outgoing message"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -1273,6 +1453,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -1379,6 +1579,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "not_found",
                          *         "message": "chat 42 not found"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -1521,6 +1741,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1578,6 +1818,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "unauthenticated",
                          *         "message": "authentication required"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -1689,6 +1949,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "forbidden",
                          *         "message": "only admins may do this"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -1815,6 +2095,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "forbidden",
                          *         "message": "only admins may do this"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -1982,6 +2282,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -2120,6 +2440,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -2217,6 +2557,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "not_found",
                          *         "message": "chat 42 not found"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -2400,7 +2760,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Telegram cannot be reached now; retry later. */
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2409,8 +2769,11 @@ export interface paths {
                         /**
                          * @example {
                          *       "error": {
-                         *         "code": "channel_unavailable",
-                         *         "message": "Telegram cannot be reached; retry later"
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -2570,6 +2933,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -2721,6 +3104,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "conflict",
                          *         "message": "the message is not a failed outgoing message"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -2973,6 +3376,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3176,7 +3599,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Telegram cannot be reached now; retry later. */
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3185,8 +3608,11 @@ export interface paths {
                         /**
                          * @example {
                          *       "error": {
-                         *         "code": "channel_unavailable",
-                         *         "message": "Telegram cannot be reached; retry later"
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -3393,7 +3819,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Telegram cannot be reached now; retry later. */
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3402,8 +3828,11 @@ export interface paths {
                         /**
                          * @example {
                          *       "error": {
-                         *         "code": "channel_unavailable",
-                         *         "message": "Telegram cannot be reached; retry later"
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -3606,7 +4035,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Telegram cannot be reached now; retry later. */
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3615,8 +4044,11 @@ export interface paths {
                         /**
                          * @example {
                          *       "error": {
-                         *         "code": "channel_unavailable",
-                         *         "message": "Telegram cannot be reached; retry later"
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -3819,7 +4251,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Telegram cannot be reached now; retry later. */
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3828,8 +4260,11 @@ export interface paths {
                         /**
                          * @example {
                          *       "error": {
-                         *         "code": "channel_unavailable",
-                         *         "message": "Telegram cannot be reached; retry later"
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -4021,7 +4456,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Telegram cannot be reached now; retry later. */
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -4030,8 +4465,11 @@ export interface paths {
                         /**
                          * @example {
                          *       "error": {
-                         *         "code": "channel_unavailable",
-                         *         "message": "Telegram cannot be reached; retry later"
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -4184,6 +4622,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -4298,6 +4756,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "conflict",
                          *         "message": "the message is not a failed outgoing message"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -4446,6 +4924,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -4502,6 +5000,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "unauthenticated",
                          *         "message": "authentication required"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -4644,6 +5162,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "not_found",
                          *         "message": "chat 42 not found"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -4839,6 +5377,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -4992,6 +5550,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "not_found",
                          *         "message": "chat 42 not found"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -5152,6 +5730,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -5294,6 +5892,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -5411,6 +6029,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "not_found",
                          *         "message": "chat 42 not found"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -5574,6 +6212,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -5728,6 +6386,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -5865,6 +6543,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "not_found",
                          *         "message": "chat 42 not found"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -6127,6 +6825,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "invalid",
                          *         "message": "request body is too large"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -6397,6 +7115,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -6557,6 +7295,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -6665,6 +7423,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "not_found",
                          *         "message": "chat 42 not found"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -6784,6 +7562,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "conflict",
                          *         "message": "the message is not a failed outgoing message"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -6916,6 +7714,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -7028,6 +7846,26 @@ export interface paths {
                          *       "error": {
                          *         "code": "gone",
                          *         "message": "events after seq 12 are no longer kept (or the epoch changed); reload"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -7158,7 +7996,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Telegram cannot be reached now; retry later. */
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -7167,8 +8005,11 @@ export interface paths {
                         /**
                          * @example {
                          *       "error": {
-                         *         "code": "channel_unavailable",
-                         *         "message": "Telegram cannot be reached; retry later"
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -7296,7 +8137,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Telegram cannot be reached now; retry later. */
+                /** @description Something Parley needs cannot be reached now: Telegram (`channel_unavailable`), or the database or Redis (`unavailable`, `details.service`); nothing was done. Retry after the Retry-After header’s seconds. */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -7305,8 +8146,11 @@ export interface paths {
                         /**
                          * @example {
                          *       "error": {
-                         *         "code": "channel_unavailable",
-                         *         "message": "Telegram cannot be reached; retry later"
+                         *         "code": "unavailable",
+                         *         "message": "the database is not reachable right now; try again in a few seconds",
+                         *         "details": {
+                         *           "service": "database"
+                         *         }
                          *       }
                          *     }
                          */
@@ -7332,7 +8176,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "invalid" | "unauthenticated" | "forbidden" | "not_found" | "conflict" | "rate_limited" | "channel_unavailable" | "gone" | "internal";
+                code: "invalid" | "unauthenticated" | "forbidden" | "not_found" | "conflict" | "rate_limited" | "channel_unavailable" | "gone" | "unavailable" | "internal";
                 message: string;
                 details?: {
                     [key: string]: unknown;
@@ -7690,7 +8534,7 @@ export interface components {
         };
         /**
          * ResetFrame
-         * @description Instead of hello when the socket was opened with `since` but those frames are gone (or the epoch changed): reload the state through the REST API.
+         * @description Instead of hello when the socket was opened with `since` but those frames are gone (or the epoch changed); also on an open socket after the server lost its connection to Redis, when frames may have been missed. Reload the state through the REST API; frames with a higher seq follow.
          */
         ResetFrame: {
             /** @enum {string} */
