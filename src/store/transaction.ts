@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import { backoffDelay } from '../domain/backoff.js';
 import type { Database } from './db.js';
 import { isConnectionLoss } from './errors.js';
 import type { Schema } from './schema.js';
@@ -30,7 +31,7 @@ export async function inTransaction<T>(database: Database, work: (trx: Transacti
       if (typeof code === 'string' && RETRYABLE.has(code)) {
         await pause(10 * attempt + Math.random() * 20);
       } else if (!committing && isConnectionLoss(error)) {
-        await pause(RECONNECT_WAIT_MS * 2 ** (attempt - 1));
+        await pause(backoffDelay(RECONNECT_WAIT_MS, attempt));
       } else {
         throw error;
       }
