@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { PrivateRedis } from './support/private-redis.js';
+import { OwnRedis } from './support/outages.js';
 import { DIALECTS, STACKS, startServer, useServer } from './support/server.js';
 
 describe.each(DIALECTS)('a fresh Parley on %s', (dialect) => {
@@ -96,7 +96,7 @@ describe('readiness (/api/ready)', () => {
   });
 
   it('answers 503 naming Redis within seconds when Redis goes away, and 200 again once it is back; /metrics still answers', async () => {
-    const redis = await PrivateRedis.start();
+    const redis = await OwnRedis.start();
     const token = 'ready-test-metrics-token';
     const own = await startServer('sqlite', { env: { REDIS_URL: redis.url, REDIS_PREFIX: 'ready-test', METRICS_TOKEN: token } });
     const scrape = () => fetch(`${own.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
@@ -115,12 +115,13 @@ describe('readiness (/api/ready)', () => {
       const text = await metrics.text();
       expect(text).toContain('parley_open_sockets{role="all"} 0');
       expect(text).not.toMatch(/^parley_job_queue_depth\{/m);
-      await redis.restart();
+      await redis.start();
       await vi.waitFor(async () => own.anonymous.get('/api/ready').expect(200), { timeout: 30_000, interval: 200 });
       await vi.waitFor(async () => expect(await (await scrape()).text()).toMatch(/^parley_job_queue_depth\{/m), { timeout: 30_000, interval: 200 });
     } finally {
+      await redis.start(); // the server's cleanup deletes its keys there
       await own.close();
-      await redis.stop();
+      await redis.close();
     }
   }, 90_000);
 });

@@ -6,14 +6,25 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.js';
 import { openDatabase, type Database } from '../src/store/db.js';
-import { startFakeBotApi, type FakeBot, type FakeBotApi } from './fakes/bot-api/index.js';
+import { startFakeBotApi, type FakeBotApi } from './fakes/bot-api/index.js';
 import type { FakeTelegramServer } from './fakes/mtproto/index.js';
 import { addBot, newBot } from './support/bot.js';
 import { freePort, spawnParley, waitForHttp } from './support/cli.js';
 import { exited } from './support/process.js';
 import { STACKS } from './support/server.js';
 import { logIn, UserServer } from './support/telegram-user.js';
-import { bundleWorker, eventually, holdings, leaseRows, removeWorkerBundle, startWorker, storedTexts, type WorkerProcess } from './support/workers.js';
+import {
+  bundleWorker,
+  conflicts,
+  evenlyHeld as evenlyHeldBy,
+  eventually,
+  holdings,
+  leaseRows,
+  removeWorkerBundle,
+  startWorker,
+  storedTexts,
+  type WorkerProcess,
+} from './support/workers.js';
 
 const shared = STACKS.find((stack) => stack.redis);
 /** How soon a SIGKILLed worker's accounts must run elsewhere. */
@@ -52,19 +63,9 @@ describe.runIf(shared)('accounts held by workers under leases', () => {
     return started;
   };
 
-  /** 409s the fake Bot API answered: a second getUpdates of one bot while the first still waited. */
-  const conflicts = (bots: FakeBot[]) =>
-    bots.flatMap((bot) => bot.calls('getUpdates').filter((call) => call.response !== undefined && !call.response.ok && call.response.error_code === 409));
-
   const accountStatus = async (id: number): Promise<string> => (await server.admin.get(`/api/accounts/${id}/`).expect(200)).body.status as string;
 
-  const evenlyHeld = (ids: string[], total: number) =>
-    eventually(async () => {
-      const held = await holdings(database);
-      const counts = ids.map((id) => held.get(id)?.length ?? 0);
-      const sum = counts.reduce((a, b) => a + b, 0);
-      return sum === total && Math.max(...counts) - Math.min(...counts) <= 1 ? held : undefined;
-    }, `${total} accounts spread evenly over ${ids.length} workers`);
+  const evenlyHeld = (ids: string[], total: number) => evenlyHeldBy(database, ids, total);
 
   it('`parley worker` answers only its health check on PORT, takes the accounts, and gives them back on SIGTERM', async () => {
     const bot = newBot(botApi, 'cli_worker_bot');

@@ -122,18 +122,13 @@ describe.each(DIALECTS)('Redis restarted under Parley on %s', (dialect) => {
       const { body } = await admin.get(`/api/messages/?chat=${incoming.chat_id}&limit=100`).expect(200);
       for (const message of body.results as Json[]) seen.add(message.id);
     };
-    let consuming = true;
-    const consumer = (async () => {
-      while (consuming && !socket.closed) {
-        const frame = await socket.next(60_000).catch(() => undefined);
-        if (!frame) continue;
-        if (frame.type === 'reset') {
-          resets.push(frame);
-          await reload();
-        }
-        if (frame.type === 'message.created') seen.add(frame.data.id);
+    const consumer = socket.consume(async (frame) => {
+      if (frame.type === 'reset') {
+        resets.push(frame);
+        await reload();
       }
-    })();
+      if (frame.type === 'message.created') seen.add(frame.data.id);
+    });
 
     const texts: string[] = [];
     const send = (n: number) => {
@@ -163,9 +158,7 @@ describe.each(DIALECTS)('Redis restarted under Parley on %s', (dialect) => {
       const stored = (await admin.get(`/api/messages/?chat=${incoming.chat_id}&limit=1`).expect(200)).body.results[0];
       return stored?.text === last && seen.has(stored.id) ? true : undefined;
     });
-    consuming = false;
-    socket.close();
-    await consumer;
+    await consumer.stop();
 
     const stored = await storedTexts();
     expect([...stored].sort()).toEqual([...texts].sort());

@@ -308,6 +308,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
       // channels stop, then the leases are given back (no channel of this process runs any more)
       await work?.close();
       await hub.close();
+      publisher.close();
       await bus.close();
       await eventLog.close();
       await throttleStore.close();

@@ -12,7 +12,15 @@ import type { SettingsService } from './settings.js';
 
 type Entry = { operatorId: number; type: string; data: unknown };
 
+/** How often a process that dropped frames tries again to announce it while Redis is still away. */
+const LOSS_NOTICE_RETRY_MS = 500;
+
 export class RealtimePublisher implements EventSink {
+  /** Frames were dropped since the last `frames.lost` notice went out. */
+  #unannounced = false;
+  #announcing = false;
+  #closed = false;
+
   constructor(
     private readonly deps: {
       directory: OperatorDirectory;
@@ -34,7 +42,37 @@ export class RealtimePublisher implements EventSink {
     } catch (error) {
       // The data is committed; a client that missed frames catches up through /api/events or a reload.
       this.deps.logger.error({ err: error }, 'publishing realtime events failed');
+      this.#announceLoss();
     }
+  }
+
+  /** Stops announcing losses (the bus is about to close). */
+  close(): void {
+    this.#closed = true;
+  }
+
+  /**
+   * Each hub resets its sockets when its own bus connection is back, but this process's connections reconnect on
+   * their own and may come back after a hub's did: frames it drops then would be lost unseen. So every loss is
+   * announced on the bus as soon as it carries messages again, and every hub resets its sockets on the notice.
+   */
+  #announceLoss(): void {
+    this.#unannounced = true;
+    if (!this.#announcing) void this.#announce();
+  }
+
+  async #announce(): Promise<void> {
+    this.#announcing = true;
+    while (this.#unannounced && !this.#closed) {
+      this.#unannounced = false;
+      try {
+        await this.deps.bus.reach('frames.lost', {});
+      } catch {
+        this.#unannounced = true;
+        await new Promise((resolve) => setTimeout(resolve, LOSS_NOTICE_RETRY_MS).unref());
+      }
+    }
+    this.#announcing = false;
   }
 
   private async entriesFor(events: DomainEvent[]): Promise<Entry[]> {

@@ -8,6 +8,8 @@ import type { FramesMessage } from './frames-message.js';
  */
 export interface TopicPayloads {
   frames: FramesMessage;
+  /** A process dropped frames (Redis or the database was away when it published): every hub resets its sockets. */
+  'frames.lost': Record<string, never>;
   'operators.changed': { operatorId: number; signedOut: boolean };
   'settings.changed': Record<string, never>;
   'accounts.changed': { accountId: number };

@@ -67,7 +67,9 @@ export class SocketHub {
   ) {}
 
   async start(): Promise<void> {
-    this.unsubscribe = await this.deps.bus.subscribe('frames', (message) => this.deliver(message));
+    const unsubscribeFrames = await this.deps.bus.subscribe('frames', (message) => this.deliver(message));
+    const unsubscribeLosses = await this.deps.bus.subscribe('frames.lost', () => void this.resetAll());
+    this.unsubscribe = async () => void (await Promise.all([unsubscribeFrames(), unsubscribeLosses()]));
     this.deps.bus.onReconnect(() => void this.resetAll());
     this.pinger = setInterval(() => this.heartbeat(), PING_INTERVAL_MS);
     this.pinger.unref();
@@ -127,8 +129,9 @@ export class SocketHub {
   }
 
   /**
-   * The bus was away: frames may have been lost, and Redis may have come back empty (a new epoch, seqs from 1).
-   * Every socket gets a `reset` at the current head (its client reloads) and live frames after it.
+   * The bus was away, or a process announced frames it dropped: frames may have been lost, and Redis may have come
+   * back empty (a new epoch, seqs from 1). Every socket gets a `reset` at the current head (its client reloads) and
+   * live frames after it.
    */
   private async resetAll(): Promise<void> {
     // The event log has its own connection, which may come back a moment after the bus's.

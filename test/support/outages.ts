@@ -2,22 +2,12 @@
 // the machine's shared services (and every other test) never see.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
+import { freePort } from './cli.js';
 import { probeMysql, probeRedis } from './services.js';
 
 const START_TIMEOUT_MS = 30_000;
-
-/** A port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || !address) throw new Error('no port');
-  return address.port;
-}
 
 /** Polls `answers` until it is null (the service answers); fails with its last complaint after the timeout. */
 async function waitUntilAnswering(what: string, answers: () => Promise<string | null>, child: ChildProcess): Promise<void> {

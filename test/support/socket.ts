@@ -90,6 +90,27 @@ export class TestSocket {
     this.socket.close();
   }
 
+  /**
+   * Hands every frame to `onFrame` (awaited, in order), as a client acting on frames as they come; `stop()` closes
+   * the socket and resolves once the last frame was handled.
+   */
+  consume(onFrame: (frame: Frame) => Promise<void> | void): { stop(): Promise<void> } {
+    let consuming = true;
+    const consumer = (async () => {
+      while (consuming && !this.closed) {
+        const frame = await this.next(60_000).catch(() => undefined);
+        if (frame) await onFrame(frame);
+      }
+    })();
+    return {
+      stop: async () => {
+        consuming = false;
+        this.close();
+        await consumer;
+      },
+    };
+  }
+
   private wake(): void {
     const waiters = this.waiters;
     this.waiters = [];

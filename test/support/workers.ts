@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { sql } from 'kysely';
 import { serveChild } from '../fakes/mtproto/remote.js';
+import type { FakeBot } from '../fakes/bot-api/index.js';
 import type { FakeTelegramServer } from '../fakes/mtproto/server.js';
 import type { Database } from '../../src/store/db.js';
 import { ChildOutput, exited } from './process.js';
@@ -81,6 +82,21 @@ export async function holdings(database: Database): Promise<Map<string, number[]
     held.set(row.owner, [...(held.get(row.owner) ?? []), row.accountId]);
   }
   return held;
+}
+
+/** Waits until `total` accounts are held by the workers `ids`, spread evenly (at most one apart). */
+export function evenlyHeld(database: Database, ids: string[], total: number): Promise<Map<string, number[]>> {
+  return eventually(async () => {
+    const held = await holdings(database);
+    const counts = ids.map((id) => held.get(id)?.length ?? 0);
+    const sum = counts.reduce((a, b) => a + b, 0);
+    return sum === total && Math.max(...counts) - Math.min(...counts) <= 1 ? held : undefined;
+  }, `${total} accounts spread evenly over ${ids.length} workers`);
+}
+
+/** 409s the fake Bot API answered: a second getUpdates of one bot while the first still waited. */
+export function conflicts(bots: FakeBot[]) {
+  return bots.flatMap((bot) => bot.calls('getUpdates').filter((call) => call.response !== undefined && !call.response.ok && call.response.error_code === 409));
 }
 
 /** Polls `check` until it returns a value (not undefined), for conditions only the database shows. */
