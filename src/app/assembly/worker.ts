@@ -73,10 +73,15 @@ export async function startWork(parts: WorkParts): Promise<Work> {
   return {
     async close() {
       clearInterval(sweeper);
-      // a worker hands its accounts over as they are; the embedded process reports them stopped
-      if (parts.distributed) await leases.close();
-      await runtime.close();
-      await leases.close();
+      if (parts.distributed) {
+        // a worker hands its accounts over as they are: each channel stops, then its lease is freed
+        await leases.close();
+        await runtime.close();
+      } else {
+        // the embedded process reports its accounts stopped
+        await runtime.close();
+        await leases.close();
+      }
     },
   };
 }
