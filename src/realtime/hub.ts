@@ -112,13 +112,18 @@ export class SocketHub {
     const backlog = since && since.epoch === log.epoch ? await log.since(operatorId, since.seq) : null;
     if (backlog && 'frames' in backlog) {
       connection.baseline = since?.seq ?? 0;
-      this.send(connection, JSON.stringify({ type: 'hello', seq: connection.baseline, epoch: log.epoch, data: { operator_id: operatorId, resumed: true } }));
+      this.greeting(connection, 'hello', true);
       for (const frame of backlog.frames) this.forward(connection, frame);
     } else {
       connection.baseline = await log.head(operatorId);
-      const type = since ? 'reset' : 'hello';
-      this.send(connection, JSON.stringify({ type, seq: connection.baseline, epoch: log.epoch, data: { operator_id: operatorId, resumed: false } }));
+      this.greeting(connection, since ? 'reset' : 'hello', false);
     }
+  }
+
+  /** A `hello` or `reset` frame: where the socket's stream starts (its baseline seq in the log's epoch). */
+  private greeting(connection: Connection, type: 'hello' | 'reset', resumed: boolean): void {
+    const data = { operator_id: connection.operatorId, resumed };
+    this.send(connection, JSON.stringify({ type, seq: connection.baseline, epoch: this.deps.log.epoch, data }));
   }
 
   /** Sends the frames that arrived while the socket's first frames were being sent. */
@@ -167,8 +172,7 @@ export class SocketHub {
       return;
     }
     connection.sent.clear();
-    const data = { operator_id: connection.operatorId, resumed: false };
-    this.send(connection, JSON.stringify({ type: 'reset', seq: connection.baseline, epoch: log.epoch, data }));
+    this.greeting(connection, 'reset', false);
     this.flush(connection);
   }
 
