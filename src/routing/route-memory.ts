@@ -1,7 +1,7 @@
 // Which process a piece of unfinished work lives in (a personal account's login held by one worker), shared by
 // every api process so that each later step goes to the same worker: no sticky sessions in front of Parley.
-import { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
+import { RedisConnection } from '../redis/connection.js';
 
 /**
  * Rules every implementation keeps:
@@ -41,34 +41,34 @@ export class MemoryRouteMemory implements RouteMemory {
   }
 }
 
-/** Redis keys `${prefix}:route:${key}` with a PX expiry. */
+/** Redis keys `${prefix}:route:${key}` with a PX expiry; fail-fast like every Redis connection (a login step
+ * while Redis is away is a 503 at once, never a wait). */
 export class RedisRouteMemory implements RouteMemory {
-  private readonly redis: Redis;
-  private readonly prefix: string;
+  readonly #connection: RedisConnection;
+  readonly #prefix: string;
 
   constructor({ url, prefix, logger }: { url: string; prefix: string; logger: Logger }) {
-    this.prefix = prefix;
-    this.redis = new Redis(url);
-    this.redis.on('error', (error) => logger.error({ err: error }, 'login routes lost their Redis connection'));
+    this.#prefix = prefix;
+    this.#connection = new RedisConnection(url, { logger, purpose: 'login routes' });
   }
 
   async remember(key: string, target: string, ttlMs: number): Promise<void> {
-    await this.redis.set(this.#key(key), target, 'PX', Math.max(1, Math.round(ttlMs)));
+    await this.#connection.run((redis) => redis.set(this.#key(key), target, 'PX', Math.max(1, Math.round(ttlMs))));
   }
 
   recall(key: string): Promise<string | null> {
-    return this.redis.get(this.#key(key));
+    return this.#connection.run((redis) => redis.get(this.#key(key)));
   }
 
   async forget(key: string): Promise<boolean> {
-    return (await this.redis.del(this.#key(key))) > 0;
+    return (await this.#connection.run((redis) => redis.del(this.#key(key)))) > 0;
   }
 
-  async close(): Promise<void> {
-    await this.redis.quit();
+  close(): Promise<void> {
+    return this.#connection.close();
   }
 
   #key(key: string): string {
-    return `${this.prefix}:route:${key}`;
+    return `${this.#prefix}:route:${key}`;
   }
 }
