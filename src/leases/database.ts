@@ -7,6 +7,7 @@ import type { Logger } from '../log.js';
 import type { Database } from '../store/db.js';
 import type { Fence } from '../store/fencing.js';
 import { toNumber } from '../store/rows.js';
+import { orUpdate } from '../store/upsert.js';
 import type { AccountLeases, LeaseHolder, LeaseMove } from './lease.js';
 import { LeaseOwners } from './owners.js';
 import { shareOf } from './share.js';
@@ -35,7 +36,7 @@ export class DatabaseLeases extends LeaseOwners implements AccountLeases {
   private renewedAt = 0;
 
   constructor(
-    database: Database,
+    private readonly database: Database,
     self: string,
     private readonly logger: Logger,
     private readonly timing: LeaseTiming = LEASE_TIMING,
@@ -118,9 +119,8 @@ export class DatabaseLeases extends LeaseOwners implements AccountLeases {
   }
 
   private async heartbeat(expiresAt: number): Promise<void> {
-    const updated = await this.db.updateTable('workers').set({ expires_at: expiresAt }).where('id', '=', this.self).executeTakeFirst();
-    if (Number(updated.numUpdatedRows) > 0) return;
-    await this.db.insertInto('workers').values({ id: this.self, started_at: this.startedAt, expires_at: expiresAt }).execute();
+    const row = this.db.insertInto('workers').values({ id: this.self, started_at: this.startedAt, expires_at: expiresAt });
+    await orUpdate(this.database.dialect, row, ['id'], { expires_at: expiresAt }).execute();
   }
 
   /** Extends every lease this process holds; one it held that is no longer its own was taken over. */
