@@ -85,7 +85,7 @@ export class RoutedLogins implements Logins {
       return done ? undefined : this.deps.here.cancel(actor, id);
     }
     try {
-      await this.deps.commands.send(route.worker, 'login.cancel', { actor: actorToWire(actor), accountId: id }, { timeoutMs: this.deps.timeoutMs });
+      await this.send(route.worker, 'login.cancel', { actor: actorToWire(actor), accountId: id });
       await this.deps.routes.forget(routeKey(id));
     } catch (error) {
       // the worker is gone and its login with it: cancelling asked for no more than that
