@@ -1,7 +1,7 @@
 // A Redis and a MariaDB of a test's own, on spare ports, that the test stops and starts again: real outages that
 // the machine's shared services (and every other test) never see.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { freePort } from './cli.js';
@@ -97,9 +97,12 @@ export class OwnMariaDb extends OwnService {
 
   static async start(): Promise<OwnMariaDb> {
     const dir = mkdtempSync(path.join(tmpdir(), 'parley-mariadb-'));
+    // its own temp dir, also for the install's bootstrap server: at start mariadbd deletes every `#sql*` file in its
+    // tmpdir, and in the shared /tmp those are the machine's MariaDB's temporary tables, in use by other tests
+    mkdirSync(path.join(dir, 'tmp'), { mode: 0o700 });
     const installed = spawnSync(
       'mariadb-install-db',
-      ['--no-defaults', `--datadir=${dir}/data`, '--auth-root-authentication-method=normal', '--skip-test-db', `--user=${userInfo().username}`],
+      ['--no-defaults', `--datadir=${dir}/data`, '--auth-root-authentication-method=normal', '--skip-test-db', `--user=${userInfo().username}`, `--tmpdir=${dir}/tmp`],
       { encoding: 'utf8' },
     );
     if (installed.status !== 0) throw new Error(`mariadb-install-db failed: ${installed.stderr}`);
@@ -123,6 +126,7 @@ export class OwnMariaDb extends OwnService {
       `--socket=${this.dir}/mariadb.sock`,
       `--pid-file=${this.dir}/mariadb.pid`,
       `--log-error=${this.dir}/error.log`,
+      `--tmpdir=${this.dir}/tmp`,
       `--user=${userInfo().username}`,
       '--innodb-buffer-pool-size=32M',
       '--skip-name-resolve',
