@@ -16,6 +16,8 @@ const MESSAGES = 5_000;
 const OPEN_BUDGET_MS = 100;
 const STORY_TIMEOUT = 240_000;
 const HOUR = 3_600_000;
+/** Half hours before midnight for the newest message so that message 4,982 is the first of its day (5,001 − 4,982 + 29 = 48). */
+const DAY_OPENED_BY_4982 = 29;
 
 describe('the web app at scale', () => {
   let server: TestServer;
@@ -57,11 +59,15 @@ describe('the web app at scale', () => {
         });
         await trx.insertInto('chats').values(rows).execute();
       }
-      // The big chat: 5,000 messages, one every half hour (about a hundred days, so a hundred separators).
+      // The big chat: 5,000 messages, one every half hour (about a hundred days, so a hundred separators). They are
+      // laid on the days so that message 4,982 opens one: its separator lies between the newest messages and the top
+      // of the first page, where a view scrolled to the top once made the virtualizer replay a clamped scroll
+      // correction when the older page arrived (the view jumped; how much depended on the time of day the test ran).
+      const midnight = new Date(now).setHours(0, 0, 0, 0);
       for (let from = 0; from < MESSAGES; from += 1_000) {
         const rows = Array.from({ length: 1_000 }, (_, k) => {
           const n = from + k + 1;
-          const at = now - (MESSAGES - n + 1) * (HOUR / 2);
+          const at = midnight - (MESSAGES - n + 1 + DAY_OPENED_BY_4982) * (HOUR / 2);
           return {
             chat_id: bigChatId,
             external_id: String(100_000 + n),

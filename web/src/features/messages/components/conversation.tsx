@@ -93,6 +93,7 @@ function MessageList({ chatId, title, fromPhone }: { chatId: number; title: stri
     scrollToFn: (offset, { adjustments = 0, behavior }, instance) => instance.scrollElement?.scrollTo({ top: -(offset + adjustments), ...(behavior && { behavior }) }),
     measureElement: (element) => element.getBoundingClientRect().height + ROW_GAP,
   });
+  virtualizer.shouldAdjustScrollPositionOnItemSizeChange = followsWithinReach;
   const items = virtualizer.getVirtualItems();
   const newest = items[0];
   const oldest = items.at(-1);
@@ -195,6 +196,21 @@ function topDay(rowAt: (index: number) => Row | undefined, items: VirtualItem[],
   const row = top && rowAt(top.index);
   if (!row || 'day' in row) return null;
   return day(row.message.sent_at);
+}
+
+/**
+ * Whether a row that changed size moves the offset with it, so the rows in view stay put: the virtualizer's own rule,
+ * except that it never asks for an offset the scroller cannot reach. The virtualizer keeps such a clamped request and
+ * replays it once the content grows, which here is when an older page arrives above the view: the view would jump.
+ */
+function followsWithinReach(item: VirtualItem, delta: number, instance: Virtualizer<HTMLDivElement, Element>): boolean {
+  const element = instance.scrollElement;
+  const offset = instance.scrollOffset;
+  if (!element || offset === null) return false;
+  const firstMeasure = !instance.itemSizeCache.has(item.key);
+  const below = firstMeasure ? item.start < offset : item.end <= offset && instance.scrollDirection !== 'backward';
+  const target = offset + delta;
+  return below && target >= 0 && target <= element.scrollHeight - element.clientHeight;
 }
 
 /** The scroller's offset as the virtualizer counts it: the distance from the newest message (`column-reverse`). */
