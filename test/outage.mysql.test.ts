@@ -14,6 +14,11 @@ import type { TestServer } from './support/server.js';
 const UPDATES = 30;
 /** Telegram waits a little before delivering a refused update again. */
 const REDELIVERY_DELAY_MS = 50;
+/**
+ * Each test stops and starts a MariaDB, which takes seconds on a busy machine, and the bot's retries back off while it
+ * is away: the default 20 s would measure the machine, not Parley.
+ */
+const RESTART_TEST_TIMEOUT_MS = 90_000;
 
 let mariadb: OwnMariaDb;
 beforeAll(async () => {
@@ -105,7 +110,7 @@ describe('MySQL restarted under Parley (webhook)', () => {
     await admin.get('/api/chats/').expect(200);
     await admin.patch('/api/settings/', { operators_see_unassigned: true }).expect(200);
     expect((await admin.get('/api/health').then((r) => r.status))).toBe(200);
-  });
+  }, RESTART_TEST_TIMEOUT_MS);
 });
 
 describe('MySQL restarted under Parley (polling)', () => {
@@ -142,5 +147,5 @@ describe('MySQL restarted under Parley (polling)', () => {
     send(10);
     await waitFor('every update stored and confirmed', async () => bot.pendingUpdates().length === 0 && (await storedTexts()).length >= 30);
     expect((await storedTexts()).sort()).toEqual([...texts].sort());
-  });
+  }, RESTART_TEST_TIMEOUT_MS);
 });
