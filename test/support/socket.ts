@@ -66,9 +66,17 @@ export class TestSocket {
   /** Skips frames until one matches; returns it. */
   async until(match: (frame: Frame) => boolean, timeoutMs = 10_000): Promise<Frame> {
     const deadline = Date.now() + timeoutMs;
+    const skipped: Frame[] = [];
     for (;;) {
-      const frame = await this.next(Math.max(1, deadline - Date.now()));
+      let frame: Frame;
+      try {
+        frame = await this.next(Math.max(1, deadline - Date.now()));
+      } catch (error) {
+        // what arrived instead is what tells a failure in CI apart from a slow machine
+        throw new Error(`${(error as Error).message}; skipped meanwhile: ${describeFrames(skipped)}`, { cause: error });
+      }
       if (match(frame)) return frame;
+      skipped.push(frame);
     }
   }
 
@@ -116,4 +124,15 @@ export class TestSocket {
     this.waiters = [];
     for (const wake of waiters) wake();
   }
+}
+
+function describeFrames(frames: Frame[]): string {
+  if (frames.length === 0) return 'nothing';
+  return frames
+    .map((frame) => {
+      const data = frame.data as { id?: unknown; text?: unknown; status?: unknown } | null;
+      const detail = [data?.id, data?.text, data?.status].filter((part) => part !== undefined && part !== null).join(' ');
+      return `${frame.type}#${frame.seq}${detail ? ` (${String(detail).slice(0, 60)})` : ''}`;
+    })
+    .join(', ');
 }
