@@ -6,6 +6,9 @@ import { rpcError } from './fakes/mtproto/index.js';
 import { STACKS } from './support/server.js';
 import { chatWith, logIn, messagesOf, untilAccount, UserServer } from './support/telegram-user.js';
 
+/** The server restarts twice, with every account of the earlier tests: seconds each on a busy machine. */
+const TWO_RESTARTS_TIMEOUT_MS = 60_000;
+
 describe.each(STACKS)('a personal account when Telegram refuses on $name', (stack) => {
   let server: UserServer;
   beforeAll(async () => {
@@ -82,7 +85,7 @@ describe.each(STACKS)('a personal account when Telegram refuses on $name', (stac
       await server.admin.post(`/api/accounts/${account.id}/start/`).expect(200);
       expect(server.parley.runtime?.isRunning(account.id)).toBe(true);
     }
-  });
+  }, TWO_RESTARTS_TIMEOUT_MS);
 
   it('a reply whose answer was lost is not posted twice: its echo is recognised, and the repeat finds what it became', async () => {
     const { account, telegram } = await logIn(server);
