@@ -1,16 +1,15 @@
 // Domain events → frames for exactly the operators allowed to see them, numbered per operator by the event
-// log, then handed to every process's WebSocket hub over the bus.
-import { canSee, scopeOf } from '../domain/visibility.js';
+// log, then handed to every process's WebSocket hub over the bus. The cost of an event follows the operators
+// who may see its chat (the directory's index), and what they receive is presented once and shared.
+import type { Audience, Member } from '../domain/visibility.js';
 import type { Logger } from '../log.js';
 import { presentAccount, presentChat, presentChatAccount, presentLogin, presentMessage } from '../wire/present.js';
 import type { EventBus } from '../realtime/bus.js';
-import type { EventLog } from '../realtime/event-log.js';
+import type { Batch, EventLog, Payload } from '../realtime/event-log.js';
 import type { FramesMessage } from '../realtime/frames-message.js';
 import type { OperatorDirectory } from './directory.js';
-import type { ChatAccess, DomainEvent, EventSink } from './events.js';
+import type { DomainEvent, EventSink } from './events.js';
 import type { SettingsService } from './settings.js';
-
-type Entry = { operatorId: number; type: string; data: unknown };
 
 /** How often a process that dropped frames tries again to announce it while Redis is still away. */
 const LOSS_NOTICE_RETRY_MS = 500;
@@ -34,10 +33,10 @@ export class RealtimePublisher implements EventSink {
   async publish(events: DomainEvent[]): Promise<void> {
     const at = Date.now();
     try {
-      const entries = await this.entriesFor(events);
-      if (entries.length === 0) return;
-      const frames = await this.deps.log.append(entries);
-      const message: FramesMessage = { epoch: this.deps.log.epoch, at, frames };
+      const batch = await this.batchFor(events);
+      if (batch.deliveries.length === 0) return;
+      const frames = await this.deps.log.append(batch);
+      const message: FramesMessage = { epoch: this.deps.log.epoch, at, payloads: batch.payloads, frames };
       await this.deps.bus.publish('frames', message);
     } catch (error) {
       // The data is committed; a client that missed frames catches up through /api/events or a reload.
@@ -75,41 +74,46 @@ export class RealtimePublisher implements EventSink {
     this.#announcing = false;
   }
 
-  private async entriesFor(events: DomainEvent[]): Promise<Entry[]> {
-    const [operators, settings] = await Promise.all([this.deps.directory.active(), this.deps.settings.current()]);
-    const scopes = operators.map((operator) => ({ operatorId: operator.id as number, scope: scopeOf(operator, settings) }));
-    const entries: Entry[] = [];
-    for (const event of events) {
-      for (const { operatorId, scope } of scopes) {
-        const entry = frameFor(event, (chat) => canSee(scope, chat), scope.kind === 'all');
-        if (entry) entries.push({ operatorId, ...entry });
-      }
-    }
-    return entries;
+  private async batchFor(events: DomainEvent[]): Promise<Batch> {
+    const settings = await this.deps.settings.current();
+    const audience = await this.deps.directory.audience(settings);
+    const batch: Batch = { payloads: [], deliveries: [] };
+    const give = (members: readonly Member[], payload: Payload) => {
+      if (members.length === 0) return;
+      const index = batch.payloads.push(payload) - 1;
+      for (const { operatorId } of members) batch.deliveries.push({ operatorId, payload: index });
+    };
+    for (const event of events) deliver(event, audience, give);
+    return batch;
   }
 }
 
-/** What one operator receives for one event, or nothing. */
-function frameFor(
-  event: DomainEvent,
-  sees: (chat: ChatAccess) => boolean,
-  isAdmin: boolean,
-): { type: string; data: unknown } | undefined {
+/** Gives each operator who may see the event its frame, one payload per distinct frame. */
+function deliver(event: DomainEvent, audience: Audience, give: (members: readonly Member[], payload: Payload) => void): void {
   switch (event.type) {
     case 'message.created':
     case 'message.updated':
-      return sees(event.chat) ? { type: event.type, data: presentMessage(event.message) } : undefined;
+      return give(audience.of(event.chat), { type: event.type, data: presentMessage(event.message) });
     case 'chat.created':
-      return sees(event.chat.chat) ? { type: 'chat.created', data: presentChat(event.chat) } : undefined;
+      return give(audience.of(event.chat.chat), { type: 'chat.created', data: presentChat(event.chat) });
     case 'chat.updated': {
-      const now = sees(event.chat.chat);
-      const before = sees(event.before);
-      if (now) return { type: before ? 'chat.updated' : 'chat.created', data: presentChat(event.chat) };
-      return before ? { type: 'chat.removed', data: { id: event.chat.chat.id } } : undefined;
+      const before = audience.of(event.before);
+      const now = audience.of(event.chat.chat);
+      const sawIt = new Set(before.map(({ operatorId }) => operatorId));
+      const seesIt = new Set(now.map(({ operatorId }) => operatorId));
+      const data = presentChat(event.chat);
+      // Who could not see the chat before learns of it as new; who no longer may sees it go.
+      give(now.filter(({ operatorId }) => sawIt.has(operatorId)), { type: 'chat.updated', data });
+      give(now.filter(({ operatorId }) => !sawIt.has(operatorId)), { type: 'chat.created', data });
+      return give(before.filter(({ operatorId }) => !seesIt.has(operatorId)), { type: 'chat.removed', data: { id: event.chat.chat.id } });
     }
-    case 'account.updated':
+    case 'account.updated': {
       // Operators learn a source's status (their composer says why it cannot send), never its settings or login.
-      if (!isAdmin) return { type: 'account.updated', data: presentChatAccount(event.account) };
-      return { type: 'account.updated', data: { ...presentAccount(event.account), ...(event.login && { login: presentLogin(event.login) }) } };
+      const admins = audience.everyone.filter(({ scope }) => scope.kind === 'all');
+      const operators = audience.everyone.filter(({ scope }) => scope.kind !== 'all');
+      const { account, login } = event;
+      give(admins, { type: 'account.updated', data: { ...presentAccount(account), ...(login && { login: presentLogin(login) }) } });
+      return give(operators, { type: 'account.updated', data: presentChatAccount(account) });
+    }
   }
 }

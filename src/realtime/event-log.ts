@@ -7,11 +7,31 @@ export interface Frame {
   data: unknown;
 }
 
+/** What one or more operators receive alike: presented once, shared by every delivery that points at it. */
+export interface Payload {
+  type: string;
+  data: unknown;
+}
+
+/** Frames to number: each delivery gives an operator the payload at index `payload`. */
+export interface Batch {
+  payloads: Payload[];
+  deliveries: { operatorId: number; payload: number }[];
+}
+
+/** A delivery with its seq, in the order of the batch's deliveries. */
+export interface Numbered {
+  operatorId: number;
+  seq: number;
+  payload: number;
+}
+
 export type Since = { frames: Frame[] } | { gone: true };
 
 /**
  * Rules every implementation keeps:
- * - `append` assigns each (operator, frame) the next seq of that operator, atomically across processes.
+ * - `append` assigns each delivery the next seq of its operator, atomically across processes, and costs one
+ *   round trip to shared storage whatever the number of deliveries.
  * - `since(op, n)` returns that operator's frames with seq > n in order, or `gone` when some of them were
  *   already dropped by retention (the client must reload), or when n is ahead of the log (another epoch).
  * - `epoch` changes whenever the numbering restarts (a new in-memory log, a flushed Redis); clients compare it.
@@ -20,7 +40,7 @@ export type Since = { frames: Frame[] } | { gone: true };
  */
 export interface EventLog {
   readonly epoch: string;
-  append(entries: { operatorId: number; type: string; data: unknown }[]): Promise<(Frame & { operatorId: number })[]>;
+  append(batch: Batch): Promise<Numbered[]>;
   since(operatorId: number, seq: number): Promise<Since>;
   /** The operator's latest seq (0 when he has none yet). */
   head(operatorId: number): Promise<number>;

@@ -3,7 +3,7 @@
 // with nothing lost or repeated in between.
 import type { Logger } from '../log.js';
 import type { EventBus } from './bus.js';
-import type { EventLog, Frame } from './event-log.js';
+import type { EventLog, Frame, Payload } from './event-log.js';
 import type { FramesMessage } from './frames-message.js';
 
 /** The slice of a `ws` WebSocket the hub uses. */
@@ -201,16 +201,20 @@ export class SocketHub {
   }
 
   private deliver(message: FramesMessage): void {
-    if (message.epoch !== this.deps.log.epoch) return;
-    for (const { operatorId, ...frame } of message.frames) {
+    const { epoch, at, payloads, frames } = message;
+    if (epoch !== this.deps.log.epoch) return;
+    // A payload's text is the same for every recipient but for the seq: its data is serialized once.
+    const texts: (FrameText | undefined)[] = [];
+    for (const { operatorId, seq, payload: index } of frames) {
       const connections = this.connections.get(operatorId);
-      if (!connections) continue;
-      // One operator's sockets all get the same text: serialize it once, not once per socket.
-      const text = JSON.stringify({ ...frame, epoch: message.epoch });
-      const inbound = message.at !== undefined && isInboundMessage(frame);
+      const payload = payloads[index];
+      if (!connections || !payload) continue;
+      const text = (texts[index] ??= frameText(payload, epoch));
+      const frame: Frame = { type: payload.type, seq, data: payload.data };
+      const inbound = at !== undefined && isInboundMessage(frame);
       for (const connection of connections) {
         if (connection.buffer) connection.buffer.push(frame);
-        else if (this.forward(connection, frame, text) && inbound) this.deps.inboundDelivered?.(message.at ?? 0);
+        else if (this.forward(connection, frame, text(seq)) && inbound) this.deps.inboundDelivered?.(at);
       }
     }
   }
@@ -268,6 +272,15 @@ export class SocketHub {
       }
     }
   }
+}
+
+type FrameText = (seq: number) => string;
+
+/** The socket's text of a payload at any seq, the same as `JSON.stringify({ type, seq, data, epoch })`. */
+function frameText({ type, data }: Payload, epoch: string): FrameText {
+  const head = `{"type":${JSON.stringify(type)},"seq":`;
+  const tail = `,"data":${JSON.stringify(data) ?? 'null'},"epoch":${JSON.stringify(epoch)}}`;
+  return (seq) => head + String(seq) + tail;
 }
 
 function isInboundMessage(frame: Frame): boolean {

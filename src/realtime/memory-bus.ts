@@ -25,9 +25,11 @@ export class MemoryEventBus implements EventBus {
     // inside the publisher's call.
     queueMicrotask(() => {
       const current = this.#subscriptions.get(topic);
-      for (const subscription of subscriptions) {
-        if (current?.has(subscription)) this.#deliver(topic, subscription, structuredClone(copy));
-      }
+      const live = subscriptions.filter((subscription) => current?.has(subscription));
+      // Every copy is taken before any subscriber runs; the first subscriber gets the publish-time copy itself
+      // (a frames message is cloned once, not twice, in the usual one-hub process).
+      const copies = live.map((_, index) => (index === 0 ? copy : structuredClone(copy)));
+      live.forEach((subscription, index) => this.#deliver(topic, subscription, copies[index]));
     });
     return subscriptions.length;
   }

@@ -1,7 +1,7 @@
 // The event log of a single process: a ring of the last `maxPerOperator` frames per operator. Frames are kept
 // as JSON, as in Redis, so what a client reads back never shares objects with what was appended.
 import { randomUUID } from 'node:crypto';
-import type { EventLog, Frame, Since } from './event-log.js';
+import type { Batch, EventLog, Frame, Numbered, Since } from './event-log.js';
 
 export interface MemoryEventLogOptions {
   maxPerOperator: number;
@@ -29,13 +29,14 @@ export class MemoryEventLog implements EventLog {
     this.#max = maxPerOperator;
   }
 
-  async append(entries: { operatorId: number; type: string; data: unknown }[]): Promise<(Frame & { operatorId: number })[]> {
-    return entries.map(({ operatorId, type, data }) => {
+  async append({ payloads, deliveries }: Batch): Promise<Numbered[]> {
+    // Each payload is serialized once; its recipients' rings share the string.
+    const json = payloads.map(({ data }) => JSON.stringify(data) ?? 'null');
+    return deliveries.map(({ operatorId, payload }) => {
       const log = this.#log(operatorId);
       log.head += 1;
-      const stored = { type, seq: log.head, json: JSON.stringify(data) ?? 'null' };
-      log.ring[stored.seq % this.#max] = stored;
-      return { operatorId, ...frame(stored) };
+      log.ring[log.head % this.#max] = { type: payloads[payload]?.type ?? '', seq: log.head, json: json[payload] ?? 'null' };
+      return { operatorId, seq: log.head, payload };
     });
   }
 

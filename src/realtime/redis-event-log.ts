@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
 import { RedisConnection } from '../redis/connection.js';
-import type { EventLog, Frame, Since } from './event-log.js';
+import type { Batch, EventLog, Frame, Numbered, Since } from './event-log.js';
 
 export interface RedisEventLogOptions {
   url: string;
@@ -15,13 +15,18 @@ export interface RedisEventLogOptions {
 
 // One script per batch: counter and stream change together, so seq order is storage order across processes.
 // It also recreates the epoch if Redis lost it (a flush restarts the counters), and returns the current one.
-// KEYS: epoch, then (seq, frames) per entry. ARGV: candidate epoch, max length, then (type, data) per entry.
+// Each payload is sent once and added to the stream of every operator who receives it.
+// KEYS: epoch, then (seq, frames) per delivery. ARGV: candidate epoch, max length, payload count P, then
+// (type, data) per payload, then the payload's index (1-based) per delivery.
 const APPEND = `
 redis.call('SET', KEYS[1], ARGV[1], 'NX')
+local payloads = tonumber(ARGV[3])
+local first = 4 + 2 * payloads
 local seqs = {}
 for i = 1, (#KEYS - 1) / 2 do
+  local p = tonumber(ARGV[first + i - 1])
   local seq = redis.call('INCR', KEYS[2 * i])
-  redis.call('XADD', KEYS[2 * i + 1], 'MAXLEN', ARGV[2], seq .. '-0', 'type', ARGV[2 * i + 1], 'data', ARGV[2 * i + 2])
+  redis.call('XADD', KEYS[2 * i + 1], 'MAXLEN', ARGV[2], seq .. '-0', 'type', ARGV[2 + 2 * p], 'data', ARGV[3 + 2 * p])
   seqs[i] = seq
 end
 return {redis.call('GET', KEYS[1]), seqs}
@@ -68,23 +73,18 @@ export class RedisEventLog implements EventLog {
     return this.#epoch;
   }
 
-  async append(entries: { operatorId: number; type: string; data: unknown }[]): Promise<(Frame & { operatorId: number })[]> {
-    if (entries.length === 0) return [];
+  async append({ payloads, deliveries }: Batch): Promise<Numbered[]> {
+    if (deliveries.length === 0) return [];
     const keys = [`${this.#prefix}:events:epoch`];
-    const args = [randomUUID(), String(this.#max)];
-    const json = entries.map(({ data }) => JSON.stringify(data) ?? 'null');
-    entries.forEach(({ operatorId, type }, index) => {
+    const args = [randomUUID(), String(this.#max), String(payloads.length)];
+    for (const { type, data } of payloads) args.push(type, JSON.stringify(data) ?? 'null');
+    for (const { operatorId, payload } of deliveries) {
       keys.push(this.#seqKey(operatorId), this.#framesKey(operatorId));
-      args.push(type, json[index] ?? 'null');
-    });
+      args.push(String(payload + 1));
+    }
     const [epoch, seqs] = (await this.#connection.run((redis) => redis.eval(APPEND, keys.length, ...keys, ...args))) as [string, number[]];
     this.#epoch = epoch;
-    return entries.map(({ operatorId, type }, index) => ({
-      operatorId,
-      type,
-      seq: seqs[index] ?? 0,
-      data: JSON.parse(json[index] ?? 'null'),
-    }));
+    return deliveries.map(({ operatorId, payload }, index) => ({ operatorId, seq: seqs[index] ?? 0, payload }));
   }
 
   async since(operatorId: number, seq: number): Promise<Since> {

@@ -45,6 +45,13 @@ if (redisUrl) {
 const frame = (operatorId: number, type: string, data: unknown = {}) => ({ operatorId, type, data });
 const seqs = (frames: Frame[]) => frames.map((each) => each.seq);
 
+/** Appends each frame as a payload of its own and returns them numbered, with their payload. */
+async function append(log: EventLog, frames: ReturnType<typeof frame>[]): Promise<(Frame & { operatorId: number })[]> {
+  const payloads = frames.map(({ type, data }) => ({ type, data }));
+  const numbered = await log.append({ payloads, deliveries: frames.map(({ operatorId }, payload) => ({ operatorId, payload })) });
+  return numbered.map(({ operatorId, seq, payload }) => ({ operatorId, seq, type: payloads[payload]?.type ?? '', data: payloads[payload]?.data }));
+}
+
 async function framesSince(log: EventLog, operatorId: number, seq: number): Promise<Frame[]> {
   const since = await log.since(operatorId, seq);
   if ('gone' in since) throw new Error(`frames after ${seq} of operator ${operatorId} are gone`);
@@ -76,7 +83,7 @@ describe.each(kinds)('$name', (kind) => {
   it('numbers each operator’s frames from 1, separately per operator', async () => {
     const { log } = await deploy();
     expect(await log.head(1)).toBe(0);
-    const appended = await log.append([frame(1, 'chat.updated', { chatId: '5' }), frame(2, 'message.created'), frame(1, 'chat.read')]);
+    const appended = await append(log, [frame(1, 'chat.updated', { chatId: '5' }), frame(2, 'message.created'), frame(1, 'chat.read')]);
     expect(appended).toEqual([
       { operatorId: 1, type: 'chat.updated', seq: 1, data: { chatId: '5' } },
       { operatorId: 2, type: 'message.created', seq: 1, data: {} },
@@ -85,15 +92,39 @@ describe.each(kinds)('$name', (kind) => {
     expect(await log.head(1)).toBe(2);
     expect(await log.head(2)).toBe(1);
     expect(await log.head(3)).toBe(0);
-    expect(await log.append([])).toEqual([]);
+    expect(await append(log, [])).toEqual([]);
+  });
+
+  it('numbers one payload shared by several operators once per operator, in delivery order', async () => {
+    const { log } = await deploy();
+    await append(log, [frame(2, 'earlier')]);
+    const payloads = [{ type: 'message.created', data: { text: 'shared' } }, { type: 'chat.updated', data: { id: '9' } }];
+    const deliveries = [1, 2, 3].flatMap((operatorId) => [0, 1].map((payload) => ({ operatorId, payload })));
+    const numbered = await log.append({ payloads, deliveries });
+    expect(numbered).toEqual([
+      { operatorId: 1, seq: 1, payload: 0 },
+      { operatorId: 1, seq: 2, payload: 1 },
+      { operatorId: 2, seq: 2, payload: 0 },
+      { operatorId: 2, seq: 3, payload: 1 },
+      { operatorId: 3, seq: 1, payload: 0 },
+      { operatorId: 3, seq: 2, payload: 1 },
+    ]);
+    for (const operatorId of [1, 3]) {
+      expect(await framesSince(log, operatorId, 0)).toEqual([
+        { type: 'message.created', seq: 1, data: { text: 'shared' } },
+        { type: 'chat.updated', seq: 2, data: { id: '9' } },
+      ]);
+    }
+    expect((await framesSince(log, 2, 1)).map(({ type, seq }) => [type, seq])).toEqual([['message.created', 2], ['chat.updated', 3]]);
+    expect(await log.append({ payloads, deliveries: [] })).toEqual([]);
   });
 
   it('shares one numbering and one epoch between processes', async () => {
     const { log, peer } = await deploy();
     const other = await peer();
     expect(other.epoch).toBe(log.epoch);
-    await log.append([frame(1, 'a'), frame(1, 'b')]);
-    const [third] = await other.append([frame(1, 'c')]);
+    await append(log, [frame(1, 'a'), frame(1, 'b')]);
+    const [third] = await append(other, [frame(1, 'c')]);
     expect(third?.seq).toBe(3);
     expect(await log.head(1)).toBe(3);
     expect((await framesSince(log, 1, 0)).map((each) => each.type)).toEqual(['a', 'b', 'c']);
@@ -104,7 +135,7 @@ describe.each(kinds)('$name', (kind) => {
     const processes = [log, await peer(), await peer()];
     const batches = await Promise.all(
       Array.from({ length: 30 }, (_, n) =>
-        (processes[n % 3] ?? log).append([frame(1, 'x', { n }), frame(2, 'y', { n }), frame(1, 'z', { n })]),
+        append(processes[n % 3] ?? log, [frame(1, 'x', { n }), frame(2, 'y', { n }), frame(1, 'z', { n })]),
       ),
     );
     for (const operatorId of [1, 2]) {
@@ -119,7 +150,7 @@ describe.each(kinds)('$name', (kind) => {
 
   it('returns the frames after a seq, in order, and none after the head', async () => {
     const { log } = await deploy();
-    await log.append([1, 2, 3, 4, 5].map((n) => frame(7, 'message.created', { n })));
+    await append(log, [1, 2, 3, 4, 5].map((n) => frame(7, 'message.created', { n })));
     const after2 = await framesSince(log, 7, 2);
     expect(after2).toEqual([3, 4, 5].map((n) => ({ type: 'message.created', seq: n, data: { n } })));
     expect(await framesSince(log, 7, 5)).toEqual([]);
@@ -128,16 +159,16 @@ describe.each(kinds)('$name', (kind) => {
 
   it('answers gone when the seq is ahead of the log (another epoch’s numbering)', async () => {
     const { log } = await deploy();
-    await log.append([frame(1, 'a'), frame(1, 'b')]);
+    await append(log, [frame(1, 'a'), frame(1, 'b')]);
     expect(await log.since(1, 3)).toEqual({ gone: true });
     expect(await log.since(2, 1)).toEqual({ gone: true });
   });
 
   it('keeps at least maxPerOperator frames and answers gone once older ones were dropped', async () => {
     const { log } = await deploy(5);
-    await log.append([1, 2, 3].map((n) => frame(1, 'm', { n })));
-    await log.append([4, 5, 6, 7, 8, 9, 10].map((n) => frame(1, 'm', { n })));
-    await log.append([frame(1, 'm', { n: 11 }), frame(2, 'other'), frame(1, 'm', { n: 12 })]);
+    await append(log, [1, 2, 3].map((n) => frame(1, 'm', { n })));
+    await append(log, [4, 5, 6, 7, 8, 9, 10].map((n) => frame(1, 'm', { n })));
+    await append(log, [frame(1, 'm', { n: 11 }), frame(2, 'other'), frame(1, 'm', { n: 12 })]);
     expect(seqs(await framesSince(log, 1, 7))).toEqual([8, 9, 10, 11, 12]);
     expect(await log.since(1, 6)).toEqual({ gone: true });
     expect(await log.since(1, 0)).toEqual({ gone: true });
@@ -148,7 +179,7 @@ describe.each(kinds)('$name', (kind) => {
     const { log } = await deploy();
     const data = { chat: { title: 'Support', tags: ['vip'] }, text: 'héllo 👋' };
     const original = structuredClone(data);
-    const [appended] = await log.append([frame(1, 'chat.updated', data)]);
+    const [appended] = await append(log, [frame(1, 'chat.updated', data)]);
     data.chat.title = 'changed by the caller';
     (appended?.data as typeof data).chat.tags.push('changed');
     const [read] = await framesSince(log, 1, 0);
@@ -159,11 +190,11 @@ describe.each(kinds)('$name', (kind) => {
 
   it('changes the epoch when the numbering restarts', async () => {
     const { log, restart } = await deploy();
-    await log.append([frame(1, 'a'), frame(1, 'b')]);
+    await append(log, [frame(1, 'a'), frame(1, 'b')]);
     const restarted = await restart();
     expect(restarted.epoch).not.toBe(log.epoch);
     expect(await restarted.head(1)).toBe(0);
-    const [first] = await restarted.append([frame(1, 'c')]);
+    const [first] = await append(restarted, [frame(1, 'c')]);
     expect(first?.seq).toBe(1);
   });
 });
@@ -174,12 +205,12 @@ describe.runIf(redisUrl)('RedisEventLog after Redis lost its data', () => {
     const prefix = randomPrefix();
     const before = await RedisEventLog.open({ url, prefix, maxPerOperator: 10, logger: silentLogger });
     try {
-      await before.append([frame(1, 'a')]);
+      await append(before, [frame(1, 'a')]);
       const oldEpoch = before.epoch;
       await deleteKeys(url, [prefix]);
       const after = await RedisEventLog.open({ url, prefix, maxPerOperator: 10, logger: silentLogger });
       await after.close();
-      const [appended] = await before.append([frame(1, 'b')]);
+      const [appended] = await append(before, [frame(1, 'b')]);
       expect(appended?.seq).toBe(1);
       expect(before.epoch).not.toBe(oldEpoch);
       expect(before.epoch).toBe(after.epoch);

@@ -74,10 +74,10 @@ describe('Redis seams when Redis goes away and comes back', () => {
   it('the event log refuses at once while away, and after a restart that emptied Redis reads a new epoch', async () => {
     const log = await RedisEventLog.open({ url: redis.url, prefix: randomPrefix(), maxPerOperator: 10, logger: silentLogger });
     try {
-      await log.append([{ operatorId: 1, type: 'message.created', data: { n: 1 } }]);
+      await log.append({ payloads: [{ type: 'message.created', data: { n: 1 } }], deliveries: [{ operatorId: 1, payload: 0 }] });
       const before = log.epoch;
       await redis.stop();
-      for (const call of [() => log.append([{ operatorId: 1, type: 'x', data: null }]), () => log.head(1), () => log.since(1, 0)]) {
+      for (const call of [() => log.append({ payloads: [{ type: 'x', data: null }], deliveries: [{ operatorId: 1, payload: 0 }] }), () => log.head(1), () => log.since(1, 0)]) {
         const refused = await outcome(call);
         expect(refused.error).toBeInstanceOf(RedisUnavailable);
         expect(refused.ms).toBeLessThan(COMMAND_TIMEOUT_MS);
