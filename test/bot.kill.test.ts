@@ -1,8 +1,8 @@
 // Killing Parley (kill -9) in the middle of a batch of polled updates loses nothing and stores nothing twice:
-// the polling offset is saved only after the batch committed, so Telegram sends the unconfirmed updates again.
-// The kill is timed from outside and proven: another program on the database holds the messages table's
-// lock once part of a batch is stored, so the process is stopped inside the batch, with some of its updates
-// stored but not confirmed to Telegram.
+// a batch is stored in one transaction and the polling offset is saved only after it committed, so Telegram
+// sends the unconfirmed updates again. The kill is timed from outside and proven: another program on the
+// database holds the messages table's lock once two batches are stored, and the process is stopped once it
+// fetched a batch it cannot commit: whole batches stored, the next one fetched, none of it stored or confirmed.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,8 +17,9 @@ import { outsideWriter, type OutsideWriter } from './support/outside-writer.js';
 
 const UPDATES = 600;
 const CUSTOMERS = 30;
-/** Kill once this many are stored: inside the second batch of 100. */
+/** Lock once this many are stored: after the second batch of 100 committed. */
 const KILL_AFTER = 150;
+const BATCH = 100;
 
 describe.each(DIALECTS)('a bot polled by a process killed mid-batch, on %s', (dialect) => {
   let telegram: FakeBotApi;
@@ -89,18 +90,21 @@ describe.each(DIALECTS)('a bot polled by a process killed mid-batch, on %s', (di
     const first = await startParley();
     await addBot(first.admin, bot);
 
-    // Some of the second batch stored: from here on the process cannot commit (nor confirm) anything more.
+    // From here on the process cannot commit anything more; it is killed once it fetched a batch beyond that.
     await vi.waitFor(async () => expect(await writer.count('messages')).toBeGreaterThanOrEqual(KILL_AFTER), { timeout: 60_000, interval: 5 });
     await writer.lock('messages');
     const storedAtKill = await writer.count('messages');
+    await vi.waitFor(() => expect(fetched(bot, firstId)).toBeGreaterThan(storedAtKill), { timeout: 60_000, interval: 5 });
     first.child.kill('SIGKILL');
     await closed(first.child);
     const confirmedAtKill = UPDATES - bot.pendingUpdates().length;
     const fetchedAtKill = fetched(bot, firstId);
     await writer.release();
 
-    // The kill landed inside a batch: fetched, partly stored, not confirmed.
-    expect(confirmedAtKill).toBeLessThan(storedAtKill);
+    // The kill landed inside a batch: fetched, not stored (a batch is one transaction: whole batches only), and
+    // nothing confirmed beyond what was stored.
+    expect(storedAtKill % BATCH).toBe(0);
+    expect(confirmedAtKill).toBeLessThanOrEqual(storedAtKill);
     expect(storedAtKill).toBeLessThan(fetchedAtKill);
     expect(await writer.count('messages')).toBe(storedAtKill);
 

@@ -1,9 +1,13 @@
-// Storing what a channel reports, once. Each inbound event is one transaction; events are published and
-// downloads enqueued only after it committed, and the channel acknowledges its source only after that.
+// Storing what a channel reports, once. New messages arriving together share one transaction (group-commit.ts),
+// other events have one each; events are published and downloads enqueued only after the commit, and the
+// channel acknowledges its source only after that.
 import type { InboundEvent, InboundMessage, InboundSink } from '../channels/channel.js';
+import type { Transaction } from 'kysely';
 import type { AccountSettings, AccountType } from '../domain/account.js';
+import type { Chat } from '../domain/chat.js';
 import { displayName, type Network } from '../domain/contact.js';
-import type { AccountId, ChatId, MessageId } from '../domain/ids.js';
+import type { AccountId, ChatId, MediaId, MessageId } from '../domain/ids.js';
+import type { AutoAssignmentPolicy } from '../domain/settings.js';
 import type { Logger } from '../log.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { ParleyMetrics } from '../metrics/metrics.js';
@@ -14,10 +18,13 @@ import type { Database } from '../store/db.js';
 import type { AccountWrites } from '../store/fencing.js';
 import type { MediaRepository } from '../store/media.js';
 import type { MessageRepository } from '../store/messages.js';
+import { isPassingFailure } from '../store/errors.js';
+import type { Schema } from '../store/schema.js';
 import { inTransaction } from '../store/transaction.js';
 import type { Assignments } from './assignment.js';
 import type { ConversationEvents } from './conversation-events.js';
 import type { EventSink } from './events.js';
+import { GroupCommit } from './group-commit.js';
 import type { SettingsService } from './settings.js';
 
 export interface IngestSource {
@@ -53,8 +60,43 @@ interface Deps {
   metrics: ParleyMetrics;
 }
 
+interface PendingMessage {
+  source: IngestSource;
+  inbound: InboundMessage;
+  policy: AutoAssignmentPolicy;
+}
+
+interface StoredMessage {
+  source: IngestSource;
+  direction: InboundMessage['direction'];
+  /** The chat as it was before this message. */
+  chat: Chat;
+  chatCreated: boolean;
+  /** False for a repeat: the message was stored before. */
+  stored: boolean;
+  messageId: MessageId;
+  mediaIds: MediaId[];
+}
+
 export class IngestService {
-  constructor(private readonly deps: Deps) {}
+  /** New messages arriving together (concurrent webhook requests, a polled batch) share one transaction. */
+  private readonly newMessages: GroupCommit<PendingMessage, StoredMessage>;
+
+  constructor(private readonly deps: Deps) {
+    const { database } = deps;
+    this.newMessages = new GroupCommit({
+      storeAll: (items) =>
+        inTransaction(database, async (trx) => {
+          const stored: StoredMessage[] = [];
+          for (const item of items) stored.push(await this.storeMessage(trx, item));
+          return stored;
+        }),
+      storeOne: (item) => inTransaction(database, (trx) => this.storeMessage(trx, item)),
+      afterCommit: (stored) => this.announce(stored),
+      failsForAll: isPassingFailure,
+      committed: (size) => deps.metrics.ingestTransaction(size),
+    });
+  }
 
   /** The sink a channel for this account writes into. */
   sinkFor(source: IngestSource): InboundSink {
@@ -85,63 +127,74 @@ export class IngestService {
   }
 
   private async message(source: IngestSource, inbound: InboundMessage): Promise<IngestOutcome> {
-    const { database, contacts, chats, messages, media, assignments, settings } = this.deps;
     if (inbound.chat.type !== 'private' && !source.settings.groups) return nothing();
-    const policy = (await settings.current()).autoAssignment;
+    const policy = (await this.deps.settings.current()).autoAssignment;
+    const result = await this.newMessages.submit({ source, inbound, policy });
+    return { messageId: result.messageId, chatId: result.chat.id, stored: result.stored };
+  }
 
-    const result = await inTransaction(database, async (trx) => {
-      const peerId = inbound.chat.peer ? await contacts.upsert(trx, source.network, inbound.chat.peer) : null;
-      const senderId =
-        inbound.sender === null
-          ? null
-          : inbound.sender.externalId === inbound.chat.peer?.externalId
-            ? peerId
-            : await contacts.upsert(trx, source.network, inbound.sender);
-      const at = inbound.sentAt.getTime();
-      const title = inbound.chat.title ?? (inbound.chat.peer ? displayName(inbound.chat.peer) : `Chat ${inbound.chat.externalId}`);
-      const existing = await chats.findByExternal(trx, source.accountId, inbound.chat.externalId);
-      const { chat, created: chatCreated } = existing
-        ? { chat: existing, created: false }
-        : await chats.insert(trx, { accountId: source.accountId, externalId: inbound.chat.externalId, type: inbound.chat.type, title, contactId: peerId, at });
+  /** Inside the (shared) transaction: the contacts, the chat, the message and its media, the chat's counters. */
+  private async storeMessage(trx: Transaction<Schema>, { source, inbound, policy }: PendingMessage): Promise<StoredMessage> {
+    const { contacts, chats, messages, media, assignments } = this.deps;
+    const peerId = inbound.chat.peer ? await contacts.upsert(trx, source.network, inbound.chat.peer) : null;
+    const senderId =
+      inbound.sender === null
+        ? null
+        : inbound.sender.externalId === inbound.chat.peer?.externalId
+          ? peerId
+          : await contacts.upsert(trx, source.network, inbound.sender);
+    const at = inbound.sentAt.getTime();
+    const title = inbound.chat.title ?? (inbound.chat.peer ? displayName(inbound.chat.peer) : `Chat ${inbound.chat.externalId}`);
+    const existing = await chats.findByExternal(trx, source.accountId, inbound.chat.externalId);
+    const { chat, created: chatCreated } = existing
+      ? { chat: existing, created: false }
+      : await chats.insert(trx, { accountId: source.accountId, externalId: inbound.chat.externalId, type: inbound.chat.type, title, contactId: peerId, at });
+    const repeat = { source, direction: inbound.direction, chat, chatCreated: false, stored: false, mediaIds: [] };
 
-      if (inbound.direction === 'out' && inbound.randomId) {
-        const own = await messages.idByRandomId(trx, chat.id, inbound.randomId);
-        if (own !== undefined) return { chat, stored: false as const, messageId: own };
-      }
-      const replyTo = inbound.replyToExternalId ? await messages.idByExternal(trx, chat.id, inbound.replyToExternalId) : undefined;
-      const inserted = await messages.insertInbound(trx, {
-        chatId: chat.id,
-        externalId: inbound.externalId,
-        direction: inbound.direction,
-        senderContactId: inbound.direction === 'in' ? senderId : null,
-        kind: inbound.kind,
-        text: inbound.text,
-        entities: inbound.entities,
-        replyToMessageId: replyTo ?? null,
-        replyToExternalId: inbound.replyToExternalId,
-        forward: inbound.forward,
-        payload: inbound.payload,
-        sentAt: at,
-      });
-      if (!inserted.created) return { chat, stored: false as const, messageId: inserted.id };
-
-      const mediaIds = await media.insertMany(trx, inserted.id, inbound.media);
-      const incoming = inbound.direction === 'in';
-      await chats.recordMessage(trx, chat, { id: inserted.id, at, incoming, title: inbound.chat.title });
-      if (incoming) await assignments.autoAssign(trx, chat, policy);
-      return { chat, stored: true as const, chatCreated, messageId: inserted.id, mediaIds };
+    if (inbound.direction === 'out' && inbound.randomId) {
+      const own = await messages.idByRandomId(trx, chat.id, inbound.randomId);
+      if (own !== undefined) return { ...repeat, messageId: own };
+    }
+    const replyTo = inbound.replyToExternalId ? await messages.idByExternal(trx, chat.id, inbound.replyToExternalId) : undefined;
+    const inserted = await messages.insertInbound(trx, {
+      chatId: chat.id,
+      externalId: inbound.externalId,
+      direction: inbound.direction,
+      senderContactId: inbound.direction === 'in' ? senderId : null,
+      kind: inbound.kind,
+      text: inbound.text,
+      entities: inbound.entities,
+      replyToMessageId: replyTo ?? null,
+      replyToExternalId: inbound.replyToExternalId,
+      forward: inbound.forward,
+      payload: inbound.payload,
+      sentAt: at,
     });
+    if (!inserted.created) return { ...repeat, messageId: inserted.id };
 
-    if (!result.stored) return { messageId: result.messageId, chatId: result.chat.id, stored: false };
-    this.deps.metrics.messageIngested({ accountType: source.accountType ?? source.network, accountId: source.accountId }, inbound.direction);
-    await this.deps.conversation.message('message.created', result.messageId, result.chat, result.chatCreated);
-    for (const mediaId of result.mediaIds) {
+    const mediaIds = await media.insertMany(trx, inserted.id, inbound.media);
+    const incoming = inbound.direction === 'in';
+    await chats.recordMessage(trx, chat, { id: inserted.id, at, incoming, title: inbound.chat.title });
+    if (incoming) await assignments.autoAssign(trx, chat, policy);
+    return { source, direction: inbound.direction, chat, stored: true, chatCreated, messageId: inserted.id, mediaIds };
+  }
+
+  /** After the commit: counted, published, downloads enqueued. */
+  private async announce(results: readonly StoredMessage[]): Promise<void> {
+    const created = results.filter((r) => r.stored);
+    for (const { source, direction } of created) {
+      this.deps.metrics.messageIngested({ accountType: source.accountType ?? source.network, accountId: source.accountId }, direction);
+    }
+    await this.deps.conversation.messages(
+      'message.created',
+      created.map((r) => ({ id: r.messageId, before: r.chat, chatCreated: r.chatCreated })),
+    );
+    for (const mediaId of created.flatMap((r) => r.mediaIds)) {
       // The message is stored: a failed enqueue must not make the channel redeliver it; the sweep retries.
       await this.deps.jobs.enqueue('media.download', { mediaId }, { key: `media:${mediaId}` }).catch((error: unknown) => {
         this.deps.logger.error({ err: error, mediaId }, 'could not enqueue a download; the periodic sweep will');
       });
     }
-    return { messageId: result.messageId, chatId: result.chat.id, stored: true };
   }
 
   private async edited(source: IngestSource, event: Extract<InboundEvent, { type: 'message.edited' }>): Promise<IngestOutcome> {

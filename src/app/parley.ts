@@ -240,6 +240,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
   const readiness = readinessProbe({ database, pingRedis, runtime, logger });
 
   await bus.subscribe('settings.changed', () => settings.invalidate());
+  await bus.subscribe('accounts.changed', ({ accountId }) => botWebhook.forget(accountId as AccountId));
   await bus.subscribe('operators.changed', (change) => {
     directory.invalidate();
     if (change.signedOut) hub.disconnect(change.operatorId, 1008, 'signed out');
@@ -248,6 +249,7 @@ export async function createParley(config: Config, logger: Logger, options: Parl
   bus.onReconnect(() => {
     settings.invalidate();
     directory.invalidate();
+    botWebhook.forgetAll();
   });
   await bus.subscribe('tokens.revoked', ({ tokenId }) => hub.disconnectToken(tokenId, 'signed out'));
   await hub.start();

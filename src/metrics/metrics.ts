@@ -28,6 +28,7 @@ export interface MetricSources {
 }
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 100];
 const SEND_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 
 export class ParleyMetrics {
@@ -36,6 +37,7 @@ export class ParleyMetrics {
   readonly #sent: Counter<'account_type' | 'account_id'>;
   readonly #failed: Counter<'account_type' | 'account_id' | 'reason'>;
   readonly #ingestToSocket: Histogram;
+  readonly #ingestBatch: Histogram;
   readonly #sendLatency: Histogram<'account_type'>;
   readonly #leaseMoves: Counter<'reason'>;
   readonly #telegramErrors: Counter<'api' | 'kind' | 'error'>;
@@ -64,6 +66,12 @@ export class ParleyMetrics {
       buckets: LATENCY_BUCKETS,
       registers,
     });
+    this.#ingestBatch = new Histogram({
+      name: 'parley_ingest_batch_size',
+      help: 'New inbound messages stored per ingest transaction (concurrent updates share one)',
+      buckets: BATCH_BUCKETS,
+      registers,
+    });
     this.#sendLatency = new Histogram({
       name: 'parley_send_seconds',
       help: 'From an outgoing message row created to Telegram accepting it',
@@ -88,6 +96,11 @@ export class ParleyMetrics {
 
   messageIngested(source: MessageSource, direction: 'in' | 'out'): void {
     this.#ingested.inc({ account_type: source.accountType, account_id: source.accountId, direction });
+  }
+
+  /** An ingest transaction committed holding `size` new messages (repeats included). */
+  ingestTransaction(size: number): void {
+    this.#ingestBatch.observe(size);
   }
 
   messageSent(source: MessageSource, createdAt: Date): void {

@@ -1,7 +1,8 @@
 // Our own getUpdates loop. grammY's bot.start() confirms updates even when their handler failed, so instead:
-// fetch a batch, hand each update to the sink (which resolves after its commit), and only then store the next
-// offset. Telegram drops an update only when a later getUpdates passes a higher offset, so whatever was not
-// stored is fetched again, after a failure or a restart alike; ingest's unique keys absorb the repeats.
+// fetch a batch, hand its updates to the sink (which resolves after their commit; new messages arriving together
+// share one transaction), and only then store the next offset. Telegram drops an update only when a later
+// getUpdates passes a higher offset, so whatever was not stored is fetched again, after a failure or a restart
+// alike; ingest's unique keys absorb the repeats.
 import type { Api } from 'grammy';
 import type { Update } from 'grammy/types';
 import { backoffDelay } from '../../domain/backoff.js';
@@ -105,22 +106,26 @@ export class Polling {
   }
 
   /**
-   * Hands the batch to the sink in order; returns the offset confirming what was stored. On a failure the rest
-   * waits for the next fetch, which brings the failed update again.
+   * Hands the batch to the sink; returns the offset confirming what was stored. New messages next to each other
+   * are handed over together, so ingest stores them in one transaction; anything else (an edit of one of them)
+   * waits until they are stored. On a failure the rest waits for the next fetch, which brings the failed update
+   * again (and repeats of those after it, which the unique keys absorb).
    */
   private async store(updates: Update[], offset: number | undefined): Promise<number | undefined> {
     let next = offset;
-    for (const update of updates) {
+    for (const run of runsOfNewMessages(updates)) {
       if (this.stopped) break;
-      try {
-        await this.deps.deliver(update);
-      } catch (error) {
-        this.deps.logger.warn({ err: error, updateId: update.update_id }, 'bot update not stored; it will be fetched again');
-        await this.degrade('connecting', `an update could not be stored (${describe(error)}); retrying`);
-        await this.wait(this.backoff());
-        return next;
+      const outcomes = await Promise.allSettled(run.map((update) => this.deps.deliver(update)));
+      for (const [i, outcome] of outcomes.entries()) {
+        const update = run[i] as Update;
+        if (outcome.status === 'rejected') {
+          this.deps.logger.warn({ err: outcome.reason, updateId: update.update_id }, 'bot update not stored; it will be fetched again');
+          await this.degrade('connecting', `an update could not be stored (${describe(outcome.reason)}); retrying`);
+          await this.wait(this.backoff());
+          return next;
+        }
+        next = update.update_id + 1;
       }
-      next = update.update_id + 1;
     }
     return next;
   }
@@ -193,6 +198,17 @@ export class Polling {
       signal.addEventListener('abort', done, { once: true });
     });
   }
+}
+
+/** The batch in order, cut into runs: consecutive new messages together, every other update alone. */
+function runsOfNewMessages(updates: readonly Update[]): Update[][] {
+  const runs: Update[][] = [];
+  for (const update of updates) {
+    const last = runs.at(-1);
+    if (update.message && last?.[0]?.message) last.push(update);
+    else runs.push([update]);
+  }
+  return runs;
 }
 
 function describe(error: unknown): string {

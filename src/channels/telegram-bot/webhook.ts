@@ -46,16 +46,39 @@ interface EndpointDeps {
   logger: Logger;
 }
 
+/**
+ * How long a looked-up account is trusted without news of a change. Changes are announced (forget()); this
+ * bounds the staleness when an announcement is lost (Redis away), and only ever lets an update be stored.
+ */
+const ACCOUNT_CACHE_MS = 5_000;
+/** Ids answered from the cache at most; a flood of unknown ids cannot grow it further. */
+const ACCOUNT_CACHE_SIZE = 1_000;
+
 /** The receiving side. It needs no running channel, so it works in every process role. */
 export class BotWebhookEndpoint {
+  /** Every request of a bot asks for the same account: one read per account and period, not one per update. */
+  private readonly accounts = new Map<AccountId, { at: number; account: Promise<Account | undefined> }>();
+  /** The expected secret per account (an HMAC: derived, never changes). */
+  private readonly secrets = new Map<AccountId, string>();
+
   constructor(private readonly deps: EndpointDeps) {}
 
   /** The account a request to `/api/webhook/bot/{id}/` is for, once its secret header matches. */
   async byId(accountId: AccountId, secretHeader: string | undefined): Promise<Account> {
-    if (secretHeader === undefined || !sameSecret(secretHeader, webhookSecret(this.deps.keys, accountId))) {
+    if (secretHeader === undefined || !sameSecret(secretHeader, this.secretOf(accountId))) {
       throw new Unauthenticated(`the ${SECRET_HEADER} header is missing or wrong`);
     }
-    return this.live(await this.deps.accounts.findById(accountId));
+    return this.live(await this.account(accountId));
+  }
+
+  /** The account changed (desired state, settings, deleted): read it again on its next request. */
+  forget(accountId: AccountId): void {
+    this.accounts.delete(accountId);
+  }
+
+  /** Everything may have changed unannounced (the bus was away). */
+  forgetAll(): void {
+    this.accounts.clear();
   }
 
   /** The account of a legacy `/api/webhook/bot/?token=BOT_TOKEN` request, found by a keyed hash of the token. */
@@ -80,6 +103,28 @@ export class BotWebhookEndpoint {
       logger.warn({ err: error, updateId: update.update_id }, 'bot update not stored yet; Telegram will deliver it again');
       throw new ChannelUnavailable('the update could not be stored yet; deliver it again');
     }
+  }
+
+  private secretOf(accountId: AccountId): string {
+    let secret = this.secrets.get(accountId);
+    if (secret === undefined) {
+      secret = webhookSecret(this.deps.keys, accountId);
+      if (this.secrets.size >= ACCOUNT_CACHE_SIZE) this.secrets.clear();
+      this.secrets.set(accountId, secret);
+    }
+    return secret;
+  }
+
+  /** Only a request with the right secret gets here, so only real account ids are cached. */
+  private account(accountId: AccountId): Promise<Account | undefined> {
+    const now = Date.now();
+    const cached = this.accounts.get(accountId);
+    if (cached && now - cached.at < ACCOUNT_CACHE_MS) return cached.account;
+    const account = this.deps.accounts.findById(accountId);
+    if (this.accounts.size >= ACCOUNT_CACHE_SIZE) this.accounts.clear();
+    this.accounts.set(accountId, { at: now, account });
+    account.catch(() => this.accounts.delete(accountId));
+    return account;
   }
 
   private live(account: Account | undefined): Account {
