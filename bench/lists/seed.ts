@@ -2,6 +2,7 @@
 // each chat's last message is known before its messages exist), a few hundred rows per statement, big transactions.
 // Many accounts, operators holding assignments, unread chats, a few very long chats, messages of all chats
 // interleaved by id as they arrive in life.
+import { sql } from 'kysely';
 import { hashPassword } from '../../src/security/passwords.js';
 import type { Database, Db } from '../../src/store/db.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
@@ -39,6 +40,8 @@ export async function seed(database: Database, size: SeedSize): Promise<Seeded> 
   const started = Date.now();
   await migrateToLatest(database);
   const db = database.db;
+  // one connection seeds (poolSize 1): its checks of keys it generated itself are skipped
+  if (database.dialect === 'mysql') await sql`set foreign_key_checks = 0, unique_checks = 0`.execute(db);
   const now = Date.now();
   const hash = await hashPassword(PASSWORD);
   const operators = Array.from({ length: size.operators + 1 }, (_, i) => ({
@@ -47,6 +50,7 @@ export async function seed(database: Database, size: SeedSize): Promise<Seeded> 
     display_name: i === 0 ? 'Admin' : `Operator ${i}`,
     password_hash: hash,
     role: i === 0 ? 'admin' : 'operator',
+    deleted_id: 0,
     created_at: now,
     updated_at: now,
   }));
@@ -85,33 +89,45 @@ export async function seed(database: Database, size: SeedSize): Promise<Seeded> 
     for (let i = 0; i < sizeOf.chats; i++) {
       const id = i + 1;
       const name = contactName(i);
-      const activity = at - ((i * 7919) % (90 * DAY));
-      const assigned = i % 10 < 7;
+      const activity = at - ((i * 7919) % (90 * DAY)); // spread over 90 days, unrelated to the id
+      const draw = random(i);
+      const assigned = draw(10) < 7;
       // the long chats belong to the operator the load logs in as (op1, id 2)
-      const assignee = i < sizeOf.longChats ? 2 : assigned ? 2 + (i % sizeOf.operators) : null;
+      const assignee = i < sizeOf.longChats ? 2 : assigned ? 2 + draw(sizeOf.operators) : null;
       yield {
-        contact: { id, network: 'telegram', external_id: 1_000_000 + id, first_name: name.first, last_name: name.last, search_text: `${name.first} ${name.last}`.toLowerCase(), created_at: at, updated_at: at },
+        contact: { id, network: 'telegram', external_id: String(1_000_000 + id), first_name: name.first, last_name: name.last, search_text: `${name.first} ${name.last}`.toLowerCase(), created_at: at, updated_at: at },
         chat: {
           id,
-          account_id: 1 + (i % sizeOf.accounts),
-          external_id: 1_000_000 + id,
+          account_id: 1 + draw(sizeOf.accounts),
+          external_id: String(1_000_000 + id),
           type: 'private',
           title: `${name.first} ${name.last}`,
           contact_id: id,
-          status: i % 20 < 12 ? 'open' : i % 20 < 17 ? 'pending' : 'resolved',
+          status: ['open', 'open', 'open', 'pending', 'pending', 'resolved'][draw(6)]!,
           assignee_id: assignee,
           last_message_id: messages.idOf(id, messages.counts[i]! - 1),
           last_activity_at: activity,
-          unread_count: i % 10 < 3 ? 1 + (i % 5) : 0,
-          is_blocked: 0,
+          unread_count: draw(10) < 3 ? 1 + draw(5) : 0,
+          is_blocked: 0 as const,
           search_text: `${name.first} ${name.last}`.toLowerCase(),
           created_at: activity - 30 * DAY,
           updated_at: activity,
-          deleted_at: i % 100 === 99 ? activity : null,
+          deleted_at: i >= sizeOf.longChats && draw(100) === 0 ? activity : null,
         },
       };
     }
   }
+}
+
+/** Independent draws per chat (attributes must not follow each other, as `i % n` patterns would). */
+function random(seed: number): (n: number) => number {
+  let state = (seed * 2654435761) >>> 0;
+  return (n) => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
+    return (((t ^ (t >>> 14)) >>> 0) % n);
+  };
 }
 
 interface MessagePlan {
@@ -152,7 +168,7 @@ function* messageRows(plan: MessagePlan) {
       yield {
         id: plan.idOf(chatId, k),
         chat_id: chatId,
-        external_id: k + 1,
+        external_id: String(k + 1),
         direction: incoming ? 'in' : 'out',
         sender_contact_id: incoming ? chatId : null,
         kind: 'text',
