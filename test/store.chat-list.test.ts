@@ -16,15 +16,15 @@ describe.each(DIALECTS)('the chat list on %s', (dialect) => {
     const { db } = database;
     const now = Date.now();
     await db.insertInto('operators').values([1, 2, 3].map((id) => ({ id, username: `op${id}`, deleted_id: 0, display_name: `Op ${id}`, password_hash: 'x', role: 'operator', created_at: now, updated_at: now }))).execute();
-    await db.insertInto('accounts').values({ id: 1, type: 'simulator', title: 'Line', status: 'stopped', desired_state: 'stopped', settings: '{}', created_at: now, updated_at: now }).execute();
+    // explicit ids (the ids the expectations name): rows built first, as Kysely's insert types leave ids out
+    const account = { id: 1, type: 'simulator', title: 'Line', status: 'stopped', desired_state: 'stopped', settings: '{}', created_at: now, updated_at: now };
+    await db.insertInto('accounts').values(account).execute();
     for (let id = 1; id <= 60; id++) {
       // activity repeats across chats so that the keyset's tie-break on the id is exercised too
       const chat = { id, assigneeId: [2, 3, null][id % 3]!, status: ['open', 'pending', 'resolved'][id % 5 % 3]!, at: now - (id % 17) * 1000, deletedAt: id % 11 === 0 ? now : null };
       chats.push(chat);
-      await db
-        .insertInto('chats')
-        .values({ id, account_id: 1, external_id: String(id), type: 'private', title: `Chat ${id}`, status: chat.status, assignee_id: chat.assigneeId, last_activity_at: chat.at, unread_count: 0, is_blocked: 0, search_text: `chat ${id}`, created_at: now, updated_at: now, deleted_at: chat.deletedAt })
-        .execute();
+      const row = { id, account_id: 1, external_id: String(id), type: 'private', title: `Chat ${id}`, status: chat.status, assignee_id: chat.assigneeId, last_activity_at: chat.at, unread_count: 0, search_text: `chat ${id}`, created_at: now, updated_at: now, deleted_at: chat.deletedAt, is_blocked: 0 as const };
+      await db.insertInto('chats').values(row).execute();
     }
   });
   afterAll(async () => {

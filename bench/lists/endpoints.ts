@@ -24,38 +24,46 @@ const view = sql`select c.*, a.type as account_type, a.title as account_title, a
   ct.last_name as ct_last_name, ct.username as ct_username, ct.phone as ct_phone, ct.created_at as ct_created_at,
   ct.updated_at as ct_updated_at, m.id as m_id, m.direction as m_direction, m.kind as m_kind, m.text as m_text,
   m.sent_at as m_sent_at, m.status as m_status
-  from chats c join accounts a on a.id = c.account_id left join contacts ct on ct.id = c.contact_id
+  from chats c left join accounts a on a.id = c.account_id left join contacts ct on ct.id = c.contact_id
   left join messages m on m.id = c.last_message_id`;
 
 const chats = (where: RawBuilder<unknown>) =>
   sql`${view} where ${where} and c.deleted_at is null order by c.last_activity_at desc, c.id desc limit ${PAGE + 1}`;
+/** One ordered page per part of a scope, merged (an `or` of the parts makes both planners sort every match). */
+const merged = (parts: RawBuilder<unknown>[], where: RawBuilder<unknown>) =>
+  parts.length === 1
+    ? chats(sql`${parts[0]} and ${where}`)
+    : sql`${sql.join(
+        parts.map((part, i) => sql`select * from (${chats(sql`${part} and ${where}`)}) as ${sql.raw(`part${i}`)}`),
+        sql` union all `,
+      )} order by last_activity_at desc, id desc limit ${PAGE + 1}`;
 const search = (term: string) => sql`(c.search_text like ${`%${term}%`} escape '!' or ct.search_text like ${`%${term}%`} escape '!')`;
 
 export function endpoints(seeded: Seeded): Endpoint[] {
   const me = seeded.operatorId;
   const mine = sql`c.assignee_id = ${me}`;
   const visible = sql`(c.assignee_id = ${me} or c.assignee_id is null)`;
+  const scopes = [
+    { who: 'admin' as const, parts: [sql`1 = 1`] },
+    { who: 'operator' as const, parts: [mine, sql`c.assignee_id is null`] },
+  ];
   const older = encodeCursor([seeded.longChat.middleMessageId]);
-  const chatList = (who: Who, name: string, query: string, where: RawBuilder<unknown>): Endpoint => ({
+  const chatList = (who: Who, name: string, query: string, baseline: RawBuilder<unknown>): Endpoint => ({
     name,
     who,
     path: `/api/chats/?limit=${PAGE}${query}`,
-    baseline: chats(where),
+    baseline,
   });
-  const common = [
-    { who: 'admin' as const, scope: sql`1 = 1` },
-    { who: 'operator' as const, scope: visible },
-  ];
   return [
-    ...common.flatMap(({ who, scope }) => [
-      chatList(who, 'chats: all', '', scope),
-      chatList(who, 'chats: unassigned', '&assignee=unassigned', sql`${scope} and c.assignee_id is null`),
-      chatList(who, 'chats: by account', `&account=${seeded.accountId}`, sql`${scope} and c.account_id = ${seeded.accountId}`),
-      chatList(who, 'chats: pending', '&status=pending', sql`${scope} and c.status = 'pending'`),
-      chatList(who, `chats: search "${SEARCH.common}"`, `&q=${encodeURIComponent(SEARCH.common)}`, sql`${scope} and ${search(SEARCH.common)}`),
-      chatList(who, `chats: search (one match)`, `&q=${encodeURIComponent(SEARCH.rare)}`, sql`${scope} and ${search(SEARCH.rare)}`),
+    ...scopes.flatMap(({ who, parts }) => [
+      chatList(who, 'chats: all', '', merged(parts, sql`1 = 1`)),
+      chatList(who, 'chats: unassigned', '&assignee=unassigned', chats(sql`c.assignee_id is null`)),
+      chatList(who, 'chats: by account', `&account=${seeded.accountId}`, merged(parts, sql`c.account_id = ${seeded.accountId}`)),
+      chatList(who, 'chats: pending', '&status=pending', merged(parts, sql`c.status = 'pending'`)),
+      chatList(who, `chats: search "${SEARCH.common}"`, `&q=${encodeURIComponent(SEARCH.common)}`, merged(parts, search(SEARCH.common))),
+      chatList(who, `chats: search (one match)`, `&q=${encodeURIComponent(SEARCH.rare)}`, merged(parts, search(SEARCH.rare))),
     ]),
-    chatList('operator', 'chats: mine', '&assignee=me', sql`${mine} and ${visible}`),
+    chatList('operator', 'chats: mine', '&assignee=me', chats(sql`${mine} and ${visible}`)),
     {
       name: 'messages: older page of a long chat',
       who: 'operator',

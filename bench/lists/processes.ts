@@ -36,14 +36,19 @@ export async function startParley(env: Record<string, string>, cwd: string): Pro
  * A TypeScript entry point in a child of its own, which reports `{port}` over IPC once listening. Bundled first as
  * the CLI is (plain node runs it: no transpiler in the process whose time or memory is measured).
  */
-export async function startEntry(entry: URL, env: Record<string, string>, withChild?: (child: ChildProcess) => void): Promise<Child> {
+export async function startEntry(
+  entry: URL,
+  env: Record<string, string>,
+  options: { withChild?: (child: ChildProcess) => void; execArgv?: string[] } = {},
+): Promise<Child> {
   const bundle = fileURLToPath(new URL(`../../dist/bench-${path.basename(entry.pathname, '.ts')}.mjs`, import.meta.url));
   await build({ entryPoints: [fileURLToPath(entry)], outfile: bundle, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' });
   const child = fork(bundle, [], {
+    execArgv: options.execArgv ?? [], // not this process's (tsx)
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  withChild?.(child);
+  options.withChild?.(child);
   const [message] = (await Promise.race([once(child, 'message'), once(child, 'exit').then(() => [undefined])])) as [{ port: number } | undefined];
   if (!message) throw new Error(`${entry.pathname} exited before listening`);
   return { url: `http://127.0.0.1:${message.port}`, pid: child.pid ?? 0, process: child, stop: () => stop(child) };

@@ -1,6 +1,7 @@
 // Memory with connected accounts: one Parley process (./parley-child.ts) with no account, then with simulator
 // accounts and personal accounts logged in through the API against fake Telegrams in this process (mtcute runs
 // whole in the child; only its network is a stub over IPC). RSS is read from /proc after each state settles.
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -43,17 +44,21 @@ export async function measureRss(stack: Stack, report: Report, options: RssOptio
       ...TELEGRAM,
       ...(stack.redisUrl && { REDIS_URL: stack.redisUrl, REDIS_PREFIX: `benchrss${process.pid}` }),
     },
-    // each client the child builds talks to the fake that was current at its first call (logins run one by one)
-    (child) =>
-      serveChild(child, () => {
-        if (!current) throw new Error('no fake Telegram is current');
-        return current;
-      }),
+    {
+      execArgv: ['--expose-gc'],
+      // each client the child builds talks to the fake that was current at its first call (logins run one by one)
+      withChild: (child) =>
+        serveChild(child, () => {
+          if (!current) throw new Error('no fake Telegram is current');
+          return current;
+        }),
+    },
   );
   try {
     const admin = await AdminClient.logIn(parley.url, ADMIN);
     await sleep(options.settleMs);
     const idle = residentMb(parley.pid);
+    const idleHeld = await collected(parley.process);
     const started = Date.now();
     for (let i = 0; i < options.simulators; i++) await admin.addSimulator(`Simulator ${i + 1}`);
     for (let i = 0; i < options.personal; i++) {
@@ -64,6 +69,7 @@ export async function measureRss(stack: Stack, report: Report, options: RssOptio
     const seconds = (Date.now() - started) / 1000;
     await sleep(options.settleMs);
     const connected = residentMb(parley.pid);
+    const connectedHeld = await collected(parley.process);
     const accounts = options.simulators + options.personal;
     report.add({
       suite: 'rss',
@@ -75,11 +81,30 @@ export async function measureRss(stack: Stack, report: Report, options: RssOptio
       met: connected < GOAL_MB,
     });
     report.note('rss', `${stack.name}: ${((connected - idle) / Math.max(accounts, 1)).toFixed(2)} MB per account; all ${accounts} connected in ${seconds.toFixed(1)} s, read after ${options.settleMs / 1000} s quiet`);
+    report.note(
+      'rss',
+      `${stack.name}: after a full GC: RSS ${idleHeld.rss.toFixed(0)} → ${connectedHeld.rss.toFixed(0)} MB, JS heap in use ` +
+        `${idleHeld.heapUsed.toFixed(1)} → ${connectedHeld.heapUsed.toFixed(1)} MB (${((connectedHeld.heapUsed - idleHeld.heapUsed) / Math.max(accounts, 1)).toFixed(2)} MB per account)`,
+    );
   } finally {
     await parley.stop();
     await mysql?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The child's memory right after a full collection, in MB. */
+async function collected(child: ChildProcess): Promise<{ rss: number; heapUsed: number }> {
+  const answer = new Promise<{ rss: number; heapUsed: number }>((resolve) => {
+    const listen = (message: { kind?: string; rss?: number; heapUsed?: number }) => {
+      if (message.kind !== 'collected') return;
+      child.off('message', listen);
+      resolve({ rss: (message.rss ?? 0) / 1048576, heapUsed: (message.heapUsed ?? 0) / 1048576 });
+    };
+    child.on('message', listen);
+  });
+  child.send({ kind: 'collect' });
+  return answer;
 }
 
 /** VmRSS of a process, in MB. */
