@@ -16,6 +16,18 @@ export function visibleChats(scope: Scope, alias = 'c'): Expression<SqlBool> | n
   return sql<SqlBool>`(${condition} and ${deleted} is null)`;
 }
 
+/**
+ * The same chats as `visibleChats`, as conditions whose union is the scope, each of which one index reads in list
+ * order (assignee, then activity). A list runs one keyset page per part and merges them: an `or` of the two makes
+ * SQLite and MySQL sort every visible chat before the first page (`[null]` means all chats).
+ */
+export function visibleChatParts(scope: Scope, alias = 'c'): (Expression<SqlBool> | null)[] {
+  if (scope.kind === 'all' || !scope.includeUnassigned) return [visibleChats(scope, alias)];
+  const assignee = sql.ref(`${alias}.assignee_id`);
+  const live = sql<SqlBool>`${sql.ref(`${alias}.deleted_at`)} is null`;
+  return [sql<SqlBool>`(${assignee} = ${scope.operatorId} and ${live})`, sql<SqlBool>`(${assignee} is null and ${live})`];
+}
+
 /** Which of `ids` the scope may see: the others must be answered as if they did not exist. */
 export async function filterVisibleChatIds(executor: Executor, scope: Scope, ids: readonly ChatId[]): Promise<Set<ChatId>> {
   if (ids.length === 0) return new Set();

@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type Expression, type Selectable, type SqlBool } from 'kysely';
 import type { AccountStatus, AccountType } from '../domain/account.js';
 import type { Chat, ChatStatus, ChatType, ChatView } from '../domain/chat.js';
 export type { ChatView } from '../domain/chat.js';
@@ -6,7 +6,7 @@ import type { AccountId, ChatId, ContactId, ExternalId, MessageId, OperatorId } 
 import type { Direction, MessageKind, OutgoingStatus } from '../domain/message.js';
 import { searchText } from '../domain/message.js';
 import type { Scope } from '../domain/visibility.js';
-import { visibleChats } from './access.js';
+import { visibleChatParts, visibleChats } from './access.js';
 import { toContact } from './contacts.js';
 import { decodeCursor, toPage, type Page } from './cursor.js';
 import type { Database, Executor } from './db.js';
@@ -278,7 +278,9 @@ export class ChatRepository {
   private views(executor: Executor) {
     return executor
       .selectFrom('chats as c')
-      .innerJoin('accounts as a', 'a.id', 'c.account_id')
+      // every chat has its account (not null, foreign key): a left join only keeps MySQL from reading accounts
+      // first and sorting all their chats, where the chats' activity index gives a page in order
+      .leftJoin('accounts as a', 'a.id', 'c.account_id')
       .leftJoin('contacts as ct', 'ct.id', 'c.contact_id')
       .leftJoin('messages as m', 'm.id', 'c.last_message_id')
       .selectAll('c')
@@ -303,7 +305,8 @@ export class ChatRepository {
         'm.text as m_text',
         'm.sent_at as m_sent_at',
         'm.status as m_status',
-      ]);
+      ])
+      .$narrowType<{ account_type: string; account_title: string; account_status: string }>();
   }
 
   async view(executor: Executor, id: ChatId): Promise<ChatView | undefined> {
@@ -331,8 +334,16 @@ export class ChatRepository {
 
   /** Newest activity first, within what `scope` may see. */
   async list(scope: Scope, filters: ChatFilters, page: { cursor?: string; limit: number }): Promise<Page<ChatView>> {
+    // an assignee filter already picks one index; otherwise each part of the scope is one ordered index read
+    const parts = filters.assigneeId === undefined ? visibleChatParts(scope) : [visibleChats(scope)];
+    const after = page.cursor ? (decodeCursor(page.cursor, ['number', 'number']) as [number, number]) : undefined;
+    const pages = await Promise.all(parts.map((part) => this.listPart(part, filters, after, page.limit + 1)));
+    const rows = pages.length === 1 ? pages[0]! : pages.flat().sort(byActivityDesc).slice(0, page.limit + 1);
+    return toPage(rows, page.limit, toChatView, (row) => [toNumber(row.last_activity_at), toNumber(row.id)]);
+  }
+
+  private async listPart(visible: Expression<SqlBool> | null, filters: ChatFilters, after: [number, number] | undefined, limit: number) {
     let query = this.views(this.database.db);
-    const visible = visibleChats(scope);
     if (visible) query = query.where(visible);
     if (!filters.includeDeleted) query = query.where('c.deleted_at', 'is', null);
     if (filters.status) query = query.where('c.status', '=', filters.status);
@@ -347,16 +358,17 @@ export class ChatRepository {
         eb.or([sql<boolean>`c.search_text like ${pattern} escape '!'`, sql<boolean>`ct.search_text like ${pattern} escape '!'`]),
       );
     }
-    if (page.cursor) {
-      const [at, id] = decodeCursor(page.cursor, ['number', 'number']) as [number, number];
+    if (after) {
+      const [at, id] = after;
       query = query.where((eb) =>
         eb.or([eb('c.last_activity_at', '<', at), eb.and([eb('c.last_activity_at', '=', at), eb('c.id', '<', id)])]),
       );
     }
-    const rows = await query.orderBy('c.last_activity_at', 'desc').orderBy('c.id', 'desc').limit(page.limit + 1).execute();
-    return toPage(rows, page.limit, toChatView, (row) => [toNumber(row.last_activity_at), toNumber(row.id)]);
+    return query.orderBy('c.last_activity_at', 'desc').orderBy('c.id', 'desc').limit(limit).execute();
   }
 }
+
+const byActivityDesc = (a: Row, b: Row) => toNumber(b.last_activity_at) - toNumber(a.last_activity_at) || toNumber(b.id) - toNumber(a.id);
 
 type ViewRow = Row & {
   account_type: string;

@@ -5,6 +5,7 @@ import { mtprotoSessions } from './0002-mtproto-sessions.js';
 import { skippedUpdates } from './0003-skipped-updates.js';
 import { accountLeases } from './0004-account-leases.js';
 import { historyImportProgress } from './0005-history-import-progress.js';
+import { listIndexes } from './0006-list-indexes.js';
 
 /** The one migration set, in order; names never change once released. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -15,5 +16,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0003-skipped-updates': skippedUpdates(context),
     '0004-account-leases': accountLeases(context),
     '0005-history-import-progress': historyImportProgress(context),
+    '0006-list-indexes': listIndexes(context),
   };
 }
