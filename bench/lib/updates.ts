@@ -11,6 +11,11 @@ export interface WebhookTarget {
   secret: string;
 }
 
+/** The Telegram user id of the bench's customer number `n`. */
+export function customerId(n: number): number {
+  return 500_000_000 + n;
+}
+
 /** Numbers updates and messages so that no two updates sent in one run are the same message. */
 export class UpdateFactory {
   private updateId = 1;
@@ -18,9 +23,9 @@ export class UpdateFactory {
 
   constructor(private readonly customers: number) {}
 
-  /** The next text message from customer `n % customers`. */
+  /** The next text message from customer `n % customers` (Telegram user id customerId(n)). */
   message(n: number, text = `message ${n}`): Record<string, unknown> {
-    const customer = 500_000_000 + (n % this.customers);
+    const customer = customerId(n % this.customers);
     const from = { id: customer, is_bot: false, first_name: `Customer ${customer}` };
     return {
       update_id: this.updateId++,
