@@ -3,13 +3,12 @@
 // the moment the webhook request was sent to the moment the frame reached the assigned operator's socket (and
 // each admin's). The cost figure sends only to the chats of a few operators, once with the whole team connected
 // and once with only those few: cost proportional to who may see a chat keeps the two equal.
-import { freshDatabase } from '../lib/databases.js';
 import { options, type Sizes } from '../lib/options.js';
-import { startParley, type ParleyProcess } from '../lib/parley.js';
-import { keepProfile } from '../lib/profiles.js';
+import type { ParleyProcess } from '../lib/parley.js';
+import { withParley } from '../lib/session.js';
 import type { Report, Suite } from '../lib/report.js';
-import { median, percentile, summarize } from '../lib/stats.js';
-import { registerBot, startFakeBotApi } from '../lib/telegram.js';
+import { median, percentile, spreadOf, summarize } from '../lib/stats.js';
+import { registerBot } from '../lib/telegram.js';
 import { customerId, UpdateFactory, WebhookClient, type WebhookTarget } from '../lib/updates.js';
 import { paced } from './paced.js';
 import { SocketsProcess } from './sockets-process.js';
@@ -30,31 +29,22 @@ interface Stage {
 
 export const fanout: Suite = async (stack, report) => {
   const { sizes } = options;
-  const telegram = await startFakeBotApi();
-  const database = await freshDatabase(stack);
-  const sockets = SocketsProcess.start();
-  const client = new WebhookClient(256);
-  let server: ParleyProcess | undefined;
-  let stopped = false;
-  try {
-    server = await startParley({ database, botApiRoot: telegram.apiRoot, webhook: true, cpuProf: options.cpuProf });
-    const targets: WebhookTarget[] = [];
-    for (let i = 0; i < sizes.bots; i += 1) targets.push({ url: server.url, ...(await server.addBot(registerBot(telegram).token)) });
-    const stage: Stage = { server, sockets, client, factory: new UpdateFactory(sizes.operators), targets, framesPerMessage: 1 + sizes.admins };
-    await prepare(stage, database.open(), sizes);
-    await measureLatency(stage, sizes, report);
-    await measureCost(stage, sizes, report);
-    stopped = true;
-    const profile = await server.stop();
-    const kept = profile && keepProfile(profile, `fanout-${stack.name}`);
-    if (kept) report.note('fan-out', `CPU profile of the Parley process: ${kept}`);
-  } finally {
-    client.close();
-    await sockets.stop();
-    if (server && !stopped) await server.stop();
-    await database.drop();
-    await telegram.close();
-  }
+  const { profile } = await withParley(stack, { webhook: true, name: 'fanout' }, async ({ server, database, telegram }) => {
+    const sockets = SocketsProcess.start();
+    const client = new WebhookClient(256);
+    try {
+      const targets: WebhookTarget[] = [];
+      for (let i = 0; i < sizes.bots; i += 1) targets.push({ url: server.url, ...(await server.addBot(registerBot(telegram).token)) });
+      const stage: Stage = { server, sockets, client, factory: new UpdateFactory(sizes.operators), targets, framesPerMessage: 1 + sizes.admins };
+      await prepare(stage, database.open(), sizes);
+      await measureLatency(stage, sizes, report);
+      await measureCost(stage, sizes, report);
+    } finally {
+      client.close();
+      await sockets.stop();
+    }
+  });
+  if (profile) report.note('fan-out', `CPU profile of the Parley process: ${profile}`);
 };
 
 /** One chat per operator (a first message from each customer), the team, the assignments, the sockets. */
@@ -126,7 +116,7 @@ async function measureLatency(stage: Stage, sizes: Sizes, report: Report): Promi
   const p99 = summarize(p99s);
   const p50 = summarize(p50s);
   const name = `${sizes.operators} operators + ${sizes.admins} admins, ${sizes.fanoutRate} msg/s`;
-  report.add({ suite: 'fan-out', name: `latency p50, ${name}`, value: p50.median, unit: 'ms', spread: { repeats: p50.runs.length, min: p50.min, max: p50.max } });
+  report.add({ suite: 'fan-out', name: `latency p50, ${name}`, value: p50.median, unit: 'ms', spread: spreadOf(p50) });
   report.add({
     suite: 'fan-out',
     name: `latency p99, ${name}`,
@@ -134,7 +124,7 @@ async function measureLatency(stage: Stage, sizes: Sizes, report: Report): Promi
     unit: 'ms',
     goal: `p99 < ${P99_GOAL_MS} ms`,
     met: problems.length === 0 && p99.median < P99_GOAL_MS,
-    spread: { repeats: p99.runs.length, min: p99.min, max: p99.max },
+    spread: spreadOf(p99),
   });
   report.note('fan-out', `webhook request sent → frame on the socket; ${sizes.warmupSeconds} s warm-up then ${sizes.repeats} × ${sizes.fanoutSeconds} s, open loop; one chat per operator, each assigned to him through the API; operators and tokens created in the database through Parley's repositories (see fanout/team.ts)`);
   report.note('fan-out', `p99 by audience (median of repeats): assigned operator ${median(operatorP99s).toFixed(1)} ms, admins ${median(adminP99s).toFixed(1)} ms`);
@@ -163,7 +153,7 @@ async function measureCost(stage: Stage, sizes: Sizes, report: Report): Promise<
     baseline: { name: `${sizes.smallTeam} operators connected`, value: small.median },
     goal: `≤ ${COST_GOAL}× (cost follows who may see the chat)`,
     met: whole.median <= COST_GOAL * small.median,
-    spread: { repeats: whole.runs.length, min: whole.min, max: whole.max },
+    spread: spreadOf(whole),
   });
   report.note('fan-out', `cost: ${sizes.costRate} msg/s to the chats of ${sizes.smallTeam} operators (each chat seen by its operator and ${sizes.admins} admins), Parley's user+system CPU from /proc per message sent; small team ${small.median.toFixed(0)} µs/msg [${small.min.toFixed(0)}–${small.max.toFixed(0)}]`);
 }

@@ -2,6 +2,7 @@
 // against a bare Fastify route doing the same statements in its own process. Goal: ≥ 0.5× the baseline.
 import { options } from '../lib/options.js';
 import type { Suite } from '../lib/report.js';
+import { spreadOf } from '../lib/stats.js';
 import { webhookFigures } from './webhook.js';
 
 export const RATIO_GOAL = 0.5;
@@ -18,7 +19,7 @@ export const ingest: Suite = async (stack, report) => {
     baseline: { name: 'bare Fastify route', value: baseline.perSecond.median },
     goal: `≥ ${RATIO_GOAL}× baseline`,
     met: parley.exactlyOnce && value >= RATIO_GOAL * baseline.perSecond.median,
-    spread: { repeats: parley.perSecond.runs.length, min: parley.perSecond.min, max: parley.perSecond.max },
+    spread: spreadOf(parley.perSecond),
     exactlyOnce: parley.exactlyOnce,
   });
   report.note('ingest', `${sizes.bots} bots, ${sizes.customers} customers, ${sizes.concurrency} requests in flight, ${sizes.warmupSeconds} s warm-up then ${sizes.repeats} × ${sizes.ingestSeconds} s; figure = median of the repeats`);

@@ -3,9 +3,8 @@
 import type { Stack } from '../lib/report.js';
 import { freshDatabase } from '../lib/databases.js';
 import type { Options } from '../lib/options.js';
-import { startParley } from '../lib/parley.js';
-import { registerBot, startFakeBotApi } from '../lib/telegram.js';
-import { keepProfile } from '../lib/profiles.js';
+import { registerBot } from '../lib/telegram.js';
+import { withParley } from '../lib/session.js';
 import { startBaseline } from './baseline.js';
 import { measureWebhook, type WebhookRun } from './measure.js';
 
@@ -34,25 +33,12 @@ async function measure(stack: Stack, options: Options): Promise<WebhookFigures> 
 }
 
 async function measureParley(stack: Stack, options: Options): Promise<{ parley: WebhookRun; profile: string | undefined }> {
-  const telegram = await startFakeBotApi();
-  const database = await freshDatabase(stack);
-  try {
-    const server = await startParley({ database, botApiRoot: telegram.apiRoot, webhook: true, cpuProf: options.cpuProf });
-    let stopped = false;
-    try {
-      const targets = [];
-      for (let i = 0; i < options.sizes.bots; i += 1) targets.push({ url: server.url, ...(await server.addBot(registerBot(telegram).token)) });
-      const parley = await measureWebhook(targets, database.open(), options.sizes);
-      stopped = true;
-      const profile = await server.stop();
-      return { parley, profile: profile && keepProfile(profile, `ingest-webhook-${stack.name}`) };
-    } finally {
-      if (!stopped) await server.stop();
-    }
-  } finally {
-    await database.drop();
-    await telegram.close();
-  }
+  const { result, profile } = await withParley(stack, { webhook: true, name: 'ingest-webhook' }, async ({ server, database, telegram }) => {
+    const targets = [];
+    for (let i = 0; i < options.sizes.bots; i += 1) targets.push({ url: server.url, ...(await server.addBot(registerBot(telegram).token)) });
+    return measureWebhook(targets, database.open(), options.sizes);
+  });
+  return { parley: result, profile };
 }
 
 async function measureBaseline(stack: Stack, options: Options): Promise<WebhookRun> {

@@ -22,6 +22,11 @@ export function summarize(runs: readonly number[]): Repeated {
   return { median: median(runs), min: Math.min(...runs), max: Math.max(...runs), runs: [...runs] };
 }
 
+/** The spread a Figure carries. */
+export function spreadOf(repeated: Repeated): { repeats: number; min: number; max: number } {
+  return { repeats: repeated.runs.length, min: repeated.min, max: repeated.max };
+}
+
 /** Runs `measure` `times` times, one after the other. */
 export async function repeat(times: number, measure: (run: number) => Promise<number>): Promise<Repeated> {
   const runs: number[] = [];
