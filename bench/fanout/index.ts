@@ -108,7 +108,7 @@ async function measureLatency(stage: Stage, sizes: Sizes, report: Report): Promi
     p99s.push(percentile(all, 0.99));
     operatorP99s.push(percentile(result.collected.operator, 0.99));
     adminP99s.push(percentile(result.collected.admin, 0.99));
-    if (result.saturated) problems.push(`run ${run + 1}: SATURATED — sending stopped after ${result.sent} messages, more than 2 s of load was waiting for answers`);
+    if (result.saturated) problems.push(`run ${run + 1}: SATURATED — sending stopped after ${result.sent} messages, more than 0.5 s of offered load was waiting for answers`);
     else if (result.failures || result.received < result.expected) {
       problems.push(`run ${run + 1}: ${result.ok}/${result.sent} answered 200${result.failures ? ` (${result.failures})` : ''}, ${result.received}/${result.expected} frames arrived`);
     }

@@ -3,7 +3,7 @@
 import { describeFailures, type UpdateFactory, type WebhookClient, type WebhookTarget } from '../lib/updates.js';
 
 /** Requests waiting for an answer, in seconds of offered load, after which the server counts as saturated. */
-const SATURATED_AFTER_SECONDS = 2;
+const SATURATED_AFTER_SECONDS = 0.5;
 
 export interface PacedResult {
   sent: number;
