@@ -2,7 +2,8 @@
 // chats assigned across them; messages offered through the webhook at a fixed rate, open loop. Latency is from
 // the moment the webhook request was sent to the moment the frame reached the assigned operator's socket (and
 // each admin's). The cost figure sends only to the chats of a few operators, once with the whole team connected
-// and once with only those few: cost proportional to who may see a chat keeps the two equal.
+// and active, and once with only those few left in the team: cost proportional to who may see a chat keeps the
+// two equal.
 import { options, type Sizes } from '../lib/options.js';
 import type { ParleyProcess } from '../lib/parley.js';
 import { withParley } from '../lib/session.js';
@@ -12,7 +13,7 @@ import { registerBot } from '../lib/telegram.js';
 import { customerId, UpdateFactory, WebhookClient, type WebhookTarget } from '../lib/updates.js';
 import { paced } from './paced.js';
 import { SocketsProcess } from './sockets-process.js';
-import { announceTeam, assignChats, chatsByCustomer, createTeam, type Member } from './team.js';
+import { announceTeam, assignChats, chatsByCustomer, createTeam, shrinkTeam, type Member } from './team.js';
 
 const P99_GOAL_MS = 50;
 const COST_GOAL = 1.5;
@@ -25,6 +26,8 @@ interface Stage {
   targets: WebhookTarget[];
   /** Frames each message should cause: its operator's and every admin's. */
   framesPerMessage: number;
+  db: Parameters<typeof createTeam>[0];
+  team: { operators: Member[] };
 }
 
 export const fanout: Suite = async (stack, report) => {
@@ -35,8 +38,9 @@ export const fanout: Suite = async (stack, report) => {
     try {
       const targets: WebhookTarget[] = [];
       for (let i = 0; i < sizes.bots; i += 1) targets.push({ url: server.url, ...(await server.addBot(registerBot(telegram).token)) });
-      const stage: Stage = { server, sockets, client, factory: new UpdateFactory(sizes.operators), targets, framesPerMessage: 1 + sizes.admins };
-      await prepare(stage, database.open(), sizes);
+      const db = database.open();
+      const stage: Stage = { server, sockets, client, factory: new UpdateFactory(sizes.operators), targets, framesPerMessage: 1 + sizes.admins, db, team: { operators: [] } };
+      await prepare(stage, sizes);
       await measureLatency(stage, sizes, report);
       await measureCost(stage, sizes, report);
     } finally {
@@ -48,14 +52,15 @@ export const fanout: Suite = async (stack, report) => {
 };
 
 /** One chat per operator (a first message from each customer), the team, the assignments, the sockets. */
-async function prepare(stage: Stage, db: Parameters<typeof createTeam>[0], sizes: Sizes): Promise<void> {
-  const { server, client, factory, targets } = stage;
+async function prepare(stage: Stage, sizes: Sizes): Promise<void> {
+  const { server, client, factory, targets, db } = stage;
   for (let c = 0; c < sizes.operators; c += 16) {
     const batch = Array.from({ length: Math.min(16, sizes.operators - c) }, (_, k) => client.post(route(targets, c + k).target, factory.message(c + k, 'hello')));
     const statuses = await Promise.all(batch);
     if (statuses.some((status) => status !== 200)) throw new Error(`creating the chats: answers ${statuses.join(', ')}`);
   }
   const team = await createTeam(db, sizes.operators, sizes.admins);
+  stage.team.operators = team.operators;
   await announceTeam(server.url, server.adminToken, team.operators[0] as Member);
   const chats = await chatsByCustomer(db);
   await assignChats(
@@ -144,18 +149,24 @@ async function measureCost(stage: Stage, sizes: Sizes, report: Report): Promise<
   };
   const whole = await perMessage();
   await stage.sockets.closeOperatorsFrom(sizes.smallTeam);
+  const { operators } = stage.team;
+  await shrinkTeam(stage.db, stage.server.url, stage.server.adminToken, operators.slice(sizes.smallTeam), operators[0] as Member);
   const small = await perMessage();
   report.add({
     suite: 'fan-out',
-    name: `server CPU per message, ${sizes.operators} operators connected`,
+    name: `server CPU per message, team of ${sizes.operators} operators (all connected)`,
     value: whole.median,
     unit: 'µs/msg',
-    baseline: { name: `${sizes.smallTeam} operators connected`, value: small.median },
+    baseline: { name: `team of ${sizes.smallTeam}`, value: small.median },
     goal: `≤ ${COST_GOAL}× (cost follows who may see the chat)`,
     met: whole.median <= COST_GOAL * small.median,
     spread: spreadOf(whole),
   });
-  report.note('fan-out', `cost: ${sizes.costRate} msg/s to the chats of ${sizes.smallTeam} operators (each chat seen by its operator and ${sizes.admins} admins), Parley's user+system CPU from /proc per message sent; small team ${small.median.toFixed(0)} µs/msg [${small.min.toFixed(0)}–${small.max.toFixed(0)}]`);
+  report.note(
+    'fan-out',
+    `cost: ${sizes.costRate} msg/s to the chats of ${sizes.smallTeam} operators (each chat seen by its operator and ${sizes.admins} admins), Parley's user+system CPU from /proc per message sent; ` +
+      `first with all ${sizes.operators} operators active and connected, then with the others disconnected and deactivated; team of ${sizes.smallTeam}: ${small.median.toFixed(0)} µs/msg [${small.min.toFixed(0)}–${small.max.toFixed(0)}]`,
+  );
 }
 
 function cpuShare(cpuMs: number, seconds: number): string {

@@ -11,6 +11,7 @@ import { OperatorRepository } from '../../src/store/operators.js';
 import { TokenRepository } from '../../src/store/tokens.js';
 import { hashPassword } from '../../src/security/passwords.js';
 import { generateToken, hashToken } from '../../src/security/tokens.js';
+import type { OperatorId } from '../../src/domain/ids.js';
 import type { Role } from '../../src/domain/operator.js';
 
 export interface Member {
@@ -44,6 +45,13 @@ export async function announceTeam(url: string, adminToken: string, member: Memb
   });
   if (response.status !== 200) throw new Error(`renaming operator ${member.id} answered ${response.status}: ${await response.text()}`);
   await response.arrayBuffer();
+}
+
+/** Deactivates `members` in the database, then has Parley reload its directory (as `announceTeam`). */
+export async function shrinkTeam(database: Database, url: string, adminToken: string, members: Member[], announceWith: Member): Promise<void> {
+  const people = new OperatorRepository(database);
+  for (const member of members) await people.update(member.id as OperatorId, { isActive: false });
+  await announceTeam(url, adminToken, announceWith);
 }
 
 /** Chat ids by the customer's Telegram id. */
