@@ -1,39 +1,55 @@
-// `npm run bench`: ingest throughput against this run's raw-insert baseline, and WebSocket delivery latency,
-// on SQLite and (when they answer) on MySQL + Redis. Figures are ratios and percentiles, not pass/fail.
+// `npm run bench [-- suite…] [--cpu-prof]`: each suite on SQLite and on MySQL + Redis (when they answer), every
+// measured process on a fresh database, then one table (suite, stack, figure, value, baseline, ratio, goal, met),
+// also written as JSON to BENCH_OUT. BENCH_QUICK=1 for a smoke run; see lib/options.ts.
+import { cpus } from 'node:os';
+import { bundleCli } from '../test/support/cli-bundle.js';
 import { probeMysql, probeRedis } from '../test/support/services.js';
-import { measureIngest } from './ingest.js';
-import { startBenchServer, type Stack } from './setup.js';
-import { measureDelivery } from './websocket.js';
+import { fanout } from './fanout/index.js';
+import { ingest } from './ingest/index.js';
+import { Collected } from './lib/collect.js';
+import { options } from './lib/options.js';
+import type { Stack, Suite } from './lib/report.js';
+import { polling } from './polling/index.js';
 
-const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 2000);
-const CUSTOMERS = 200;
-const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 200);
-const PROBES = Number(process.env.BENCH_PROBES ?? 100);
+// One line per suite; `npm run bench -- <name>` picks by these names.
+const SUITES: Record<string, Suite> = {
+  ingest,
+  polling,
+  fanout,
+};
 
 async function stacks(): Promise<Stack[]> {
   const mysqlUrl = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
   const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const list: Stack[] = [{ name: 'sqlite' }];
-  if ((await probeMysql(mysqlUrl)) === null && (await probeRedis(redisUrl)) === null) list.push({ name: 'mysql+redis', mysqlUrl, redisUrl });
+  const list: Stack[] = [];
+  if (options.stacks.includes('sqlite')) list.push({ name: 'sqlite' });
+  if (!options.stacks.includes('mysql+redis')) return list;
+  const problem = (await probeMysql(mysqlUrl)) ?? (await probeRedis(redisUrl));
+  if (problem === null) list.push({ name: 'mysql+redis', mysqlUrl, redisUrl });
+  else process.stdout.write(`MySQL + Redis left out: ${problem}\n`);
   return list;
 }
 
-const fmt = (n: number) => n.toFixed(n >= 100 ? 0 : 1);
+function chosenSuites(): [string, Suite][] {
+  const unknown = options.suites.filter((name) => !(name in SUITES));
+  if (unknown.length) throw new Error(`unknown suite ${unknown.join(', ')}; there are ${Object.keys(SUITES).join(', ')}`);
+  return Object.entries(SUITES).filter(([name]) => options.suites.length === 0 || options.suites.includes(name));
+}
 
+const report = new Collected();
+const suites = chosenSuites();
+await bundleCli();
+const started = Date.now();
+process.stdout.write(`bench (${options.size}): ${suites.map(([name]) => name).join(', ')}; ${cpus().length} CPUs shared by Parley, the baselines and the load generator\n`);
 for (const stack of await stacks()) {
-  const server = await startBenchServer(stack);
-  try {
-    const ingest = await measureIngest(server, MESSAGES, CUSTOMERS);
-    process.stdout.write(`\n[${stack.name}] ingest of ${MESSAGES} messages from ${CUSTOMERS} customers, 8 in flight\n`);
-    process.stdout.write(`  raw inserts (baseline)      ${fmt(ingest.baselinePerSecond)} msg/s\n`);
-    process.stdout.write(`  simulator path (ingest)     ${fmt(ingest.simulatorPerSecond)} msg/s   ratio ${(ingest.simulatorPerSecond / ingest.baselinePerSecond).toFixed(2)}\n`);
-    process.stdout.write(`  HTTP POST /simulate/        ${fmt(ingest.httpPerSecond)} msg/s   ratio ${(ingest.httpPerSecond / ingest.baselinePerSecond).toFixed(2)}\n`);
-    const delivery = await measureDelivery(server, SOCKETS, PROBES);
-    process.stdout.write(
-      `[${stack.name}] WebSocket delivery to ${delivery.sockets} sockets × ${delivery.messages} messages: ` +
-        `p50 ${delivery.p50Ms.toFixed(1)} ms, p99 ${delivery.p99Ms.toFixed(1)} ms (ingest commit included)\n`,
-    );
-  } finally {
-    await server.close();
+  report.stack = stack.name;
+  for (const [name, suite] of suites) {
+    process.stdout.write(`\n[${stack.name}] ${name}\n`);
+    await suite(stack, report);
   }
+}
+process.stdout.write(`\n${report.table()}\n\n(${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+if (options.out) {
+  report.writeJson(options.out, { size: options.size, date: new Date().toISOString(), cpus: cpus().length });
+  process.stdout.write(`written to ${options.out}\n`);
 }

@@ -22,6 +22,10 @@ export interface Figure {
   goal?: string;
   /** Whether this figure meets its goal (left out when there is none). */
   met?: boolean;
+  /** Where `value` is the median of repeats: how many, and the smallest and largest. */
+  spread?: { repeats: number; min: number; max: number };
+  /** For ingest figures: whether every update sent was found stored exactly once afterwards. */
+  exactlyOnce?: boolean;
 }
 
 export interface Report {
