@@ -6,16 +6,20 @@ import { bundleCli } from '../test/support/cli-bundle.js';
 import { probeMysql, probeRedis } from '../test/support/services.js';
 import { fanout } from './fanout/index.js';
 import { ingest } from './ingest/index.js';
+import { lists } from './lists/index.js';
 import { Collected } from './lib/collect.js';
 import { options } from './lib/options.js';
 import type { Stack, Suite } from './lib/report.js';
 import { polling } from './polling/index.js';
+import { rss } from './rss/index.js';
 
 // One line per suite; `npm run bench -- <name>` picks by these names.
 const SUITES: Record<string, Suite> = {
   ingest,
   polling,
   fanout,
+  lists,
+  rss,
 };
 
 async function stacks(): Promise<Stack[]> {

@@ -2,8 +2,8 @@
 // own processes, every endpoint answered, figures reported. Measures nothing: no timing is asserted.
 import { describe, expect, it } from 'vitest';
 import type { Figure } from '../bench/lib/report.js';
-import { measureLists } from '../bench/lists/index.js';
-import { measureRss } from '../bench/rss/index.js';
+import { LIST_SIZES, measureLists } from '../bench/lists/index.js';
+import { measureRss, RSS_SIZES } from '../bench/rss/index.js';
 
 function collector() {
   const figures: Figure[] = [];
@@ -14,7 +14,7 @@ function collector() {
 describe('the benchmark suites at a tiny size', () => {
   it('lists: seeds 1,000 chats, times every list endpoint on Parley and on the bare route', async () => {
     const { figures, notes, report } = collector();
-    await measureLists({ name: 'sqlite' }, report, { size: { chats: 1000, messages: 10_000, accounts: 5, operators: 4, longChats: 2 }, warmup: 2, requests: 5 });
+    await measureLists({ name: 'sqlite' }, report, LIST_SIZES.tiny);
     expect(figures.length).toBeGreaterThanOrEqual(10);
     for (const figure of figures) {
       expect(figure.value).toBeGreaterThan(0);
@@ -25,7 +25,7 @@ describe('the benchmark suites at a tiny size', () => {
 
   it('rss: one Parley process with simulator and personal accounts connected', async () => {
     const { figures, report } = collector();
-    await measureRss({ name: 'sqlite' }, report, { simulators: 1, personal: 2, settleMs: 200 });
+    await measureRss({ name: 'sqlite' }, report, RSS_SIZES.tiny);
     expect(figures).toHaveLength(1);
     expect(figures[0]?.value).toBeGreaterThan(0);
     expect(figures[0]?.baseline?.value).toBeGreaterThan(0);

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../src/store/db.js';
 import { createMysqlDatabase } from '../../test/support/services.js';
+import { options, type SizeName } from '../lib/options.js';
 import type { Report, Stack, Suite } from '../lib/report.js';
 import { endpoints, type Who } from './endpoints.js';
 import { closeConnections, measure } from './load.js';
@@ -20,9 +21,14 @@ export interface ListsOptions {
 }
 
 const GOAL_MS = 10;
-export const FULL: ListsOptions = { size: FULL_SIZE, warmup: 50, requests: 400 };
+/** The size in a full run; smaller for the smoke run and the harness test (their figures say less). */
+export const LIST_SIZES: Record<SizeName, ListsOptions> = {
+  full: { size: FULL_SIZE, warmup: 50, requests: 400 },
+  quick: { size: { chats: 20_000, messages: 200_000, accounts: 20, operators: 20, longChats: 4 }, warmup: 20, requests: 150 },
+  tiny: { size: { chats: 1000, messages: 10_000, accounts: 5, operators: 4, longChats: 2 }, warmup: 2, requests: 5 },
+};
 
-export const lists: Suite = (stack, report) => measureLists(stack, report, FULL);
+export const lists: Suite = (stack, report) => measureLists(stack, report, LIST_SIZES[options.size]);
 
 export async function measureLists(stack: Stack, report: Report, options: ListsOptions): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-bench-lists-'));

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { FakeTelegramServer } from '../../test/fakes/mtproto/index.js';
 import { serveChild } from '../../test/fakes/mtproto/remote.js';
 import { createMysqlDatabase } from '../../test/support/services.js';
+import { options, type SizeName } from '../lib/options.js';
 import type { Report, Stack, Suite } from '../lib/report.js';
 import { startEntry } from '../lists/processes.js';
 import { AdminClient } from './admin-client.js';
@@ -21,12 +22,17 @@ export interface RssOptions {
 }
 
 const GOAL_MB = 300;
-export const FULL: RssOptions = { simulators: 50, personal: 50, settleMs: 10_000 };
+/** 100 accounts in a full run, as the issue asks; fewer for the smoke run and the harness test. */
+export const RSS_SIZES: Record<SizeName, RssOptions> = {
+  full: { simulators: 50, personal: 50, settleMs: 10_000 },
+  quick: { simulators: 10, personal: 10, settleMs: 3_000 },
+  tiny: { simulators: 1, personal: 2, settleMs: 200 },
+};
 const ADMIN = { username: 'admin', password: 'bench-password-1' };
 // the fake's app credentials (test/support/telegram-user.ts)
 const TELEGRAM = { TELEGRAM_API_ID: '94575', TELEGRAM_API_HASH: 'a3406de8d171bb422bb6ddf3bbd800e2' };
 
-export const rss: Suite = (stack, report) => measureRss(stack, report, FULL);
+export const rss: Suite = (stack, report) => measureRss(stack, report, RSS_SIZES[options.size]);
 
 export async function measureRss(stack: Stack, report: Report, options: RssOptions): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-bench-rss-'));
