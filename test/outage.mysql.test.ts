@@ -118,7 +118,7 @@ describe('MySQL restarted under Parley (polling)', () => {
   let server: TestServer;
   useServerOnOwnMariaDb({}, (started) => ({ telegram, server } = started));
 
-  it('updates polled while MySQL is away are fetched again until stored: each stored once, all confirmed', async () => {
+  it('updates polled while MySQL is away are stored once it is back: none lost, each stored once, all confirmed', async () => {
     const { admin } = server;
     const bot = newBot(telegram);
     await addBot(admin, bot);
@@ -138,9 +138,9 @@ describe('MySQL restarted under Parley (polling)', () => {
     send(10);
     await waitFor('the first updates stored', async () => (await storedTexts()).length === 10);
     await mariadb.stop();
-    send(10); // fetched, but cannot be stored: not confirmed, so fetched again
-    // The first of them comes in a getUpdates answer while MySQL is away and cannot be stored (the poll stops once
-    // the account's lease runs out with the database away), and comes again after the restart until it is stored.
+    send(10); // fetched, but cannot be stored yet
+    // The first of them comes in a getUpdates answer while MySQL is away. Its storing fails and it is fetched again,
+    // or (on a busy machine) the attempt outlasts the outage; either way it must not be confirmed before it is stored.
     const firstRefused = updateIds[10];
     const answersWithIt = () =>
       bot.calls('getUpdates').filter((call) =>
@@ -151,6 +151,5 @@ describe('MySQL restarted under Parley (polling)', () => {
     send(10);
     await waitFor('every update stored and confirmed', async () => bot.pendingUpdates().length === 0 && (await storedTexts()).length >= 30);
     expect((await storedTexts()).sort()).toEqual([...texts].sort());
-    expect(answersWithIt()).toBeGreaterThanOrEqual(2);
   }, RESTART_TEST_TIMEOUT_MS);
 });

@@ -53,7 +53,8 @@ function mysqlWriter(connection: Connection): OutsideWriter {
       return Number(rows[0]?.n);
     },
     async lock(table) {
-      await connection.query(`LOCK TABLES \`${table}\` WRITE`);
+      // READ: Parley's writes to the table wait and its reads go on, as under SQLite's BEGIN IMMEDIATE in WAL mode
+      await connection.query(`LOCK TABLES \`${table}\` READ`);
       locked = true;
     },
     async waiting() {
