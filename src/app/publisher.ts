@@ -109,11 +109,9 @@ function deliver(event: DomainEvent, audience: Audience, give: (members: readonl
     }
     case 'account.updated': {
       // Operators learn a source's status (their composer says why it cannot send), never its settings or login.
-      const admins = audience.everyone.filter(({ scope }) => scope.kind === 'all');
-      const operators = audience.everyone.filter(({ scope }) => scope.kind !== 'all');
       const { account, login } = event;
-      give(admins, { type: 'account.updated', data: { ...presentAccount(account), ...(login && { login: presentLogin(login) }) } });
-      return give(operators, { type: 'account.updated', data: presentChatAccount(account) });
+      give(audience.admins, { type: 'account.updated', data: { ...presentAccount(account), ...(login && { login: presentLogin(login) }) } });
+      return give(audience.operators, { type: 'account.updated', data: presentChatAccount(account) });
     }
   }
 }

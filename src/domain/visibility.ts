@@ -34,13 +34,17 @@ export interface Member {
  */
 export class Audience {
   readonly everyone: readonly Member[];
-  readonly #admins: Member[];
+  /** Those who see every chat. */
+  readonly admins: readonly Member[];
+  /** Those who see their own chats (and perhaps the unassigned). */
+  readonly operators: readonly Member[];
   readonly #byId: Map<OperatorId, Member>;
   readonly #unassignedVisible: boolean;
 
   constructor(operators: readonly Pick<Operator, 'id' | 'role'>[], settings: Pick<Settings, 'operatorsSeeUnassigned'>) {
     this.everyone = operators.map((operator) => ({ operatorId: operator.id, scope: scopeOf(operator, settings) }));
-    this.#admins = this.everyone.filter(({ scope }) => scope.kind === 'all');
+    this.admins = this.everyone.filter(({ scope }) => scope.kind === 'all');
+    this.operators = this.everyone.filter(({ scope }) => scope.kind !== 'all');
     this.#byId = new Map(this.everyone.map((member) => [member.operatorId, member]));
     this.#unassignedVisible = settings.operatorsSeeUnassigned;
   }
@@ -51,8 +55,8 @@ export class Audience {
   }
 
   #candidates({ assigneeId }: Pick<Chat, 'assigneeId'>): readonly Member[] {
-    if (assigneeId === null) return this.#unassignedVisible ? this.everyone : this.#admins;
+    if (assigneeId === null) return this.#unassignedVisible ? this.everyone : this.admins;
     const assignee = this.#byId.get(assigneeId);
-    return assignee && assignee.scope.kind !== 'all' ? [...this.#admins, assignee] : this.#admins;
+    return assignee && assignee.scope.kind !== 'all' ? [...this.admins, assignee] : this.admins;
   }
 }
